@@ -1,0 +1,5 @@
+import sys
+
+from ucjamsostek.cli import main
+
+sys.exit(main())

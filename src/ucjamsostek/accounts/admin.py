@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from ucjamsostek.accounts.models import Organisation, User
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "region")
+    search_fields = ("code", "name")
+    autocomplete_fields = ("region",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "get_full_name", "role", "area", "organisation", "is_active")
+    list_filter = ("role", "is_active")
+    search_fields = ("username", "first_name", "last_name")
+    autocomplete_fields = ("area", "organisation")
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        (_("Peran dan wilayah"), {"fields": ("role", "area", "organisation")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Peran dan wilayah"), {"fields": ("role", "area", "organisation")}),
+    )
+
+
+admin.site.site_header = _("UC Jamsostek — data induk")
+admin.site.site_title = _("UC Jamsostek")
+admin.site.index_title = _("Data induk dan pengguna")

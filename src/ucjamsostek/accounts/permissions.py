@@ -1,0 +1,243 @@
+"""What each role may see and do: the one place the rules live.
+
+Services and selectors of every app call these functions; templates only use them to hide
+buttons. A user without a role, an inactive or anonymous user, an area operator without an area
+and an OPD operator without an OPD can do nothing ("fail closed").
+
+| role | reads people | edits people | enrollments | full NIK | export | BPJS files | audit log |
+|---|---|---|---|---|---|---|---|
+| admin | all | all | yes | yes | yes | yes | yes |
+| dinas | all | all | yes | yes | yes | yes | no |
+| area (kecamatan/desa) | its area | its area | no | yes | its area | no | no |
+| opd | its non-ASN staff | its staff | no | yes | its staff | no | no |
+| budget | all | no | no | masked | no | no | no |
+| bpjs | all | no | KPJ/status only | yes | no | yes | no |
+| leadership | all | no | no | masked | no | no | no |
+| auditor | all | no | no | masked | no | no | yes |
+
+Why these NIK rights (UU 27/2022 PDP, data minimisation): the Dinas and admin run the registry
+and must match people across files; area and OPD operators collect and correct the data of their
+own people and must compare it with the KTP; BPJS staff match NIK to KPJ numbers in their own
+system. Budget office, leadership and auditors work with counts, costs and the trail of changes,
+not with identities, so they see NIKs masked (and names masked in lists).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from ucjamsostek.accounts.models import Role
+
+ALL_ROLES: tuple[str, ...] = tuple(Role.values)
+
+FULL_NIK_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.AREA, Role.OPD, Role.BPJS})
+FULL_NAME_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.AREA, Role.OPD, Role.BPJS, Role.AUDITOR})
+EDIT_PERSON_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.AREA, Role.OPD})
+EDIT_ENROLLMENT_ROLES = frozenset({Role.ADMIN, Role.DINAS})
+# BPJS branch staff may record what BPJS answered (KPJ number, status), nothing else.
+BPJS_ENROLLMENT_FIELDS = frozenset({"kpj_number", "status", "reason"})
+EXPORT_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.AREA, Role.OPD})
+BPJS_FILE_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.BPJS})
+NOMINATION_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.AREA, Role.OPD})
+REVIEW_ROLES = frozenset({Role.ADMIN, Role.DINAS})
+BUDGET_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.BUDGET})
+AUDIT_LOG_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+READ_ONLY_ROLES = frozenset({Role.BUDGET, Role.LEADERSHIP, Role.AUDITOR, Role.BPJS})
+# Roles limited to part of the people.
+SCOPED_ROLES = frozenset({Role.AREA, Role.OPD})
+
+MSG_FORBIDDEN = "Anda tidak berwenang melakukan tindakan ini."
+MSG_OUT_OF_AREA = "Data ini berada di luar wilayah kerja Anda."
+MSG_READ_ONLY = "Peran Anda hanya dapat melihat data, tidak mengubahnya."
+
+
+def role_of(user: Any) -> str | None:
+    """The user's role, or ``None`` for anonymous/inactive users and users with no usable scope."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    if getattr(user, "is_superuser", False):
+        return Role.ADMIN
+    role = getattr(user, "role", None)
+    if role not in ALL_ROLES:
+        return None
+    if role == Role.AREA and not getattr(user, "area_id", None):
+        return None
+    if role == Role.OPD and not getattr(user, "organisation_id", None):
+        return None
+    return str(role)
+
+
+def _role(user_or_role: Any) -> str | None:
+    if isinstance(user_or_role, str):
+        return user_or_role if user_or_role in ALL_ROLES else None
+    return role_of(user_or_role)
+
+
+def in_area(code: str | None, area_code: str | None) -> bool:
+    """``code`` lies inside ``area_code`` (same code or a dotted descendant)."""
+    if not code or not area_code:
+        return False
+    return code == area_code or code.startswith(area_code + ".")
+
+
+def area_q(field: str, area_code: str) -> Q:
+    """Filter for rows whose region code field lies inside ``area_code``."""
+    return Q(**{field: area_code}) | Q(**{f"{field}__startswith": area_code + "."})
+
+
+def people_q(user: Any, prefix: str = "") -> Q | None:
+    """Filter that limits people to the user's scope; ``Q()`` for all; ``None`` for nothing.
+
+    ``prefix`` reaches the person from another model, e.g. ``"person__"`` for enrollments.
+    """
+    role = role_of(user)
+    if role is None:
+        return None
+    if role == Role.AREA:
+        return area_q(f"{prefix}village__code", user.area_id)
+    if role == Role.OPD:
+        return Q(**{f"{prefix}organisation_id": user.organisation_id})
+    return Q()
+
+
+def scope_people(user: Any, qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+    """``qs`` (of people, or of rows linked to a person via ``prefix``) limited to what ``user`` may read."""
+    q = people_q(user, prefix)
+    if q is None:
+        return qs.none()
+    return qs.filter(q) if q else qs
+
+
+def scope_regions(user: Any, qs: QuerySet[Any], field: str = "code") -> QuerySet[Any]:
+    """Regions (or rows with a region code in ``field``) the user works in; all for unscoped roles."""
+    role = role_of(user)
+    if role is None:
+        return qs.none()
+    if role == Role.AREA:
+        return qs.filter(area_q(field, user.area_id))
+    return qs
+
+
+def _person_in_scope(user: Any, person: Any) -> bool:
+    role = role_of(user)
+    if role is None:
+        return False
+    if role == Role.AREA:
+        return in_area(getattr(person, "village_id", None), user.area_id)
+    if role == Role.OPD:
+        org = getattr(person, "organisation_id", None)
+        return org is not None and org == user.organisation_id
+    return True
+
+
+def can_view_person(user: Any, person: Any) -> bool:
+    return _person_in_scope(user, person)
+
+
+def can_edit_person(user: Any, person: Any) -> bool:
+    return role_of(user) in EDIT_PERSON_ROLES and _person_in_scope(user, person)
+
+
+def can_create_person(user: Any, village_code: str | None = None, organisation_id: int | None = None) -> bool:
+    """May ``user`` register a person living in ``village_code`` (and working at ``organisation_id``)?"""
+    role = role_of(user)
+    if role not in EDIT_PERSON_ROLES:
+        return False
+    if role == Role.AREA:
+        return village_code is None or in_area(village_code, user.area_id)
+    if role == Role.OPD:
+        return organisation_id is None or organisation_id == user.organisation_id
+    return True
+
+
+def can_edit_enrollment(user: Any, person: Any | None = None, fields: set[str] | None = None) -> bool:
+    """Create/change enrollments (of ``person``); BPJS staff only the fields BPJS answers."""
+    role = role_of(user)
+    if role is None or (person is not None and not _person_in_scope(user, person)):
+        return False
+    if role in EDIT_ENROLLMENT_ROLES:
+        return True
+    if role == Role.BPJS:
+        return fields is not None and fields <= BPJS_ENROLLMENT_FIELDS
+    return False
+
+
+def can_see_full_nik(user_or_role: Any) -> bool:
+    return _role(user_or_role) in FULL_NIK_ROLES
+
+
+def can_see_full_name(user_or_role: Any) -> bool:
+    """Names in lists; every role that may open a person sees the name on the detail page."""
+    return _role(user_or_role) in FULL_NAME_ROLES
+
+
+def can_edit(user_or_role: Any) -> bool:
+    """May change personal data at all (within the scope)."""
+    return _role(user_or_role) in EDIT_PERSON_ROLES
+
+
+def can_export(user_or_role: Any) -> bool:
+    return _role(user_or_role) in EXPORT_ROLES
+
+
+def can_upload_bpjs_files(user_or_role: Any) -> bool:
+    return _role(user_or_role) in BPJS_FILE_ROLES
+
+
+def can_upload_nominations(user_or_role: Any) -> bool:
+    return _role(user_or_role) in NOMINATION_ROLES
+
+
+def can_review(user_or_role: Any) -> bool:
+    """Settle screening 'review' rows and duplicate clusters."""
+    return _role(user_or_role) in REVIEW_ROLES
+
+
+def can_manage_budget(user_or_role: Any) -> bool:
+    return _role(user_or_role) in BUDGET_ROLES
+
+
+def can_view_audit_log(user_or_role: Any) -> bool:
+    return _role(user_or_role) in AUDIT_LOG_ROLES
+
+
+def can_manage_master_data(user_or_role: Any) -> bool:
+    return _role(user_or_role) == Role.ADMIN
+
+
+def is_read_only(user_or_role: Any) -> bool:
+    role = _role(user_or_role)
+    return role is None or role in READ_ONLY_ROLES
+
+
+def role_label(user_or_role: Any) -> str:
+    """Display name of the role ("Operator Dinas"), empty when there is none."""
+    role = _role(user_or_role)
+    return str(Role(role).label) if role else ""
+
+
+def require(allowed: bool, message: str = MSG_FORBIDDEN) -> None:
+    """Raise :class:`PermissionDenied` with an Indonesian message unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def capabilities(user: Any) -> dict[str, bool]:
+    """Flags for templates (showing/hiding links only; the services check again)."""
+    return {
+        "edit": can_edit(user),
+        "edit_enrollment": role_of(user) in EDIT_ENROLLMENT_ROLES,
+        "full_nik": can_see_full_nik(user),
+        "full_name": can_see_full_name(user),
+        "export": can_export(user),
+        "upload_bpjs": can_upload_bpjs_files(user),
+        "upload_nominations": can_upload_nominations(user),
+        "review": can_review(user),
+        "budget": can_manage_budget(user),
+        "audit_log": can_view_audit_log(user),
+        "admin": can_manage_master_data(user),
+        "read_only": is_read_only(user),
+    }

@@ -1,0 +1,275 @@
+"""Agreement reads: lists, detail with addenda, warnings, and the coverage gap report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+from django.db.models import Count, QuerySet
+
+from ucjamsostek.accounts import permissions as perm
+from ucjamsostek.agreements.models import TRANSITIONS, Agreement, AgreementDocument, Amendment
+from ucjamsostek.core import coverage as cov
+from ucjamsostek.core.money import format_number, format_rupiah
+from ucjamsostek.registry.models import Enrollment, Person
+from ucjamsostek.registry.selectors import display_name_in_list, display_nik
+
+COVERED_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.ENDED)
+
+
+def _may_read(user: Any) -> bool:
+    return user is None or perm.role_of(user) is not None
+
+
+def agreements(user: Any) -> QuerySet[Agreement]:
+    if not _may_read(user):
+        return Agreement.objects.none()
+    return Agreement.objects.select_related("funder", "predecessor").annotate(participants=Count("coverages"))
+
+
+def get_agreement(user: Any, pk: Any) -> Agreement | None:
+    return agreements(user).filter(pk=pk).first()
+
+
+def get_agreement_by_number(number: str) -> Agreement | None:
+    return Agreement.objects.filter(number=number).first()
+
+
+def amendments(agreement: Agreement) -> QuerySet[Amendment]:
+    return agreement.amendments.order_by("seq")
+
+
+_CHANGE_LABELS = {"value": "Nilai", "quota": "Kuota", "start": "Mulai", "end": "Hari terakhir"}
+
+
+def _show_change(field: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if field == "value":
+        return format_rupiah(int(value))
+    if field == "quota":
+        return format_number(int(value))
+    day = date.fromisoformat(str(value))
+    return f"{(day - timedelta(days=1) if field == 'end' else day):%d-%m-%Y}"
+
+
+def amendment_rows(agreement: Agreement) -> list[dict[str, Any]]:
+    """Addenda for people: each change as ``label: before → after`` (end shown as the last day)."""
+    return [
+        {
+            "seq": m.seq,
+            "number": m.number,
+            "signed_on": m.signed_on,
+            "reason": m.reason,
+            "created_at": m.created_at,
+            "changes": [
+                (_CHANGE_LABELS.get(f, f), _show_change(f, v[0]), _show_change(f, v[1])) for f, v in m.changes.items()
+            ],
+        }
+        for m in amendments(agreement)
+    ]
+
+
+def status_choices(agreement: Agreement) -> list[tuple[str, str]]:
+    return [(s, str(Agreement.Status(s).label)) for s in TRANSITIONS.get(agreement.status, ())]
+
+
+def documents(agreement: Agreement) -> QuerySet[AgreementDocument]:
+    return agreement.documents.order_by("uploaded_at")
+
+
+def get_document(user: Any, pk: Any) -> AgreementDocument | None:
+    if not _may_read(user):
+        return None
+    return AgreementDocument.objects.filter(pk=pk).first()
+
+
+def can_export(user: Any) -> bool:
+    return perm.can_export(user)
+
+
+def can_manage(user: Any) -> bool:
+    return perm.role_of(user) in perm.EDIT_ENROLLMENT_ROLES
+
+
+def agreement_in_force(day: date) -> Agreement | None:
+    """The signed/active/ended agreement whose period contains ``day`` (latest start wins)."""
+    return (
+        Agreement.objects.filter(start__lte=day, end__gt=day, status__in=cov.VALID_AGREEMENT_STATUSES)
+        .order_by("-start")
+        .first()
+    )
+
+
+# ------------------------------------------------------------------------------------ warnings
+@dataclass
+class Warnings:
+    ending: list[dict[str, Any]] = field(default_factory=list)  # id, number, end, last_day, days_left
+    without_agreement: dict[str, int] = field(default_factory=dict)  # problem → count
+
+
+def warnings(user: Any, today: date | None = None, *, within_days: int = 60) -> Warnings:
+    today = today or date.today()
+    out = Warnings()
+    if not _may_read(user):
+        return out
+    rows = list(Agreement.objects.values("id", "number", "end", "status", "successor"))
+    if rows:
+        frame = pl.DataFrame(
+            {
+                "id": [r["id"] for r in rows],
+                "number": [r["number"] for r in rows],
+                "end": [r["end"] for r in rows],
+                "status": [r["status"] for r in rows],
+                "successor_id": [r["successor"] for r in rows],
+            },
+            schema_overrides={"successor_id": pl.Int64, "end": pl.Date},
+        )
+        ending = cov.agreements_ending_without_successor(frame, today, within_days=within_days)
+        out.ending = [
+            r | {"last_day": r["end"] - timedelta(days=1)}
+            for r in ending.select("id", "number", "end", "days_left").iter_rows(named=True)
+        ]
+    enr = list(
+        Enrollment.objects.filter(status__in=(*COVERED_STATUSES, Enrollment.Status.SUBMITTED)).values_list(
+            "pk",
+            "coverage_start",
+            "coverage_end",
+            "coverage__agreement_id",
+            "coverage__agreement__start",
+            "coverage__agreement__end",
+            "coverage__agreement__status",
+        )
+    )
+    if enr:
+        names = (
+            "enrollment_id",
+            "start",
+            "end",
+            "agreement_id",
+            "agreement_start",
+            "agreement_end",
+            "agreement_status",
+        )
+        frame = pl.DataFrame(
+            enr,
+            schema={
+                "enrollment_id": pl.Int64,
+                "start": pl.Date,
+                "end": pl.Date,
+                "agreement_id": pl.Int64,
+                "agreement_start": pl.Date,
+                "agreement_end": pl.Date,
+                "agreement_status": pl.Utf8,
+            },
+            orient="row",
+        )
+        assert tuple(frame.columns) == names
+        problems = cov.enrollments_without_agreement(frame)
+        out.without_agreement = dict(problems.group_by("problem").len().iter_rows())
+    return out
+
+
+# ------------------------------------------------------------------------------------ gap report
+def periods_frame(person_ids: list[int] | None = None) -> pl.DataFrame:
+    """Covered periods (enrollments BPJS accepted): ``person_id, enrollment_id, start, end``."""
+    qs = Enrollment.objects.filter(status__in=COVERED_STATUSES)
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=person_ids)
+    rows = list(qs.values_list("person_id", "pk", "coverage_start", "coverage_end"))
+    return pl.DataFrame(
+        rows,
+        schema={"person_id": pl.Int64, "enrollment_id": pl.Int64, "start": pl.Date, "end": pl.Date},
+        orient="row",
+    )
+
+
+@dataclass
+class GapRow:
+    person_id: int
+    nik: str
+    name: str
+    village: str
+    district: str
+    gap_start: date
+    last_day: date
+    days: int
+    open: bool
+
+
+@dataclass
+class GapReport:
+    as_of: date | None
+    rows: list[GapRow]
+    by_village: list[dict[str, Any]]
+    people: int
+    person_days: int
+    claims_in_gap: list[dict[str, Any]]
+
+
+def coverage_gaps(user: Any, *, as_of: date | None = None, limit: int | None = None) -> GapReport:
+    """Per person, the uncovered days between agreements (and, with ``as_of``, the days since the
+    last period ended), with counts per desa and the claims whose incident falls in a gap."""
+    if not _may_read(user):
+        return GapReport(as_of, [], [], 0, 0, [])
+    deaths = pl.DataFrame(
+        list(Person.objects.filter(death_date__isnull=False).values_list("pk", "death_date")),
+        schema={"person_id": pl.Int64, "death_date": pl.Date},
+        orient="row",
+    )
+    gaps = cov.person_gaps(periods_frame(), as_of=as_of, deaths=deaths)
+    people_qs = Person.objects.filter(enrollments__status__in=COVERED_STATUSES).distinct()
+    if user is not None:  # the console operator sees everything
+        people_qs = perm.scope_people(user, people_qs)
+    people = pl.DataFrame(
+        list(people_qs.values_list("pk", "nik", "name", "village__name", "village__parent__name")),
+        schema={"person_id": pl.Int64, "nik": pl.Utf8, "name": pl.Utf8, "desa": pl.Utf8, "district": pl.Utf8},
+        orient="row",
+    ).with_columns(
+        pl.when(pl.col("district").is_not_null())
+        .then(pl.format("{} ({})", pl.col("desa"), pl.col("district")))
+        .otherwise(pl.col("desa"))
+        .alias("village")
+    )
+    gaps = gaps.join(people.select("person_id"), on="person_id", how="semi")
+    counts = cov.gap_counts(gaps, people)
+    shown = gaps.sort(["gap_start", "person_id"]).head(limit or gaps.height).join(people, on="person_id", how="left")
+    rows = [
+        GapRow(
+            person_id=r["person_id"],
+            nik=display_nik(user, r["nik"]),
+            name=display_name_in_list(user, r["name"]),
+            village=r["desa"],
+            district=r["district"] or "",
+            gap_start=r["gap_start"],
+            last_day=r["gap_end"] - timedelta(days=1),
+            days=r["days"],
+            open=r["open"],
+        )
+        for r in shown.iter_rows(named=True)
+    ]
+    from ucjamsostek.claims.selectors import claims_frame  # claims are read through their own app
+
+    claims = claims_frame().drop_nulls("person_id").rename({"incident_date": "day"})
+    in_gap = cov.events_in_gaps(claims, gaps).join(people, on="person_id", how="left")
+    claim_rows = [
+        {
+            "claim_id": r["claim_id"],
+            "type": r["type"],
+            "incident_date": r["day"],
+            "amount": r["amount"],
+            "nik": display_nik(user, r["nik"]),
+            "name": display_name_in_list(user, r["name"]),
+        }
+        for r in in_gap.sort("day").iter_rows(named=True)
+    ]
+    return GapReport(
+        as_of=as_of,
+        rows=rows,
+        by_village=list(counts.iter_rows(named=True)),
+        people=gaps["person_id"].n_unique(),
+        person_days=int(gaps["days"].sum()) if gaps.height else 0,
+        claims_in_gap=claim_rows,
+    )

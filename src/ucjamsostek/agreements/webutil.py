@@ -1,0 +1,60 @@
+"""Small helpers shared by the operations views (uploads, error messages)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
+
+from ucjamsostek.core.intake import IntakeError
+
+T = TypeVar("T")
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv")
+
+
+@contextmanager
+def uploaded_table(upload: UploadedFile) -> Iterator[Path]:
+    """The upload as a temporary file keeping its extension (removed afterwards)."""
+    name = upload.name or "berkas"
+    suffix = Path(name).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ValidationError("Berkas harus .xlsx, .xls atau .csv.")
+    if (upload.size or 0) > MAX_UPLOAD_BYTES:
+        raise ValidationError(f"Berkas terlalu besar (batas {MAX_UPLOAD_BYTES // 1024 // 1024} MB).")
+    with tempfile.TemporaryDirectory(prefix="ucj-up-") as tmp:
+        path = Path(tmp) / f"unggahan{suffix}"
+        with path.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        yield path
+
+
+def attempt(request: HttpRequest, fn: Callable[[], T]) -> T | None:
+    """Run a service call; show user errors as a message and return ``None``."""
+    try:
+        return fn()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except (IntakeError, PermissionDenied) as exc:
+        messages.error(request, str(exc) or "Anda tidak berwenang melakukan tindakan ini.")
+    return None
+
+
+def post_file(request: HttpRequest, field: str = "file") -> UploadedFile | None:
+    f = request.FILES.get(field)
+    if f is None:
+        messages.error(request, "Pilih berkas terlebih dahulu.")
+    return f
+
+
+def form_value(request: HttpRequest, name: str) -> Any:
+    value = request.POST.get(name, "").strip()
+    return value or None

@@ -1,0 +1,360 @@
+"""The REST API: indicators and dashboard figures, registry look-up by NIK, nomination screening
+(submit a file, follow the job, read the batch result). Token authentication; the same role
+scoping as the pages (an area operator sees and submits for their area only).
+
+Mounted at ``/monev/api/`` (``monitoring/urls.py``); the OpenAPI schema is at
+``/monev/api/openapi.json`` and the interactive docs at ``/monev/api/docs``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import File, Form, NinjaAPI, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from ucjamsostek.api.auth import TokenAuth
+from ucjamsostek.core import indicators as ind
+
+api = NinjaAPI(
+    title="UC Jamsostek API",
+    version="1.0.0",
+    description="Indikator monitoring, pencarian penduduk berdasarkan NIK, dan pengajuan validasi usulan. "
+    "Autentikasi: header `Authorization: Bearer <token>` (token dibuat dengan `ucjamsostek monev token`).",
+    auth=TokenAuth(),
+    urls_namespace="monitoring:api",  # mounted inside monitoring/urls.py
+)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    unit: str
+    direction: str
+    formula: str
+    source: str
+
+
+class ValueOut(Schema):
+    indicator: str
+    period: str
+    area_code: str
+    breakdown: str
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    text: str
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    active: int
+    workers: int | None
+    coverage: float | None
+    coverage_text: str
+
+
+class DashboardOut(Schema):
+    period: str
+    period_label: str
+    area_code: str
+    area_name: str
+    computed_at: str
+    active: int
+    workers: int | None
+    coverage: float | None
+    target: int | None
+    progress: float | None
+    claims_count_total: int | None
+    claims_amount_total: int | None
+    paid: int | None
+    billed: int | None
+    arrears: int | None
+    gap_exposed: int | None
+    trend: list[tuple[str, int]]
+    areas: list[AreaOut]
+    unavailable: dict[str, str]
+
+
+class EnrollmentOut(Schema):
+    segment: str
+    funder: str
+    status: str
+    coverage_start: date
+    coverage_end: date | None
+    kpj_number: str
+
+
+class PersonOut(Schema):
+    nik: str
+    name: str
+    sex: str
+    village_code: str
+    village: str
+    is_deceased: bool
+    covered_today: bool
+    enrollments: list[EnrollmentOut]
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    stage: str
+    percent: int
+    message: str
+    finished: bool
+    result: dict[str, Any]
+
+
+class BatchOut(Schema):
+    id: int
+    file_name: str
+    source_name: str
+    status: str
+    row_count: int
+    eligible: int
+    review: int
+    rejected: int
+    created_at: str
+
+
+def _period(text: str | None) -> str:
+    try:
+        return ind.parse_period(text).code if text else _default_period()
+    except ind.PeriodError as exc:
+        raise HttpError(422, str(exc)) from exc
+
+
+def _default_period() -> str:
+    from ucjamsostek.monitoring.selectors import default_period
+
+    return default_period()
+
+
+def _f(v: Any) -> float | None:
+    return None if v is None else float(v)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
+    return api.create_response(request, {"detail": str(exc) or "Tidak berwenang."}, status=403)
+
+
+@api.get("/indicators", response=list[IndicatorOut], tags=["indikator"], summary="Daftar indikator")
+def list_indicators(request: HttpRequest) -> Any:
+    from ucjamsostek.monitoring import selectors
+
+    return [
+        {
+            "code": i.code,
+            "name": i.name,
+            "name_en": i.name_en,
+            "unit": i.unit,
+            "direction": i.direction,
+            "formula": i.formula,
+            "source": i.source,
+        }
+        for i in selectors.indicators()
+    ] or [
+        {
+            "code": d.code,
+            "name": d.name_id,
+            "name_en": d.name_en,
+            "unit": str(d.unit),
+            "direction": str(d.direction),
+            "formula": d.formula,
+            "source": d.source,
+        }
+        for d in ind.INDICATORS
+    ]
+
+
+@api.get(
+    "/indicators/values",
+    response={200: list[ValueOut], 403: ErrorOut, 422: ErrorOut},
+    tags=["indikator"],
+    summary="Nilai indikator per periode dan wilayah",
+)
+def indicator_values(
+    request: HttpRequest, period: str | None = None, area: str | None = None, indicator: str | None = None
+) -> Any:
+    from ucjamsostek.monitoring import selectors
+
+    p = _period(period)
+    code = selectors.scope_area(request.user, area)
+    if area and code != area:
+        raise PermissionDenied("Wilayah di luar wilayah kerja Anda.")
+    return Status(
+        200,
+        [
+            {
+                "indicator": v.indicator_id,
+                "period": v.period,
+                "area_code": v.area_code,
+                "breakdown": v.breakdown,
+                "numerator": v.numerator,
+                "denominator": v.denominator,
+                "value": _f(v.value),
+                "text": ind.format_value(v.value, ind.INDICATOR_BY_CODE[v.indicator_id].unit)
+                if v.indicator_id in ind.INDICATOR_BY_CODE
+                else str(v.value),
+            }
+            for v in selectors.values_for(ind.parse_period(p), code, indicator)
+        ],
+    )
+
+
+@api.get(
+    "/dashboard",
+    response={200: DashboardOut, 403: ErrorOut, 422: ErrorOut},
+    tags=["indikator"],
+    summary="Angka dasbor satu wilayah",
+)
+def dashboard(request: HttpRequest, period: str | None = None, area: str | None = None) -> Any:
+    from ucjamsostek.monitoring import selectors
+
+    d = selectors.dashboard(request.user, _period(period), area)
+    h = d.headline
+    return Status(
+        200,
+        {
+            "period": d.period.code,
+            "period_label": d.period.label,
+            "area_code": d.area_code,
+            "area_name": d.area_name,
+            "computed_at": d.snapshot.computed_at.isoformat(),
+            "active": h["active"],
+            "workers": h["workers"],
+            "coverage": _f(h["coverage"]),
+            "target": h["target"],
+            "progress": _f(h["progress"]),
+            "claims_count_total": d.claims["cumulative"]["count"],
+            "claims_amount_total": d.claims["cumulative"]["amount"],
+            "paid": d.budget.get("paid"),
+            "billed": d.budget.get("billed"),
+            "arrears": d.budget.get("arrears"),
+            "gap_exposed": d.gap,
+            "trend": [(c, n) for c, _, n in d.trend],
+            "areas": [
+                {
+                    "code": b.code,
+                    "name": b.name,
+                    "active": b.active,
+                    "workers": b.workers,
+                    "coverage": _f(b.value),
+                    "coverage_text": b.text,
+                }
+                for b in d.ranking
+            ],
+            "unavailable": d.unavailable,
+        },
+    )
+
+
+@api.get(
+    "/registry/people/{nik}",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut},
+    tags=["penduduk"],
+    summary="Cari penduduk berdasarkan NIK",
+    description="Untuk peran yang boleh melihat NIK lengkap (admin, dinas, operator wilayah/OPD dalam "
+    "lingkupnya, BPJS). Pencarian tidak dicatat di log.",
+)
+def person_by_nik(request: HttpRequest, nik: str) -> Any:
+    from ucjamsostek.monitoring import lookups
+
+    found = lookups.person_by_nik(request.user, nik)
+    if found is None:
+        return Status(404, {"detail": "Penduduk dengan NIK tersebut tidak ditemukan dalam wilayah kerja Anda."})
+    return Status(200, found)
+
+
+@api.post(
+    "/screening/batches",
+    response={202: JobOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    tags=["validasi"],
+    summary="Kirim berkas usulan untuk divalidasi",
+    description="Berkas xlsx/xls/csv (DESIGN.md §5.1). Validasi berjalan di latar belakang: ikuti "
+    "`/jobs/{id}`; setelah selesai `result.batch_id` menunjuk hasilnya.",
+)
+def submit_batch(
+    request: HttpRequest,
+    file: UploadedFile = File(...),  # noqa: B008
+    source_name: str = Form(...),  # noqa: B008
+    source_kind: str = Form("desa"),  # noqa: B008
+    segment: str | None = Form(None),  # noqa: B008
+    as_of: date | None = Form(None),  # noqa: B008
+) -> Any:
+    from django.utils import timezone
+
+    from ucjamsostek.screening import services as screening
+
+    if not (file.name or "").lower().endswith((".xlsx", ".xls", ".csv")):
+        return Status(400, {"detail": "Berkas harus .xlsx, .xls atau .csv"})
+    try:
+        job = screening.start_upload(
+            request.user,
+            file,
+            source_kind=source_kind,
+            source_name=source_name,
+            segment=segment or None,
+            as_of=as_of or timezone.localdate(),
+        )
+    except ValidationError as exc:
+        return Status(422, {"detail": " ".join(exc.messages)})
+    return Status(202, _job(job))
+
+
+def _job(job: Any) -> dict[str, Any]:
+    from ucjamsostek.jobs.selectors import job_status
+
+    s = job_status(job)
+    return {k: s[k] for k in ("id", "kind", "status", "stage", "percent", "message", "finished", "result")}
+
+
+@api.get("/jobs/{job_id}", response={200: JobOut, 404: ErrorOut}, tags=["validasi"], summary="Status pekerjaan")
+def job_status(request: HttpRequest, job_id: int) -> Any:
+    from ucjamsostek.jobs.selectors import get_job
+
+    job = get_job(request.user, job_id)
+    if job is None:
+        return Status(404, {"detail": "Pekerjaan tidak ditemukan."})
+    return Status(200, _job(job))
+
+
+@api.get(
+    "/screening/batches/{batch_id}",
+    response={200: BatchOut, 404: ErrorOut},
+    tags=["validasi"],
+    summary="Hasil validasi satu berkas",
+)
+def batch(request: HttpRequest, batch_id: int) -> Any:
+    from ucjamsostek.screening.queries import get_batch
+
+    b = get_batch(request.user, batch_id)
+    if b is None:
+        return Status(404, {"detail": "Berkas tidak ditemukan."})
+    return Status(
+        200,
+        {
+            "id": b.pk,
+            "file_name": b.file_name,
+            "source_name": b.source_name,
+            "status": b.status,
+            "row_count": b.row_count,
+            "eligible": b.eligible_count,
+            "review": b.review_count,
+            "rejected": b.rejected_count,
+            "created_at": b.created_at.isoformat(),
+        },
+    )

@@ -1,0 +1,91 @@
+"""``ucjamsostek billing import FILE [--period YYYY-MM] [--replace]``,
+``billing reconcile --period YYYY-MM --out DIR`` (DESIGN.md §5.4),
+``billing pay --period YYYY-MM --sp2d NO --date YYYY-MM-DD --amount RP``, ``billing arrears``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ucjamsostek.agreements.management.commands._common import parse_date, rp, run
+from ucjamsostek.agreements.selectors import get_agreement_by_number
+from ucjamsostek.billing import services
+from ucjamsostek.billing.models import Invoice
+from ucjamsostek.core.arrears import STATUS_LABELS
+from ucjamsostek.core.bpjsfiles import parse_period
+from ucjamsostek.core.money import parse_rupiah
+from ucjamsostek.core.reconcile import CLASS_LABELS
+
+
+class Command(BaseCommand):
+    help = "Tagihan BPJS: import, reconcile, pay, arrears"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["import", "reconcile", "pay", "arrears"])
+        parser.add_argument("file", nargs="?", help="berkas tagihan (import)")
+        parser.add_argument("--period", help="2026-01, 01/2026 atau Januari 2026")
+        parser.add_argument("--out", help="folder keluaran (reconcile)")
+        parser.add_argument("--replace", action="store_true", help="ganti tagihan periode yang sama")
+        parser.add_argument("--number", default="", help="nomor tagihan")
+        parser.add_argument("--sp2d", help="nomor SP2D (pay)")
+        parser.add_argument("--date", help="tanggal SP2D YYYY-MM-DD (pay)")
+        parser.add_argument("--amount", help="jumlah dibayar (Rp)")
+        parser.add_argument("--agreement", help="pay: nomor PKS yang dibayar sekaligus (tanpa tagihan bulanan)")
+        parser.add_argument("--today", help="arrears: tanggal acuan")
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        period = run(lambda: parse_period(o["period"])) if o["period"] else None
+        out = self.stdout.write
+        if o["action"] == "import":
+            if not o["file"]:
+                raise CommandError("gunakan: billing import BERKAS [--period YYYY-MM]", returncode=2)
+            made = run(
+                lambda: services.import_bill(None, o["file"], period=period, number=o["number"], replace=o["replace"])
+            )
+            out(f"Tagihan {made.period:%m/%Y}: {made.line_count} baris, {rp(made.billed_total)}.")
+        elif o["action"] == "reconcile":
+            if period is None or not o["out"]:
+                raise CommandError("gunakan: billing reconcile --period YYYY-MM --out FOLDER", returncode=2)
+            rec = run(lambda: services.reconcile_period(period))
+            csv_path, xlsx_path = services.write_reconciliation(rec, o["out"])
+            for r in rec.summary.iter_rows(named=True):
+                if r["lines"]:
+                    out(f"{CLASS_LABELS[r['class']]}: {r['lines']} baris, selisih {rp(r['difference'])}")
+            out(
+                f"Ditagih {rp(rec.totals['billed'])}, wajib dibayar {rp(rec.totals['payable'])}. "
+                f"Ditulis: {csv_path}, {xlsx_path}"
+            )
+        elif o["action"] == "pay":
+            if (period is None and not o["agreement"]) or not o["sp2d"] or not o["amount"]:
+                raise CommandError(
+                    "gunakan: billing pay (--period YYYY-MM | --agreement NOMOR) --sp2d NOMOR --date YYYY-MM-DD "
+                    "--amount RP",
+                    returncode=2,
+                )
+            inv: Invoice | None = Invoice.objects.filter(period=period).first() if period else None
+            if period and inv is None:
+                raise CommandError(f"belum ada tagihan periode {period:%m/%Y}", returncode=2)
+            agreement = None
+            if o["agreement"]:
+                agreement = get_agreement_by_number(o["agreement"])
+                if agreement is None:
+                    raise CommandError(f"PKS nomor {o['agreement']!r} tidak ditemukan", returncode=2)
+            paid_on = parse_date(o["date"], "--date")
+            if paid_on is None:
+                raise CommandError("--date wajib diisi", returncode=2)
+            amount = run(lambda: parse_rupiah(o["amount"]))
+            pay = run(
+                lambda: services.record_payment(
+                    None, inv, sp2d_number=o["sp2d"], paid_on=paid_on, amount=amount, agreement=agreement
+                )
+            )
+            what = f"tagihan {inv.period:%m/%Y}" if inv else f"PKS {o['agreement']}"
+            out(f"SP2D {pay.sp2d_number} {rp(pay.amount)} dicatat untuk {what}.")
+        else:
+            frame = services.arrears_frame(parse_date(o["today"], "--today"))
+            for r in frame.iter_rows(named=True):
+                out(
+                    f"{r['period']:%m/%Y}\ttagihan {rp(r['due'])}\tdibayar {rp(r['paid'])}\t"
+                    f"tunggakan {rp(r['outstanding'])}\t{STATUS_LABELS[r['status']]}"
+                )

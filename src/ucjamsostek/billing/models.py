@@ -1,0 +1,118 @@
+"""BPJS monthly bills (tagihan), their lines, and the Pemda's payments (SP2D)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Invoice(models.Model):
+    period = models.DateField(_("periode (bulan)"), help_text=_("Tanggal 1 bulan yang ditagih."))
+    number = models.CharField(_("nomor tagihan"), max_length=120, blank=True)
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        verbose_name=_("PKS"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    source_name = models.CharField(_("nama berkas"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    line_count = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    billed_total = models.BigIntegerField(_("total tagihan (Rp)"), default=0)
+    payable = models.BigIntegerField(
+        _("yang wajib dibayar (Rp)"), null=True, blank=True, help_text=_("Hasil rekonsiliasi terakhir.")
+    )
+    reconciled_at = models.DateTimeField(_("direkonsiliasi"), null=True, blank=True)
+    reconciliation = models.JSONField(_("ringkasan rekonsiliasi"), default=dict, blank=True)
+    imported_at = models.DateTimeField(_("diimpor"), default=timezone.now, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diimpor oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("tagihan")
+        verbose_name_plural = _("tagihan")
+        ordering = ["-period", "-imported_at"]
+        constraints = [models.UniqueConstraint(fields=["period"], name="billing_one_invoice_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m}"
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, verbose_name=_("tagihan"), on_delete=models.CASCADE, related_name="lines")
+    line = models.PositiveIntegerField(_("baris"))
+    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
+    kpj = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
+    period = models.DateField(_("periode"))
+    programme = models.CharField(_("program"), max_length=40, blank=True)
+    amount = models.BigIntegerField(_("iuran (Rp)"))
+
+    class Meta:
+        verbose_name = _("baris tagihan")
+        verbose_name_plural = _("baris tagihan")
+        ordering = ["invoice", "line"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "line"], name="billing_line_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}#{self.line}"
+
+
+class Payment(models.Model):
+    invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("tagihan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        help_text=_("Kosong untuk pembayaran sekaligus atas PKS (mis. per triwulan) tanpa tagihan bulanan."),
+    )
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        verbose_name=_("PKS"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    sp2d_number = models.CharField(_("nomor SP2D"), max_length=120, unique=True)
+    paid_on = models.DateField(_("tanggal SP2D"))
+    amount = models.BigIntegerField(_("jumlah (Rp)"))
+    note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("dicatat"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("pembayaran")
+        verbose_name_plural = _("pembayaran")
+        ordering = ["-paid_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_payment_positive"),
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False) | Q(agreement__isnull=False),
+                name="billing_payment_settles_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sp2d_number

@@ -1,0 +1,83 @@
+"""Billing reads: bills, the reconciliation page's rows (NIK masked by role), payments, arrears."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from ucjamsostek.accounts import permissions as perm
+from ucjamsostek.billing import services
+from ucjamsostek.billing.models import Invoice, Payment
+from ucjamsostek.core import reconcile as rc
+from ucjamsostek.core.arrears import STATUS_LABELS
+from ucjamsostek.registry.selectors import display_nik
+
+
+def _may_read(user: Any) -> bool:
+    return user is None or perm.role_of(user) is not None
+
+
+def invoices(user: Any) -> QuerySet[Invoice]:
+    if not _may_read(user):
+        return Invoice.objects.none()
+    return Invoice.objects.annotate(paid=Sum("payments__amount")).order_by("-period")
+
+
+def get_invoice(user: Any, pk: Any) -> Invoice | None:
+    return invoices(user).filter(pk=pk).first()
+
+
+def payments(invoice: Invoice) -> QuerySet[Payment]:
+    return invoice.payments.order_by("paid_on")
+
+
+def agreement_payments(agreement: Any) -> QuerySet[Payment]:
+    """SP2D paid under an agreement (monthly bills and lump sums), oldest first."""
+    return Payment.objects.filter(agreement=agreement).select_related("invoice").order_by("paid_on")
+
+
+def can_upload(user: Any) -> bool:
+    return perm.can_upload_bpjs_files(user)
+
+
+def can_pay(user: Any) -> bool:
+    return perm.role_of(user) in (*perm.EDIT_ENROLLMENT_ROLES, "budget")
+
+
+@dataclass
+class ReconciliationPage:
+    invoice: Invoice
+    summary: list[dict[str, Any]]  # class, label, lines, billed, expected, difference
+    total: dict[str, int]  # sums of the summary rows (= sums of the lines)
+    lines: list[dict[str, Any]]  # the shown lines (filtered by class)
+    line_totals: dict[str, int]  # sums of the shown lines
+    classes: list[tuple[str, str]]
+
+
+def reconciliation_page(user: Any, invoice: Invoice, *, cls: str = "", flagged_only: bool = True) -> ReconciliationPage:
+    rec = services.reconcile_invoice(invoice, store=False)
+    summary = [r | {"label": rc.CLASS_LABELS[r["class"]]} for r in rec.summary.iter_rows(named=True)]
+    total = {k: sum(int(r[k]) for r in summary) for k in ("lines", "billed", "expected", "difference")}
+    frame = rec.lines
+    if cls:
+        frame = frame.filter(frame["class"] == cls)
+    elif flagged_only:
+        frame = frame.filter(frame["class"] != rc.MATCHED)
+    lines = [
+        r | {"nik": display_nik(user, r["nik"]), "label": rc.CLASS_LABELS[r["class"]]}
+        for r in frame.iter_rows(named=True)
+    ]
+    line_totals = {k: sum(int(r[k]) for r in lines) for k in ("billed", "expected", "difference")}
+    return ReconciliationPage(
+        invoice, summary, total, lines, line_totals, [(c, rc.CLASS_LABELS[c]) for c in rc.CLASSES]
+    )
+
+
+def arrears_rows(user: Any, today: date | None = None) -> list[dict[str, Any]]:
+    if not _may_read(user):
+        return []
+    frame = services.arrears_frame(today)
+    return [r | {"label": STATUS_LABELS[r["status"]]} for r in frame.iter_rows(named=True)]

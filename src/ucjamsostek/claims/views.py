@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ucjamsostek.accounts import permissions as perm
+from ucjamsostek.agreements.webutil import attempt, post_file, uploaded_table
+from ucjamsostek.claims import selectors, services
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    recent = selectors.recent_claims(user)
+    context = {"stats": selectors.analytics(user), "claims": recent, "can_upload": perm.can_upload_bpjs_files(user)}
+    return render(request, "claims/index.html", context)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    f = post_file(request)
+    if f is not None:
+
+        def run() -> Any:
+            with uploaded_table(f) as path:
+                return services.import_claims(request.user, path, display_name=f.name)
+
+        res = attempt(request, run)
+        if res is not None:
+            messages.success(
+                request,
+                f"Klaim baru {res.created}, diperbarui {res.updated}; tanpa perlindungan "
+                f"pada tanggal kejadian {res.uncovered}.",
+            )
+            if res.unknown_person:
+                messages.warning(
+                    request,
+                    "NIK tidak ada di data penduduk pada baris: " + ", ".join(str(r) for r in res.unknown_person[:30]),
+                )
+    return redirect("claims:index")

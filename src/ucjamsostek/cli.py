@@ -1,0 +1,60 @@
+"""The ``ucjamsostek`` console script: Django's management commands plus the project's own.
+
+It stops with one clear message (in Bahasa Indonesia) on a configuration or database problem
+instead of a traceback; ``--traceback`` or ``UCJAMSOSTEK_DEBUG=true`` shows the full trace.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _fail(message: str) -> int:
+    print(f"ucjamsostek: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "ucjamsostek"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ucjamsostek.settings")
+    show_trace = "--traceback" in argv or os.environ.get("UCJAMSOSTEK_DEBUG", "").lower() in ("1", "true")
+
+    from django.core.management.base import CommandError
+
+    from ucjamsostek.config import ConfigError
+
+    try:
+        import django
+        from django.core.management import execute_from_command_line
+
+        django.setup()
+        from ucjamsostek.startup import check_deployment
+
+        command = argv[1] if len(argv) > 1 else ""
+        check_deployment(command)
+        if command and not command.startswith("-") and command != "help" and "--traceback" not in argv:
+            # Let CommandError reach us, so it prints as one "ucjamsostek: ..." line with exit code 2.
+            argv = [*argv, "--traceback"]
+        execute_from_command_line(argv)
+    except ConfigError as exc:
+        if show_trace:
+            raise
+        return _fail(f"konfigurasi salah: {exc}")
+    except CommandError as exc:
+        if show_trace:
+            raise
+        return _fail(str(exc))
+    except Exception as exc:  # one clear message for known classes, traceback otherwise
+        from ucjamsostek.startup import explain
+
+        message = explain(exc)
+        if message is None or show_trace:
+            raise
+        return _fail(message)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

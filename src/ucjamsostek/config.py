@@ -1,0 +1,97 @@
+"""Deployment configuration read from environment variables.
+
+Everything a deployment sets lives here, with safe production defaults:
+
+| variable | default | meaning |
+|---|---|---|
+| ``DATABASE_URL`` | ``sqlite:///<data dir>/ucjamsostek.sqlite3`` | database URL (``postgres://user@host:5432/db``) |
+| ``UCJAMSOSTEK_DATA_DIR`` | ``./var`` | where the embedded database, uploads and generated keys live |
+| ``UCJAMSOSTEK_SECRET_KEY`` | generated once into ``<data dir>/secret_key`` | Django secret key |
+| ``UCJAMSOSTEK_DEBUG`` | ``false`` | debug pages; never on in production |
+| ``UCJAMSOSTEK_AREA_CODE`` | ``74.13`` | Kemendagri code of the deployment's area (regency or province) |
+| ``UCJAMSOSTEK_ALLOWED_HOSTS`` | ``localhost,127.0.0.1`` | comma-separated host names |
+| ``UCJAMSOSTEK_AGE_MIN`` / ``UCJAMSOSTEK_AGE_MAX`` | ``15`` / ``65`` | programme age limits at the as-of date |
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+_TRUE = {"1", "true", "yes", "on", "ya"}
+_FALSE = {"0", "false", "no", "off", "tidak", ""}
+_AREA = re.compile(r"^\d{2}(\.\d{2}){0,2}$")
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; the message says which and how to fix it."""
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name}={raw!r} bukan nilai ya/tidak (gunakan true atau false).")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} bukan bilangan bulat.") from None
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("UCJAMSOSTEK_DATA_DIR", "var")).resolve()
+
+
+def area_code() -> str:
+    """The deployment's area (syntax only; that it exists is checked against the region table)."""
+    code = os.environ.get("UCJAMSOSTEK_AREA_CODE", "74.13").strip()
+    if not _AREA.match(code):
+        raise ConfigError(
+            f"UCJAMSOSTEK_AREA_CODE={code!r} bukan kode wilayah Kemendagri (contoh: 74 atau 74.13)."
+        )
+    return code
+
+
+def secret_key() -> str:
+    key = os.environ.get("UCJAMSOSTEK_SECRET_KEY")
+    if key:
+        return key
+    path = data_dir() / "secret_key"
+    try:
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+    except OSError as exc:
+        raise ConfigError(
+            f"Tidak dapat membaca/menulis kunci rahasia di {path}: {exc}. "
+            "Setel UCJAMSOSTEK_SECRET_KEY atau UCJAMSOSTEK_DATA_DIR."
+        ) from exc
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'ucjamsostek.sqlite3'}"
+
+
+def allowed_hosts() -> list[str]:
+    raw = os.environ.get("UCJAMSOSTEK_ALLOWED_HOSTS", "localhost,127.0.0.1")
+    return [h.strip() for h in raw.split(",") if h.strip()]

@@ -1,0 +1,351 @@
+"""Files from BPJS (DESIGN.md §5.4): registration answer, monthly bill, claims, assistance lists.
+
+Read the way nomination files are read (:mod:`ucjamsostek.core.intake`): xlsx/xls/csv sniffed from
+the bytes, the header row found under title rows, columns matched by name case- and
+punctuation-insensitively (:func:`ucjamsostek.core.normalize.header_key`), dates through
+:func:`ucjamsostek.core.normalize.date_expr`, NIKs through
+:func:`ucjamsostek.core.normalize.nik_clean_expr`, rupiah like
+:func:`ucjamsostek.core.money.parse_rupiah` (``16.800``, ``16800``, ``Rp16.800``). Periods read
+``2026-01``, ``01/2026``, ``Januari 2026`` (and a full date, taken as its month).
+
+:func:`read_bpjs_file` returns a :class:`BpjsTable` whose frame has ``row`` (as the user sees it)
+and the kind's fields, typed; a value that cannot be read raises :class:`IntakeError` naming the
+file, row and column — a BPJS file is taken whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ucjamsostek.core import normalize as nz
+from ucjamsostek.core.intake import (
+    HEADER_SEARCH_ROWS,
+    MAX_SHEET_BYTES,
+    IntakeError,
+    _cell_text,
+    _decode,
+    _nik_cell_text,
+    _row_empty,
+    _sniff_delimiter,
+    sniff_format,
+)
+
+REGISTRATION = "registration"
+BILL = "bill"
+CLAIMS = "claims"
+ASSISTANCE = "assistance"
+
+#: field → accepted headers, per kind. ``nik`` reuses the nomination headers.
+_COMMON: dict[str, tuple[str, ...]] = {
+    "nik": tuple(h for h, f in nz.ACCEPTED_HEADERS.items() if f == "nik"),
+    "kpj": ("No KPJ", "Nomor KPJ", "KPJ", "No. Kartu", "Nomor Kartu Peserta", "No Peserta"),
+    "name": tuple(h for h, f in nz.ACCEPTED_HEADERS.items() if f == "name"),
+    "status": ("Status", "Status Pendaftaran", "Status Klaim", "Status Penyaluran", "Hasil"),
+}
+_SPECS: dict[str, dict[str, tuple[str, ...]]] = {
+    REGISTRATION: {
+        "reason": ("Keterangan", "Alasan", "Alasan Penolakan", "Catatan", "Ket"),
+    },
+    BILL: {
+        "period": ("Periode", "Periode Iuran", "Bulan", "Bulan Iuran", "Masa Iuran"),
+        "programme": ("Program", "Program BPJS"),
+        "amount": ("Iuran", "Nominal Iuran", "Jumlah Iuran", "Jumlah", "Nominal", "Tagihan"),
+    },
+    CLAIMS: {
+        "type": ("Jenis", "Jenis Klaim", "Program", "Jenis Manfaat"),
+        "incident_date": ("Tgl Kejadian", "Tanggal Kejadian", "Tgl Meninggal", "Tanggal Kecelakaan"),
+        "submitted_date": ("Tgl Pengajuan", "Tanggal Pengajuan", "Tgl Klaim"),
+        "paid_date": ("Tgl Bayar", "Tanggal Bayar", "Tanggal Pembayaran", "Tgl Pembayaran"),
+        "amount": ("Nominal", "Jumlah Manfaat", "Nominal Klaim", "Jumlah Dibayar", "Manfaat"),
+        "heir": ("Nama Ahli Waris", "Ahli Waris", "Penerima Manfaat"),
+    },
+    ASSISTANCE: {
+        "programme": ("Program", "Program Bantuan", "Jenis Bantuan"),
+        "amount": ("Nominal", "Jumlah", "Nominal Bantuan"),
+        "paid_date": ("Tgl Salur", "Tanggal Salur", "Tanggal Penyaluran", "Tgl Penyaluran"),
+    },
+}
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    REGISTRATION: ("nik", "status"),
+    BILL: ("nik", "period", "amount"),
+    CLAIMS: ("nik", "type", "incident_date"),
+    ASSISTANCE: ("nik",),
+}
+LABELS: dict[str, str] = {
+    "nik": "NIK", "kpj": "No KPJ", "name": "Nama", "status": "Status", "reason": "Keterangan",
+    "period": "Periode", "programme": "Program", "amount": "Iuran/Nominal", "type": "Jenis",
+    "incident_date": "Tgl Kejadian", "submitted_date": "Tgl Pengajuan", "paid_date": "Tgl Bayar",
+    "heir": "Nama Ahli Waris",
+}  # fmt: skip
+_DATE_FIELDS = ("incident_date", "submitted_date", "paid_date")
+KINDS: tuple[str, ...] = (REGISTRATION, BILL, CLAIMS, ASSISTANCE)
+
+
+def _header_map(kind: str) -> dict[str, str]:
+    spec = _COMMON | _SPECS[kind]
+    return {nz.header_key(h): fld for fld, hs in spec.items() for h in hs}
+
+
+@dataclass
+class BpjsTable:
+    kind: str
+    frame: pl.DataFrame
+    source: str
+    header_row: int
+    columns: dict[str, str] = field(default_factory=dict)
+    unmatched: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------- value parsing
+_MONTHS_ALT = "|".join(sorted(nz.MONTHS, key=len, reverse=True))
+
+
+def period_expr(raw: pl.Expr) -> pl.Expr:
+    """``2026-01``, ``01/2026``, ``1-2026``, ``Januari 2026``, ``Jan-26``? (no: 4-digit years only),
+    or a full date → the first day of the month (``pl.Date``); null when unreadable."""
+    t = raw.cast(pl.Utf8).str.strip_chars().str.to_lowercase()
+    ym = t.str.extract_groups(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2}(?:[ t].*)?)?$")
+    my = t.str.extract_groups(r"^(\d{1,2})[-/.](\d{4})$")
+    dmy = t.str.extract_groups(r"^\d{1,2}[-/.](\d{1,2})[-/.](\d{4})$")
+    named = t.str.extract_groups(rf"^(?:\d{{1,2}}\s+)?({_MONTHS_ALT})\.?[\s\-/]*(\d{{4}})$")
+    month_no = named.struct.field("1").replace_strict(
+        {k: str(v) for k, v in nz.MONTHS.items()}, default=None, return_dtype=pl.Utf8
+    )
+
+    def first(y: pl.Expr, m: pl.Expr) -> pl.Expr:
+        return pl.format("{}-{}-01", y, m.str.zfill(2)).str.to_date("%Y-%m-%d", strict=False)
+
+    return pl.coalesce(
+        first(ym.struct.field("1"), ym.struct.field("2")),
+        first(my.struct.field("2"), my.struct.field("1")),
+        first(dmy.struct.field("2"), dmy.struct.field("1")),
+        first(named.struct.field("2"), month_no),
+    )
+
+
+def parse_period(text: str) -> date:
+    """One period text → first day of the month; :class:`ValueError` (Indonesian) when unreadable."""
+    value = pl.select(period_expr(pl.lit(str(text)))).item()
+    if value is None:
+        raise ValueError(f"Periode tidak terbaca: {text!r} (contoh: 2026-01, 01/2026, Januari 2026)")
+    return value
+
+
+def rupiah_expr(raw: pl.Expr) -> pl.Expr:
+    """Column version of :func:`ucjamsostek.core.money.parse_rupiah`; null when unreadable."""
+    t = (
+        raw.cast(pl.Utf8)
+        .str.strip_chars()
+        .str.replace_all(r"[\s\u00a0]", "")
+        .str.replace(r"^(?i)rp\.?", "")
+        .str.replace(r",0*$", "")
+    )
+    ok = t.str.contains(r"^-?(\d{1,3}(\.\d{3})*|\d+)$")
+    return pl.when(ok).then(t.str.replace_all(r"\.", "").cast(pl.Int64, strict=False))
+
+
+# ------------------------------------------------------------------------------------- reading
+def _raw_rows(path: Path, display: str, sheet: str | None) -> tuple[list[list[Any]], str | None, int]:
+    kind = sniff_format(path)
+    if kind == "encrypted":
+        raise IntakeError("Berkas dilindungi kata sandi. Simpan ulang tanpa kata sandi.", file=display)
+    if kind == "csv":
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            raise IntakeError("Berkas Excel rusak atau bukan berkas Excel yang sah.", file=display)
+        text, _ = _decode(path.read_bytes())
+        lines = text.splitlines()
+        delim = _sniff_delimiter(lines[:HEADER_SEARCH_ROWS])
+        return [list(r) for r in csv.reader(lines, delimiter=delim)], None, 0
+    import python_calamine as pc
+
+    try:
+        book = pc.CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        name = sheet or (names[0] if names else None)
+        if name is None or name not in names:
+            raise IntakeError(f"Lembar '{sheet}' tidak ada; lembar yang ada: {', '.join(names)}.", file=display)
+        ws = book.get_sheet_by_name(name)
+        rows: list[list[Any]] = ws.to_python(skip_empty_area=True)
+        offset = ws.start[0] if ws.start is not None else 0
+    except IntakeError:
+        raise
+    except Exception as exc:  # calamine's own error types
+        raise IntakeError(
+            "Berkas Excel rusak atau bukan berkas Excel yang sah; simpan ulang sebagai .xlsx atau .csv.", file=display
+        ) from exc
+    return rows, name, offset
+
+
+def read_bpjs_file(
+    path: str | Path,
+    kind: str,
+    *,
+    display_name: str | None = None,
+    sheet: str | None = None,
+    today: date | None = None,
+    max_bytes: int = MAX_SHEET_BYTES,
+) -> BpjsTable:
+    """Read one BPJS file of ``kind`` (:data:`KINDS`); :class:`IntakeError` when it cannot be used."""
+    if kind not in KINDS:
+        raise ValueError(f"Jenis berkas BPJS tidak dikenal: {kind!r}")
+    p = Path(path)
+    display = display_name or p.name
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise IntakeError("Berkas tidak ditemukan atau tidak dapat dibuka.", file=display) from exc
+    if size == 0:
+        raise IntakeError("Berkas kosong (0 bita).", file=display)
+    if size > max_bytes:
+        raise IntakeError(f"Berkas terlalu besar (batas {max_bytes // 1024 // 1024} MB).", file=display)
+    rows, sheet_name, offset = _raw_rows(p, display, sheet)
+    while rows and _row_empty(rows[-1]):
+        rows.pop()
+    headers = _header_map(kind)
+    best: tuple[int, dict[int, str]] | None = None
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found: dict[int, str] = {}
+        for j, cell in enumerate(row):
+            fld = headers.get(nz.header_key(cell))
+            if fld is not None and fld not in found.values():
+                found[j] = fld
+        if "nik" in found.values() and (best is None or len(found) > len(best[1])):
+            best = (i, found)
+    where: dict[str, Any] = {"file": display, "sheet": sheet_name}
+    if best is None:
+        raise IntakeError("Baris judul kolom tidak ditemukan (kolom NIK wajib ada).", **where)
+    h, found = best
+    missing = [f for f in _REQUIRED[kind] if f not in found.values()]
+    if missing:
+        seen = ", ".join(str(c).strip() for c in rows[h] if _cell_text(c))
+        raise IntakeError(
+            f"Kolom wajib tidak ditemukan: {', '.join(LABELS[f] for f in missing)}. Judul kolom yang ada: {seen}.",
+            row=h + 1 + offset,
+            **where,
+        )
+    data = rows[h + 1 :]
+    columns: dict[str, list[str | None]] = {}
+    for j, fld in found.items():
+        conv = _nik_cell_text if fld == "nik" else _cell_text
+        columns[fld] = [conv(r[j]) if j < len(r) else None for r in data]
+    first_row = h + 2 + offset
+    raw = pl.DataFrame(
+        {"row": list(range(first_row, first_row + len(data)))} | columns,
+        schema={"row": pl.Int64} | {f: pl.Utf8 for f in columns},
+    )
+    raw = raw.filter(pl.any_horizontal(pl.all().exclude("row").is_not_null()))
+    frame = _normalise(raw, kind, today or date.today(), where)
+    col_names = {fld: str(rows[h][j]).strip() for j, fld in found.items()}
+    return BpjsTable(
+        kind=kind,
+        frame=frame,
+        source=display,
+        header_row=h + 1 + offset,
+        columns=col_names,
+        unmatched=[str(c).strip() for j, c in enumerate(rows[h]) if j not in found and _cell_text(c)],
+    )
+
+
+def _fail_first(frame: pl.DataFrame, bad: pl.Expr, fld: str, message: str, where: dict[str, Any]) -> None:
+    hit = frame.filter(bad)
+    if hit.height:
+        row = int(hit["row"][0])
+        more = f" (dan {hit.height - 1} baris lain)" if hit.height > 1 else ""
+        raise IntakeError(message + more, row=row, column=LABELS.get(fld, fld), **where)
+
+
+def _normalise(raw: pl.DataFrame, kind: str, today: date, where: dict[str, Any]) -> pl.DataFrame:
+    cols = raw.columns
+
+    def text(fld: str) -> pl.Expr:
+        return nz.text_expr(pl.col(fld)) if fld in cols else pl.lit(None, dtype=pl.Utf8)
+
+    exprs: dict[str, pl.Expr] = {
+        "nik": nz.nik_clean_expr(pl.col("nik")),
+        "kpj": text("kpj").str.replace_all(r"[\s.\-']", ""),
+        "name": text("name"),
+        "status": text("status"),
+    }
+    if kind == REGISTRATION:
+        exprs["reason"] = text("reason")
+    if kind in (BILL, ASSISTANCE, CLAIMS):
+        exprs["amount"] = rupiah_expr(pl.col("amount")) if "amount" in cols else pl.lit(None, dtype=pl.Int64)
+        exprs["amount_raw"] = text("amount")
+    if kind == BILL:
+        exprs["period"] = period_expr(pl.col("period"))
+        exprs["period_raw"] = text("period")
+        exprs["programme"] = text("programme")
+    if kind == CLAIMS:
+        exprs["type"] = text("type")
+        exprs["heir"] = text("heir")
+        for d in _DATE_FIELDS:
+            exprs[d] = nz.date_expr(pl.col(d), today) if d in cols else pl.lit(None, dtype=pl.Date)
+            exprs[d + "_raw"] = text(d)
+    if kind == ASSISTANCE:
+        exprs["programme"] = text("programme")
+        exprs["paid_date"] = (
+            nz.date_expr(pl.col("paid_date"), today) if "paid_date" in cols else pl.lit(None, dtype=pl.Date)
+        )
+        exprs["paid_date_raw"] = text("paid_date")
+    frame = raw.select(pl.col("row"), **exprs)
+    _fail_first(frame, ~pl.col("nik").str.contains(r"^\d{16}$"), "nik", "NIK harus 16 angka", where)
+    if kind == BILL:
+        _fail_first(
+            frame,
+            pl.col("period").is_null(),
+            "period",
+            "Periode tidak terbaca (contoh: 2026-01, 01/2026, Januari 2026)",
+            where,
+        )
+        _fail_first(
+            frame, pl.col("amount").is_null(), "amount", "Iuran tidak terbaca (contoh: 16.800 atau Rp16.800)", where
+        )
+    if kind in (CLAIMS, ASSISTANCE):
+        _fail_first(
+            frame,
+            pl.col("amount").is_null() & pl.col("amount_raw").is_not_null(),
+            "amount",
+            "Nominal tidak terbaca (contoh: 42.000.000 atau Rp42.000.000)",
+            where,
+        )
+    if kind == CLAIMS:
+        for d in _DATE_FIELDS:
+            _fail_first(
+                frame,
+                pl.col(d).is_null() & pl.col(d + "_raw").is_not_null(),
+                d,
+                "Tanggal tidak terbaca (contoh: 31-01-2025)",
+                where,
+            )
+        _fail_first(frame, pl.col("incident_date").is_null(), "incident_date", "Tanggal kejadian wajib diisi", where)
+    if kind == ASSISTANCE:
+        _fail_first(
+            frame,
+            pl.col("paid_date").is_null() & pl.col("paid_date_raw").is_not_null(),
+            "paid_date",
+            "Tanggal tidak terbaca (contoh: 31-01-2025)",
+            where,
+        )
+    if kind == REGISTRATION:
+        _fail_first(frame, pl.col("status").is_null(), "status", "Status wajib diisi (diterima/ditolak)", where)
+    return frame
+
+
+# --------------------------------------------------------------------------------- status words
+_ACCEPTED = ("diterima", "terima", "aktif", "sukses", "berhasil", "ok", "terdaftar", "accepted")
+_REFUSED = ("ditolak", "tolak", "gagal", "tidakterdaftar", "rejected", "invalid")
+
+
+def registration_status_expr(raw: pl.Expr) -> pl.Expr:
+    """``accepted`` / ``rejected`` / null (unknown) from BPJS's status words."""
+    key = raw.cast(pl.Utf8).str.to_lowercase().str.replace_all(r"[^a-z]", "")
+    return (
+        pl.when(key.is_in(list(_ACCEPTED))).then(pl.lit("accepted"))
+        .when(key.is_in(list(_REFUSED))).then(pl.lit("rejected"))
+    )  # fmt: skip

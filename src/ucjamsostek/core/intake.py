@@ -1,0 +1,481 @@
+"""Intake of nomination files (DESIGN.md §5.1): xlsx, xls or csv → one normalised Polars frame.
+
+:func:`read_nominations` finds the header row under any title rows, matches columns by the
+accepted headers (or an operator's ``column_map`` of header text → field), and normalises every
+value column-wise (:mod:`ucjamsostek.core.normalize`). Spreadsheets are read whole with
+python-calamine (xlsx and xls); csv files with Polars after the encoding (UTF-8, UTF-8 with BOM,
+Windows-1252) and the delimiter (``,``, ``;``, tab) are detected.
+
+A file that cannot be read raises :class:`IntakeError` with one located message in Bahasa
+Indonesia (file, sheet, row, column); nothing else escapes.
+
+The frame has ``row`` (the row number as the user sees it: 1-based, title and header rows
+counted; for csv the line number) and the fields ``nik`` (cleaned digits or the tell-tale
+scientific text, null when empty), ``nik_raw``, ``name``, ``sex`` (L/P), ``sex_raw``,
+``birth_place``, ``birth_date`` (Date), ``birth_date_raw``, ``address``, ``village``,
+``district``, ``occupation``, ``phone``, ``segment``, ``decile``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ucjamsostek.core import normalize as nz
+
+#: Refuse larger files with a clear message (bytes). Spreadsheets are held in memory cell by cell
+#: by the reader, so their limit is lower than the csv one.
+MAX_CSV_BYTES = 1024 * 1024 * 1024
+MAX_SHEET_BYTES = 64 * 1024 * 1024
+HEADER_SEARCH_ROWS = 50
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_MARKERS = ("EncryptionInfo", "EncryptedPackage")
+
+
+@dataclass
+class IntakeError(Exception):
+    """A nomination file that cannot be read; ``str()`` is the located Indonesian message."""
+
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(f"berkas {self.file}")
+        if self.sheet:
+            where.append(f"lembar '{self.sheet}'")
+        if self.row is not None:
+            where.append(f"baris {self.row}")
+        if self.column:
+            where.append(f"kolom '{self.column}'")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass
+class Nominations:
+    """The outcome of :func:`read_nominations`."""
+
+    frame: pl.DataFrame
+    source: str
+    sheet: str | None
+    header_row: int  # 1-based, as the user sees it
+    columns: dict[str, str] = field(default_factory=dict)  # field → header text as found
+    unmatched: list[str] = field(default_factory=list)  # header texts that matched no field
+
+
+# ------------------------------------------------------------------------------------------
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e18 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time | timedelta):
+        return None
+    return str(value)
+
+
+def _nik_cell_text(value: Any) -> str | None:
+    """A NIK typed as a number. A 16-digit NIK fits a double exactly, and a file written by a
+    program keeps all digits; but Excel keeps 15 significant digits and shows a long number as
+    ``7,41301E+15``, and a value retyped from that display has lost its serial (the last four
+    digits are zeros). Such a value is written in its scientific form, which the rules reject as
+    NIK_INVALID; other whole numbers become their digits and are validated like text. (A value
+    whose 16th digit Excel rounded to 0 cannot be told from a real NIK ending in 0.)"""
+    if isinstance(value, float) and value == value and abs(value) >= 1e15:
+        if not value.is_integer() or int(value) % 10_000 == 0:
+            return f"{value:.14E}"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15 and value % 10_000 == 0:
+        return f"{float(value):.14E}"
+    return _cell_text(value)
+
+
+def _row_empty(row: list[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _find_header(rows: list[list[Any]], column_map: dict[str, str] | None) -> tuple[int, dict[int, str]] | None:
+    best: tuple[int, dict[int, str]] | None = None
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found: dict[int, str] = {}
+        for j, cell in enumerate(row):
+            fld = nz.match_header(cell, column_map)
+            if fld is not None:
+                found[j] = fld
+        fields = set(found.values())
+        better = best is None or len(fields) > len(set(best[1].values()))
+        if len(fields) >= 2 and ({"nik", "name"} & fields) and better:
+            best = (i, found)
+    return best
+
+
+def _check_required(found: dict[int, str], header: list[Any], where: dict[str, Any]) -> None:
+    fields = set(found.values())
+    if nz.TTL in fields:
+        fields.add("birth_date")
+    missing = [f for f in nz.REQUIRED_FIELDS if f not in fields]
+    if missing:
+        names = ", ".join(nz.FIELD_LABELS[f] for f in missing)
+        seen = ", ".join(str(h).strip() for h in header if h is not None and str(h).strip())
+        raise IntakeError(
+            f"Kolom wajib tidak ditemukan: {names}. Judul kolom yang ada: {seen}. "
+            "Ubah judul kolom atau atur pemetaan kolom.",
+            **where,
+        )
+
+
+def _field_expr(cols: list[int]) -> pl.Expr:
+    """The raw text of a field; several columns of one field (Alamat and Dusun) fill each other's
+    blanks in sheet order."""
+    if len(cols) == 1:
+        return pl.col(f"c{cols[0]}")
+    return pl.coalesce([nz.text_expr(pl.col(f"c{j}")) for j in cols])
+
+
+def _assemble(
+    columns: dict[int, list[str | None]], found: dict[int, str], rows: list[int], today: date
+) -> pl.DataFrame:
+    """Build the raw text frame (one Utf8 column per field, coalesced in sheet order) and normalise."""
+    by_field: dict[str, list[int]] = {}
+    for j in sorted(found):
+        by_field.setdefault(found[j], []).append(j)
+    raw = pl.DataFrame(
+        {f"c{j}": columns[j] for j in sorted(found)} | {"row": rows},
+        schema={f"c{j}": pl.Utf8 for j in sorted(found)} | {"row": pl.Int64},
+    )
+    exprs: dict[str, pl.Expr] = {}
+    for fld, cols in by_field.items():
+        exprs[fld] = _field_expr(cols)
+    return normalise_frame(raw.select(pl.col("row"), **exprs), today)
+
+
+def _on_unique(frame: pl.DataFrame, inputs: list[str], *stages: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Compute the ``stages`` of new columns once per distinct value of ``inputs`` and join them
+    back: dates, sex, villages and the like repeat a lot, so a million rows carry only a few
+    thousand (dates: about a hundred thousand) distinct values."""
+    distinct = frame.select(inputs).unique()
+    for outputs in stages:
+        distinct = distinct.with_columns(**outputs)
+    return frame.join(distinct, on=inputs, how="left", nulls_equal=True, maintain_order="left")
+
+
+def normalise_frame(raw: pl.DataFrame, today: date) -> pl.DataFrame:
+    """From raw text columns named by field (missing ones allowed) to the normalised frame."""
+    missing = [f for f in (*nz.FIELDS, nz.TTL) if f not in raw.columns]
+    raw = raw.with_columns([pl.lit(None, dtype=pl.Utf8).alias(f) for f in missing])
+    col = pl.col
+
+    # birth place and date: a TTL column, or a birth-date cell holding "Raha, 12-05-1980"
+    ttl_place, ttl_date = nz.split_ttl_expr(col(nz.TTL))
+    cell_place, cell_date = nz.split_ttl_expr(col("birth_date"))
+    has_comma = col("birth_date").str.contains(r"[A-Za-z].*,")
+    birth_raw = nz.text_expr(
+        pl.when(has_comma).then(cell_date).otherwise(pl.coalesce(nz.text_expr(col("birth_date")), ttl_date))
+    )
+    out = _on_unique(
+        raw,
+        ["birth_date", nz.TTL],
+        {"_birth_raw": birth_raw, "_ttl_place": pl.coalesce(ttl_place, pl.when(has_comma).then(cell_place))},
+        {"_birth_date": nz.date_expr(col("_birth_raw"), today)},
+    )
+    out = _on_unique(out, ["sex"], {"_sex": nz.sex_expr(col("sex"))})
+    out = _on_unique(out, ["decile"], {"_decile": nz.decile_expr(col("decile"))})
+    texts = ("birth_place", "address", "village", "district", "occupation", "segment")
+    for name in texts:
+        out = _on_unique(out, [name], {f"_{name}": nz.text_expr(col(name))})
+    nik = nz.nik_clean_expr(col("nik"))
+    return out.select(
+        col("row").cast(pl.Int64),
+        pl.when(nik != "").then(nik).alias("nik"),
+        col("nik").alias("nik_raw"),
+        nz.text_expr(col("name")).alias("name"),
+        col("_sex").alias("sex"),
+        col("sex").alias("sex_raw"),
+        pl.coalesce(col("_birth_place"), col("_ttl_place")).alias("birth_place"),
+        col("_birth_date").alias("birth_date"),
+        col("_birth_raw").alias("birth_date_raw"),
+        col("_address").alias("address"),
+        col("_village").alias("village"),
+        col("_district").alias("district"),
+        col("_occupation").alias("occupation"),
+        nz.text_expr(col("phone")).str.replace(r"^'", "").alias("phone"),
+        col("_segment").alias("segment"),
+        col("_decile").alias("decile"),
+    )
+
+
+def _require_rows(frame: pl.DataFrame, where: dict[str, Any]) -> pl.DataFrame:
+    if frame.height == 0:
+        raise IntakeError("Tidak ada baris data di bawah baris judul kolom.", **where)
+    return frame
+
+
+# ------------------------------------------------------------------------------------------ sheets
+def _pick_sheet(names: list[str], sheet: str | None, display: str) -> str:
+    if not names:
+        raise IntakeError("Berkas tidak berisi lembar kerja.", file=display)
+    if sheet is None:
+        return names[0]
+    if sheet in names:
+        return sheet
+    raise IntakeError(f"Lembar '{sheet}' tidak ada; lembar yang ada: {', '.join(names)}.", file=display)
+
+
+def _xlrd_rows(path: Path, display: str, sheet: str | None) -> tuple[str, list[list[Any]], int]:
+    """Fallback for old .xls files calamine cannot open (xlrd reads BIFF2–BIFF8)."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), on_demand=True)
+    name = _pick_sheet(list(book.sheet_names()), sheet, display)
+    ws = book.sheet_by_name(name)
+    rows: list[list[Any]] = []
+    for r in range(ws.nrows):
+        row: list[Any] = []
+        for cell in ws.row(r):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                row.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                row.append(None)
+            else:
+                row.append(cell.value)
+        rows.append(row)
+    return name, rows, 0
+
+
+def _calamine_rows(path: Path, display: str, sheet: str | None) -> tuple[str, list[list[Any]], int]:
+    import python_calamine as pc
+
+    try:
+        book = pc.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        text = str(exc).lower()
+        if "password" in text or "encrypt" in text:
+            raise IntakeError("Berkas dilindungi kata sandi. Simpan ulang tanpa kata sandi.", file=display) from exc
+        raise IntakeError(
+            "Berkas Excel rusak atau bukan berkas Excel yang sah; simpan ulang sebagai .xlsx atau .csv.",
+            file=display,
+        ) from exc
+    name = _pick_sheet(list(book.sheet_names), sheet, display)
+    try:
+        ws = book.get_sheet_by_name(name)
+        rows: list[list[Any]] = ws.to_python(skip_empty_area=True)
+        offset = ws.start[0] if ws.start is not None else 0
+    except Exception as exc:
+        raise IntakeError("Lembar kerja tidak dapat dibaca (berkas rusak).", file=display, sheet=name) from exc
+    return name, rows, offset
+
+
+def _read_sheet(
+    path: Path, display: str, sheet: str | None, column_map: dict[str, str] | None, today: date, kind: str
+) -> Nominations:
+    try:
+        name, rows, offset = _calamine_rows(path, display, sheet)
+    except IntakeError as first:
+        if kind != "xls" or "kata sandi" in first.message or "Lembar '" in first.message:
+            raise
+        try:
+            name, rows, offset = _xlrd_rows(path, display, sheet)
+        except IntakeError:
+            raise
+        except Exception:
+            raise first from None
+    while rows and _row_empty(rows[-1]):  # formatted but empty rows at the end
+        rows.pop()
+    if not rows:
+        raise IntakeError("Lembar kerja kosong: tidak ada data.", file=display, sheet=name)
+    header = _find_header(rows, column_map)
+    if header is None:
+        raise IntakeError(
+            "Baris judul kolom tidak ditemukan (misalnya NIK, Nama, Tanggal Lahir, Desa) "
+            f"pada {min(len(rows), HEADER_SEARCH_ROWS)} baris pertama.",
+            file=display,
+            sheet=name,
+        )
+    h, found = header
+    where = {"file": display, "sheet": name, "row": h + 1 + offset}
+    _check_required(found, rows[h], where)
+    data = rows[h + 1 :]
+    columns: dict[int, list[str | None]] = {}
+    for j, fld in found.items():
+        conv = _nik_cell_text if fld == "nik" else _cell_text
+        columns[j] = [conv(r[j]) if j < len(r) else None for r in data]
+    row_numbers = list(range(h + 2 + offset, h + 2 + offset + len(data)))
+    frame = _assemble(columns, found, row_numbers, today)
+    keep = pl.any_horizontal(pl.all().exclude("row").is_not_null())
+    frame = _require_rows(frame.filter(keep), {"file": display, "sheet": name, "row": h + 1 + offset})
+    return Nominations(
+        frame=frame,
+        source=display,
+        sheet=name,
+        header_row=h + 1 + offset,
+        columns={fld: str(rows[h][j]).strip() for j, fld in sorted(found.items())},
+        unmatched=[str(c).strip() for j, c in enumerate(rows[h]) if j not in found and _cell_text(c)],
+    )
+
+
+# ------------------------------------------------------------------------------------------ csv
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    best, score = ",", -1
+    for delim in (",", ";", "\t", "|"):
+        counts = [line.count(delim) for line in lines if line.strip()]
+        s = max(counts) if counts else 0
+        if s > score:
+            best, score = delim, s
+    return best
+
+
+def _read_csv(path: Path, display: str, column_map: dict[str, str] | None, today: date) -> Nominations:
+    data = path.read_bytes()
+    text, encoding = _decode(data)
+    del data
+    if not text.strip():
+        raise IntakeError("Berkas kosong: tidak ada data.", file=display)
+    head_lines = text[: 256 * 1024].splitlines()[:HEADER_SEARCH_ROWS]
+    delim = _sniff_delimiter(head_lines)
+    head_rows = list(csv.reader(head_lines, delimiter=delim))
+    header = _find_header([list(r) for r in head_rows], column_map)
+    if header is None:
+        raise IntakeError(
+            "Baris judul kolom tidak ditemukan (misalnya NIK, Nama, Tanggal Lahir, Desa) "
+            f"pada {min(len(head_rows), HEADER_SEARCH_ROWS)} baris pertama.",
+            file=display,
+        )
+    h, found = header
+    _check_required(found, list(head_rows[h]), {"file": display, "row": h + 1})
+    encoded = text.encode("utf-8") if encoding != "utf-8" else None
+    del text
+    try:
+        raw = pl.read_csv(
+            encoded if encoded is not None else path,
+            has_header=True,
+            skip_lines=h,
+            separator=delim,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+            encoding="utf8-lossy",
+            row_index_name="__i",
+        )
+    except Exception as exc:  # polars' ComputeError / NoDataError carry the line
+        raise IntakeError(f"Isi CSV tidak dapat dibaca: {str(exc).splitlines()[0]}", file=display) from exc
+    del encoded
+    # keep only the mapped columns, named c<j>
+    names = raw.columns[1:]
+    select = {f"c{j}": pl.col(names[j]) for j in sorted(found) if j < len(names)}
+    missing = {f"c{j}": pl.lit(None, dtype=pl.Utf8) for j in sorted(found) if j >= len(names)}
+    # Line number as seen: header line is h + 1, the first data line h + 2.
+    frame = raw.select(pl.col("__i").cast(pl.Int64).alias("row") + h + 2, **select, **missing)
+    by_field: dict[str, list[int]] = {}
+    for j in sorted(found):
+        by_field.setdefault(found[j], []).append(j)
+    exprs = {fld: _field_expr(cols) for fld, cols in by_field.items()}
+    normalised = normalise_frame(frame.select(pl.col("row"), **exprs), today)
+    keep = pl.any_horizontal(pl.all().exclude("row").is_not_null())
+    return Nominations(
+        frame=_require_rows(normalised.filter(keep), {"file": display, "row": h + 1}),
+        source=display,
+        sheet=None,
+        header_row=h + 1,
+        columns={fld: head_rows[h][j].strip() for j, fld in sorted(found.items())},
+        unmatched=[c.strip() for j, c in enumerate(head_rows[h]) if j not in found and c.strip()],
+    )
+
+
+# ------------------------------------------------------------------------------------------ entry
+def sniff_format(path: Path) -> str:
+    """``xlsx``, ``xls``, ``encrypted`` or ``csv`` from the first bytes (the extension may lie)."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+        if head.startswith(_ZIP_MAGIC):
+            return "xlsx"
+        if head == _OLE_MAGIC:
+            fh.seek(0)
+            blob = fh.read(1024 * 1024)
+            for marker in _ENCRYPTED_MARKERS:
+                if marker.encode("utf-16-le") in blob:
+                    return "encrypted"
+            return "xls"
+    return "csv"
+
+
+def read_nominations(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    column_map: dict[str, str] | None = None,
+    today: date | None = None,
+    max_bytes: int | None = None,
+    display_name: str | None = None,
+) -> Nominations:
+    """Read a nomination file into a normalised frame; raise :class:`IntakeError` when impossible.
+
+    ``column_map`` maps header text (as the operator saw it) to a field name of
+    :data:`ucjamsostek.core.normalize.FIELDS` (or ``"ttl"``); it is matched like accepted headers.
+    ``today`` decides two-digit years (default: the current date).
+    """
+    p = Path(path)
+    display = display_name or p.name
+    today = today or date.today()
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise IntakeError("Berkas tidak ditemukan atau tidak dapat dibuka.", file=display) from exc
+    if size == 0:
+        raise IntakeError("Berkas kosong (0 bita).", file=display)
+    kind = sniff_format(p)
+    if kind == "encrypted":
+        raise IntakeError("Berkas dilindungi kata sandi. Simpan ulang tanpa kata sandi.", file=display)
+    suffix = p.suffix.lower()
+    if kind == "csv" and suffix in (".xlsx", ".xlsm", ".xls"):
+        raise IntakeError("Berkas Excel rusak atau bukan berkas Excel yang sah.", file=display)
+    limit = max_bytes if max_bytes is not None else (MAX_CSV_BYTES if kind == "csv" else MAX_SHEET_BYTES)
+    if size > limit:
+        mb = size / 1024 / 1024
+        hint = " Simpan sebagai CSV atau bagi menjadi beberapa berkas." if kind != "csv" else ""
+        raise IntakeError(
+            f"Berkas terlalu besar ({mb:.0f} MB; batas {limit / 1024 / 1024:.0f} MB).{hint}", file=display
+        )
+    if kind == "csv":
+        return _read_csv(p, display, column_map, today)
+    return _read_sheet(p, display, sheet, column_map, today, kind)
+
+
+def read_text_table(data: bytes) -> list[list[str]]:
+    """Small helper for tests and reference lists: decode and split a csv held in memory."""
+    text, _ = _decode(data)
+    lines = text.splitlines()
+    return [list(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=_sniff_delimiter(lines[:20]))]

@@ -1,0 +1,128 @@
+"""Integer Rupiah: arithmetic helpers and Indonesian formatting.
+
+Money is always an ``int`` number of Rupiah. Rates are exact fractions (parts per million, parsed
+from decimal text), never binary floating point, and every rounding is explicit.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+Rupiah = int
+
+PPM = 1_000_000  # parts per million: 1% = 10_000 ppm, 0,24% = 2_400 ppm
+
+
+class MoneyError(ValueError):
+    """A text cannot be read as an amount or a rate."""
+
+
+def percent_to_ppm(text: str | int | Decimal) -> int:
+    """``"0.24"`` or ``"0,24"`` (percent) → 2400 ppm, exactly; more than 4 decimals is an error."""
+    raw = str(text).strip().replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise MoneyError(f"Persentase tidak terbaca: {text!r}") from exc
+    ppm = value * 10_000
+    if ppm != ppm.to_integral_value():
+        raise MoneyError(f"Persentase {text!r} terlalu rinci (paling banyak 4 angka desimal)")
+    return int(ppm)
+
+
+def apply_ppm(amount: Rupiah, ppm: int) -> Rupiah:
+    """``amount × ppm / 1.000.000`` rounded down to a whole Rupiah (truncation, as BPJS bills).
+
+    Rounding down matches Muna Barat's 2022 non-ASN figure: a wage base of Rp2.552.000 gives
+    JKK 0,24% = Rp6.124 and JKM 0,30% = Rp7.656, together Rp13.780.
+    """
+    if amount < 0 or ppm < 0:
+        raise MoneyError("Jumlah dan tarif tidak boleh negatif")
+    return (amount * ppm) // PPM
+
+
+def split_evenly(total: Rupiah, parts: int) -> list[Rupiah]:
+    """Split ``total`` into ``parts`` integers that differ by at most 1 and sum to ``total``."""
+    if parts <= 0:
+        raise MoneyError("Jumlah bagian harus positif")
+    base, extra = divmod(total, parts)
+    return [base + 1 if i < extra else base for i in range(parts)]
+
+
+def _group_thousands(digits: str) -> str:
+    out: list[str] = []
+    while len(digits) > 3:
+        out.insert(0, digits[-3:])
+        digits = digits[:-3]
+    out.insert(0, digits)
+    return ".".join(out)
+
+
+def format_number(value: int) -> str:
+    """10000 → ``"10.000"`` (Indonesian thousands separator)."""
+    sign = "-" if value < 0 else ""
+    return sign + _group_thousands(str(abs(value)))
+
+
+def format_rupiah(amount: Rupiah) -> str:
+    """2016000000 → ``"Rp2.016.000.000"``; negative amounts as ``"-Rp1.000"``."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise MoneyError(f"Jumlah uang harus bilangan bulat Rupiah, bukan {type(amount).__name__}")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp{_group_thousands(str(abs(amount)))}"
+
+
+def format_decimal(value: Fraction | int, places: int = 1) -> str:
+    """An exact fraction as Indonesian decimal text, rounded half up: Fraction(39, 10) → ``"3,9"``."""
+    frac = Fraction(value)
+    scale = 10**places
+    scaled = frac * scale
+    sign = -1 if scaled < 0 else 1
+    rounded = sign * ((abs(scaled.numerator) * 2 + scaled.denominator) // (2 * scaled.denominator))
+    whole, rest = divmod(abs(rounded), scale)
+    text = _group_thousands(str(whole))
+    if places:
+        text += "," + str(rest).rjust(places, "0")
+    return ("-" if rounded < 0 else "") + text
+
+
+def format_rupiah_short(amount: Rupiah) -> str:
+    """Large amounts the way reports say them: 2016000000 → ``"Rp2,0 miliar"``."""
+    for size, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")):
+        if abs(amount) >= size:
+            return f"Rp{format_decimal(Fraction(amount, size), 1)} {word}"
+    return format_rupiah(amount)
+
+
+def round_half_up(value: Fraction) -> int:
+    """Nearest integer, halves away from zero."""
+    sign = -1 if value < 0 else 1
+    v = abs(value)
+    return sign * ((v.numerator * 2 + v.denominator) // (2 * v.denominator))
+
+
+_MONEY_NOISE = re.compile(r"[\s\u00a0]|^rp\.?", re.IGNORECASE)
+
+
+def parse_rupiah(text: str | int) -> Rupiah:
+    """``"16.800"``, ``"16800"``, ``"Rp16.800"``, ``"Rp 16.800,00"`` → 16800.
+
+    Dots are thousands separators, a comma starts the (zero) cents; non-zero cents are an error.
+    """
+    if isinstance(text, bool):
+        raise MoneyError(f"Jumlah uang tidak terbaca: {text!r}")
+    if isinstance(text, int):
+        return text
+    raw = _MONEY_NOISE.sub("", str(text).strip())
+    negative = raw.startswith("-")
+    raw = raw.lstrip("-")
+    if "," in raw:
+        raw, cents = raw.split(",", 1)
+        if cents.strip("0"):
+            raise MoneyError(f"Jumlah uang harus Rupiah bulat: {text!r}")
+    if not re.fullmatch(r"\d{1,3}(\.\d{3})*|\d+", raw):
+        raise MoneyError(f"Jumlah uang tidak terbaca: {text!r}")
+    value = int(raw.replace(".", ""))
+    return -value if negative else value

@@ -1,0 +1,243 @@
+"""Reconciliation of a BPJS monthly bill (tagihan) against the roster and the rates (DESIGN.md §5.4).
+
+Inputs are Polars frames:
+
+* ``bill`` — one row per bill line: ``line`` (row as the user sees it), ``nik``, ``period`` (Date,
+  first day of the billed month), ``amount`` (Int64 rupiah billed);
+* ``roster`` — one row per coverage period (enrollment): ``nik``, ``start``, ``end`` (Date,
+  ``[start, end)``, null = open), ``category`` (BPU/PU), ``payer`` (public/other),
+  ``programmes`` (``"JKK+JKM"``), ``wage`` (Int64, null = the rate's own base), ``death_date``
+  (Date or null); optional ``enrollment_id``.
+
+A person is *on the roster* when any roster row carries the NIK; the month is *covered* when one
+of the person's periods overlaps it. The expected amount of a covered month is the contribution
+of the rate rows valid on the month's first day (:mod:`ucjamsostek.core.rates`), never a literal.
+
+Each bill line gets the first class that applies, after MATCHED is ruled out, in this order:
+NOT_ON_ROSTER, BILLED_TWICE (every line after the first of the same NIK and period),
+BILLED_AFTER_DEATH (the month starts after the death date), OUTSIDE_COVERAGE, AMOUNT_MISMATCH.
+Every roster person covered in the reconciled period, alive on its first day and not billed for
+it gets a NOT_BILLED line. ``billed``/``expected``/``difference`` are integer rupiah:
+``expected`` is what the regency owes for the line (0 for a line it must not pay), and
+``difference = billed − expected`` is the line's rupiah impact.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from ucjamsostek.core.rates import RateError, RateTable, add_months
+
+MATCHED = "MATCHED"
+NOT_ON_ROSTER = "NOT_ON_ROSTER"
+NOT_BILLED = "NOT_BILLED"
+BILLED_AFTER_DEATH = "BILLED_AFTER_DEATH"
+BILLED_TWICE = "BILLED_TWICE"
+AMOUNT_MISMATCH = "AMOUNT_MISMATCH"
+OUTSIDE_COVERAGE = "OUTSIDE_COVERAGE"
+
+#: Stable order for reports.
+CLASSES: tuple[str, ...] = (
+    MATCHED,
+    NOT_ON_ROSTER,
+    BILLED_TWICE,
+    BILLED_AFTER_DEATH,
+    OUTSIDE_COVERAGE,
+    AMOUNT_MISMATCH,
+    NOT_BILLED,
+)
+
+CLASS_LABELS: dict[str, str] = {
+    MATCHED: "Sesuai",
+    NOT_ON_ROSTER: "Ditagih, tidak ada di daftar peserta",
+    NOT_BILLED: "Peserta, tidak ditagih",
+    BILLED_AFTER_DEATH: "Ditagih setelah meninggal",
+    BILLED_TWICE: "Ditagih dua kali",
+    AMOUNT_MISMATCH: "Nominal berbeda dari tarif",
+    OUTSIDE_COVERAGE: "Ditagih di luar masa perlindungan",
+}
+
+#: Columns of ``reconciliation.csv`` (DESIGN.md §5.4).
+CSV_COLUMNS: tuple[str, ...] = ("line", "nik", "class", "billed", "expected", "difference")
+
+_OUT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "line": pl.Int64,
+    "nik": pl.Utf8,
+    "class": pl.Utf8,
+    "billed": pl.Int64,
+    "expected": pl.Int64,
+    "difference": pl.Int64,
+    "period": pl.Date,
+    "enrollment_id": pl.Int64,
+}
+
+
+class ReconcileError(ValueError):
+    """Reconciliation cannot be computed (e.g. no rate for a covered month); Indonesian message."""
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _expected_table(keys: pl.DataFrame, rates: RateTable) -> pl.DataFrame:
+    """Monthly contribution per distinct (category, payer, programmes, wage, month)."""
+    out: list[int] = []
+    for rec in keys.iter_rows(named=True):
+        programmes = [p for p in str(rec["programmes"]).split("+") if p]
+        try:
+            out.append(rates.monthly_contribution(rec["category"], rec["payer"], rec["month"], programmes, rec["wage"]))
+        except RateError as exc:
+            raise ReconcileError(
+                f"Tarif iuran untuk bulan {rec['month']:%m/%Y} ({rec['category']}, {'+'.join(programmes)}) "
+                f"tidak dapat dihitung: {exc}"
+            ) from exc
+    return keys.with_columns(pl.Series("rate", out, dtype=pl.Int64))
+
+
+def _normalise_roster(roster: pl.DataFrame) -> pl.DataFrame:
+    cols = roster.columns
+    return roster.select(
+        pl.col("nik").cast(pl.Utf8),
+        pl.col("start").cast(pl.Date),
+        pl.col("end").cast(pl.Date),
+        pl.col("category").cast(pl.Utf8),
+        pl.col("payer").cast(pl.Utf8),
+        pl.col("programmes").cast(pl.Utf8),
+        (pl.col("wage") if "wage" in cols else pl.lit(None)).cast(pl.Int64).alias("wage"),
+        (pl.col("death_date") if "death_date" in cols else pl.lit(None)).cast(pl.Date).alias("death_date"),
+        (pl.col("enrollment_id") if "enrollment_id" in cols else pl.lit(None)).cast(pl.Int64).alias("enrollment_id"),
+    )
+
+
+def _covering(months: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
+    """For each distinct (nik, month): the roster row covering that month (latest start wins)."""
+    nxt = pl.col("month").dt.offset_by("1mo")
+    return (
+        months.join(roster, on="nik", how="inner")
+        .filter((pl.col("start") < nxt) & (pl.col("end").is_null() | (pl.col("end") > pl.col("month"))))
+        .sort(["nik", "month", "start", "enrollment_id"], descending=[False, False, True, True], nulls_last=True)
+        .unique(["nik", "month"], keep="first", maintain_order=True)
+    )
+
+
+def reconcile(bill: pl.DataFrame, roster: pl.DataFrame, rates: RateTable, period: date) -> pl.DataFrame:
+    """Classify every bill line and add NOT_BILLED roster lines; see the module doc.
+
+    Returns ``line, nik, class, billed, expected, difference, period, enrollment_id``: bill lines
+    in line order, then NOT_BILLED lines by NIK.
+    """
+    period = month_start(period)
+    r = _normalise_roster(roster)
+    b = bill.select(
+        pl.col("line").cast(pl.Int64),
+        pl.col("nik").cast(pl.Utf8),
+        pl.col("period").cast(pl.Date).dt.month_start().alias("month"),
+        pl.col("amount").cast(pl.Int64).alias("billed"),
+    ).sort("line")
+    if b["billed"].null_count() or b["month"].null_count():
+        raise ReconcileError("Baris tagihan tanpa periode atau nominal tidak dapat direkonsiliasi")
+
+    deaths = r.group_by("nik").agg(pl.col("death_date").min())
+    months_needed = pl.concat([b.select("nik", "month"), r.select("nik", pl.lit(period).alias("month"))]).unique()
+    cover = _covering(months_needed, r)
+    keys = cover.select("category", "payer", "programmes", "wage", "month").unique()
+    cover = cover.join(
+        _expected_table(keys, rates),
+        on=["category", "payer", "programmes", "wage", "month"],
+        how="left",
+        nulls_equal=True,
+    )
+    cover = cover.select("nik", "month", "rate", "enrollment_id")
+
+    lines = (
+        b.with_columns(pl.int_range(pl.len()).over(["nik", "month"]).alias("_seq"))
+        .join(deaths, on="nik", how="left")
+        .with_columns(pl.col("nik").is_in(r["nik"].unique().implode()).alias("_on_roster"))
+        .join(cover, on=["nik", "month"], how="left")
+    )
+    cls = (
+        pl.when(~pl.col("_on_roster"))
+        .then(pl.lit(NOT_ON_ROSTER))
+        .when(pl.col("_seq") > 0)
+        .then(pl.lit(BILLED_TWICE))
+        .when(pl.col("death_date").is_not_null() & (pl.col("death_date") < pl.col("month")))
+        .then(pl.lit(BILLED_AFTER_DEATH))
+        .when(pl.col("rate").is_null())
+        .then(pl.lit(OUTSIDE_COVERAGE))
+        .when(pl.col("billed") != pl.col("rate"))
+        .then(pl.lit(AMOUNT_MISMATCH))
+        .otherwise(pl.lit(MATCHED))
+    )
+    lines = lines.with_columns(cls.alias("class")).with_columns(
+        pl.when(pl.col("class").is_in([MATCHED, AMOUNT_MISMATCH])).then(pl.col("rate")).otherwise(0).alias("expected")
+    )
+    billed_now = b.filter(pl.col("month") == pl.lit(period)).select("nik").unique()
+    alive = pl.col("death_date").is_null() | (pl.col("death_date") >= pl.lit(period))
+    not_billed = (
+        cover.filter(pl.col("month") == pl.lit(period))
+        .join(deaths, on="nik", how="left")
+        .filter(alive)
+        .join(billed_now, on="nik", how="anti")
+        .sort("nik")
+        .select(
+            pl.lit(None, dtype=pl.Int64).alias("line"),
+            "nik",
+            pl.lit(NOT_BILLED).alias("class"),
+            pl.lit(0, dtype=pl.Int64).alias("billed"),
+            pl.col("rate").alias("expected"),
+            pl.col("month").alias("period"),
+            "enrollment_id",
+        )
+    )
+    billed_part = lines.select(
+        "line",
+        "nik",
+        "class",
+        "billed",
+        pl.col("expected").cast(pl.Int64),
+        pl.col("month").alias("period"),
+        # the enrollment only for lines the regency pays for
+        pl.when(pl.col("class").is_in([MATCHED, AMOUNT_MISMATCH])).then(pl.col("enrollment_id")).alias("enrollment_id"),
+    )
+    out = pl.concat([billed_part, not_billed], how="diagonal_relaxed").with_columns(
+        (pl.col("billed") - pl.col("expected")).alias("difference")
+    )
+    return out.select(list(_OUT_SCHEMA)).cast(_OUT_SCHEMA)  # type: ignore[arg-type]
+
+
+def summarise(result: pl.DataFrame) -> pl.DataFrame:
+    """Per class (in :data:`CLASSES` order, every class present): ``lines``, ``billed``,
+    ``expected``, ``difference`` — sums of the result's lines, so the totals always add up."""
+    base = pl.DataFrame({"class": list(CLASSES), "_order": list(range(len(CLASSES)))})
+    sums = result.group_by("class").agg(
+        pl.len().cast(pl.Int64).alias("lines"),
+        pl.col("billed").sum().cast(pl.Int64),
+        pl.col("expected").sum().cast(pl.Int64),
+        pl.col("difference").sum().cast(pl.Int64),
+    )
+    return (
+        base.join(sums, on="class", how="left")
+        .with_columns(pl.col("lines", "billed", "expected", "difference").fill_null(0))
+        .sort("_order")
+        .drop("_order")
+    )
+
+
+def totals(result: pl.DataFrame) -> dict[str, int]:
+    """Whole-bill figures: billed, payable (expected of the bill's own lines), not billed, impact."""
+    on_bill = result.filter(pl.col("line").is_not_null())
+    return {
+        "lines": on_bill.height,
+        "billed": int(on_bill["billed"].sum()),
+        "payable": int(on_bill["expected"].sum()),
+        "overbilled": int(on_bill["difference"].sum()),
+        "not_billed": int(result.filter(pl.col("class") == NOT_BILLED)["expected"].sum()),
+        "difference": int(result["difference"].sum()),
+    }
+
+
+def next_month(day: date) -> date:
+    return add_months(month_start(day), 1)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Job(models.Model):
+    """A piece of work that runs in the background with visible progress (a screening upload, …).
+
+    * ``kind`` — what runs, a stable code such as ``screening.upload``.
+    * ``status`` — queued → running → done | failed.
+    * ``stage`` / ``progress`` — the step being worked on (Indonesian, for people) and how far the
+      whole job is, 0.0–1.0.
+    * ``message`` — on failure, one clear Indonesian sentence (which file, sheet, row, column);
+      on success, a short summary. Never personal data.
+    * ``result`` — JSON the page needs afterwards (e.g. ``{"batch_id": 7}``).
+    * ``created_by`` — who started it; only they (and administrators) see it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("menunggu")
+        RUNNING = "running", _("berjalan")
+        DONE = "done", _("selesai")
+        FAILED = "failed", _("gagal")
+
+    kind = models.CharField(_("jenis"), max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(_("tahap"), max_length=200, blank=True, default="")
+    progress = models.FloatField(_("kemajuan"), default=0.0)
+    message = models.TextField(_("pesan"), blank=True, default="")
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pekerjaan")
+        verbose_name_plural = _("pekerjaan")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return max(0, min(100, round(self.progress * 100)))

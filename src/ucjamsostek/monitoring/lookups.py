@@ -1,0 +1,51 @@
+"""Registry look-up by NIK for the API, through the registry's own scoping and masking rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from ucjamsostek.accounts import permissions as perm
+from ucjamsostek.core.nik import clean_nik
+from ucjamsostek.monitoring import queries
+
+
+def person_by_nik(user: Any, nik: str) -> dict[str, Any] | None:
+    """The person with ``nik`` inside the user's scope, or None. Only roles that may see full NIKs
+    may look up by NIK (a masked-NIK role searching by NIK would learn the NIK anyway)."""
+    if not perm.can_see_full_nik(user):
+        raise PermissionDenied("Peran Anda tidak boleh mencari penduduk berdasarkan NIK.")
+    from django.apps import apps
+
+    key = clean_nik(nik)
+    if len(key) != 16:
+        return None
+    person = apps.get_model("registry.Person").objects.select_related("village").filter(nik=key).first()
+    # The registry's own per-person rule (area: inside the area; OPD: own staff).
+    if person is None or not perm.can_view_person(user, person):
+        return None
+    today = timezone.localdate()
+    enrollments = list(person.enrollments.order_by("-coverage_start"))
+    covered = person.enrollments.filter(queries.active_on_q(today)).exists()
+    return {
+        "nik": person.nik,
+        "name": person.name,
+        "sex": person.sex,
+        "village_code": person.village_id,
+        "village": person.village.name,
+        "is_deceased": person.is_deceased,
+        "covered_today": covered,
+        "enrollments": [
+            {
+                "segment": e.segment_id,
+                "funder": e.funder_id,
+                "status": e.status,
+                "coverage_start": e.coverage_start,
+                "coverage_end": e.coverage_end,
+                "kpj_number": e.kpj_number,
+            }
+            for e in enrollments
+        ],
+    }

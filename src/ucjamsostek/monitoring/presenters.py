@@ -1,0 +1,131 @@
+"""Turns a :class:`selectors.Dashboard` into what pages and reports show: SVG charts and texts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+
+from ucjamsostek.core import indicators as ind
+from ucjamsostek.core import svgcharts
+from ucjamsostek.core.money import format_number, format_rupiah
+from ucjamsostek.monitoring.selectors import Bar, Dashboard
+
+
+def _safe(svg: str) -> SafeString:
+    return mark_safe(svg)  # noqa: S308 — built by core.svgcharts, every text escaped there
+
+
+def dashboard_url(period: str, area: str) -> str:
+    return reverse("monitoring:index") + "?" + urlencode({"period": period, "area": area})
+
+
+def trace_url(indicator: str, period: str, area: str, breakdown: str = "") -> str:
+    q = {"indicator": indicator, "period": period, "area": area}
+    if breakdown:
+        q["breakdown"] = breakdown
+    return reverse("monitoring:trace") + "?" + urlencode(q)
+
+
+def _bars(rows: list[Bar], period: str, title: str, target: float | None) -> SafeString:
+    top = max([100.0, *(b.percent for b in rows)])
+    tips = [
+        f"{b.name}: {b.text} — {format_number(b.active)} peserta"
+        + (f" dari {format_number(b.workers)} pekerja" if b.workers else ", jumlah pekerja belum diisi")
+        for b in rows
+    ]
+    return _safe(
+        svgcharts.bar_chart(
+            [
+                (b.name, None if b.value is None else float(b.value) * 100, b.text, dashboard_url(period, b.code))
+                for b in rows
+            ],
+            title=title,
+            max_value=top,
+            target=target,
+            tips=tips,
+        )
+    )
+
+
+def charts(d: Dashboard) -> dict[str, Any]:
+    target_pct = None
+    trend = d.trend
+    line = svgcharts.line_chart(
+        [(label, n, f"{ind.parse_period(code).label}: {format_number(n)} peserta aktif") for code, label, n in trend],
+        title="Peserta aktif per bulan",
+        target=float(d.headline["target"]) if d.headline.get("target") else None,
+        target_label=f"target {format_number(d.headline['target'])}" if d.headline.get("target") else "",
+    )
+    out: dict[str, Any] = {"trend": _safe(line)}
+    out["ranking"] = _bars(d.ranking, d.period.code, f"Cakupan per {d.ranking_level}", target_pct) if d.ranking else ""
+    out["desa"] = (
+        _bars(d.desa_ranking[:15], d.period.code, "Cakupan desa/kelurahan terendah", target_pct)
+        if d.desa_ranking
+        else ""
+    )
+    b = d.budget
+    if b.get("paid") is not None:
+        parts = [("Dibayar", float(b["paid"] or 0), f"Dibayar {format_rupiah(b['paid'] or 0)}")]
+        if b.get("arrears") is not None:
+            parts.append(("Tunggakan", float(b["arrears"] or 0), f"Tunggakan {format_rupiah(b['arrears'] or 0)}"))
+        out["budget"] = _safe(
+            svgcharts.stacked_bar(parts, title="Realisasi anggaran", total=float(b["budget_allocated"] or 0) or None)
+        )
+    else:
+        out["budget"] = ""
+    seg = d.by_segment
+    out["segments"] = (
+        _safe(
+            svgcharts.bar_chart(
+                [(name, float(n), format_number(n), "") for name, n in seg],
+                title="Peserta aktif per segmen",
+                max_value=float(max([n for _, n in seg] or [1])),
+                unit="",
+            )
+        )
+        if seg
+        else ""
+    )
+    return out
+
+
+def money(value: int | None) -> str:
+    return ind.NO_DATA if value is None else format_rupiah(value)
+
+
+def number(value: int | None) -> str:
+    return ind.NO_DATA if value is None else format_number(value)
+
+
+def texts(d: Dashboard) -> dict[str, str]:
+    """Every figure of the dashboard as Indonesian text (the E2E test compares these to the DB)."""
+    h = d.headline
+    c = d.claims
+    return {
+        "active": number(h["active"]),
+        "workers": number(h["workers"]),
+        "target": number(h["target"]),
+        "target_actual": number(h["target_actual"]),
+        "active_trace": trace_url("ACTIVE", d.period.code, d.area_code),
+        "gap_trace": trace_url("GAP_EXPOSED", d.period.code, d.area_code),
+        "claims_trace": trace_url("CLAIMS_AMOUNT", f"..{d.period.code}", d.area_code),
+        "nominations_trace": trace_url("NOMINATIONS", d.period.code, d.area_code),
+        "claims_amount": ind.format_rupiah_words(c["cumulative"]["amount"])
+        if c["cumulative"]["amount"] is not None
+        else ind.NO_DATA,
+        "claims_period": ind.NO_DATA
+        if c["period"]["count"] is None
+        else f"{format_number(c['period']['count'])} klaim, {format_rupiah(c['period']['amount'] or 0)}",
+        "bsu": ind.NO_DATA
+        if d.bsu["count"] is None
+        else f"{format_number(d.bsu['count'])} orang, {format_rupiah(d.bsu['amount'] or 0)}",
+        "allocated": money(d.budget.get("budget_allocated")),
+        "billed": money(d.budget.get("billed")),
+        "paid": money(d.budget.get("paid")),
+        "arrears": money(d.budget.get("arrears")),
+        "gap": number(d.gap),
+        "nominations": format_number(d.nominations.get("total", 0)),
+    }

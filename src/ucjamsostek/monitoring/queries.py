@@ -1,0 +1,248 @@
+"""Aggregate reads of the other apps' records for the indicators (no per-row loops).
+
+Each function runs one or two GROUP BY queries and returns plain dictionaries keyed by village
+code; :mod:`ucjamsostek.core.indicators` rolls them up. A source whose app has not landed (or
+whose model lacks the field) raises :class:`Unavailable` with an Indonesian reason: the indicator
+is then shown as unavailable, never as a made-up number.
+
+Definitions (also shown on the trace page):
+
+* **active** on day *D*: an enrollment with status *active* or *ended* whose coverage period
+  ``[coverage_start, coverage_end)`` contains *D*. BPU participants more than 3 months in arrears
+  lose membership (DOMAIN.md §1): the billing app ends their enrollment, so "active" already
+  means "paid or within grace" once billing runs.
+* active at the end of month *m* = enrollments started up to *m* − enrollments whose
+  ``coverage_end`` falls in or before *m* — two GROUP BY queries give every month at once.
+* **gap exposed** on *D*: a living person (or who died after *D*) who had coverage that started
+  on or before *D* and has none in force on *D*.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldError
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+COVERED_STATUSES = ("active", "ended")
+UNKNOWN_AREA = ""  # rows with no village: counted in the regency total only
+
+
+class Unavailable(Exception):
+    """The source of an indicator does not exist (yet); the message says why, in Indonesian."""
+
+
+def _model(label: str) -> Any:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError) as exc:
+        raise Unavailable(f"Data {label} belum tersedia di sistem.") from exc
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+# --------------------------------------------------------------------------------------------------
+# Participants
+# --------------------------------------------------------------------------------------------------
+
+
+def enrollment_month_flows() -> tuple[dict[tuple[str, date], int], dict[tuple[str, date], int]]:
+    """``starts[(key, month)]`` and ``ends[(key, month)]`` with ``key = "village|segment|funder"``.
+
+    ``month`` is the first of the month of ``coverage_start`` (starts) or ``coverage_end`` (ends).
+    """
+    enrollment = _model("registry.Enrollment")
+    base = enrollment.objects.filter(status__in=COVERED_STATUSES)
+    starts: dict[tuple[str, date], int] = {}
+    rows = (
+        base.annotate(m=TruncMonth("coverage_start"))
+        .values_list("person__village_id", "segment_id", "funder_id", "m")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for village, segment, funder, month, n in rows:
+        starts[(f"{village}|{segment}|{funder}", _as_date(month))] = n
+    ends: dict[tuple[str, date], int] = {}
+    rows = (
+        base.filter(coverage_end__isnull=False)
+        .annotate(m=TruncMonth("coverage_end"))
+        .values_list("person__village_id", "segment_id", "funder_id", "m")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for village, segment, funder, month, n in rows:
+        ends[(f"{village}|{segment}|{funder}", _as_date(month))] = n
+    return starts, ends
+
+
+def active_on_q(day: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": COVERED_STATUSES, f"{prefix}coverage_start__lte": day}) & (
+        Q(**{f"{prefix}coverage_end__isnull": True}) | Q(**{f"{prefix}coverage_end__gt": day})
+    )
+
+
+def active_on(day: date) -> dict[tuple[str, str, str], int]:
+    """Active enrollments on ``day`` per (village, segment, funder) — a direct check of the flows."""
+    enrollment = _model("registry.Enrollment")
+    rows = (
+        enrollment.objects.filter(active_on_q(day))
+        .values_list("person__village_id", "segment_id", "funder_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(v, s, f): n for v, s, f, n in rows}
+
+
+def segment_categories() -> dict[str, str]:
+    segment = _model("registry.Segment")
+    return dict(segment.objects.values_list("code", "category"))
+
+
+def segment_names() -> dict[str, str]:
+    segment = _model("registry.Segment")
+    return dict(segment.objects.values_list("code", "name"))
+
+
+def funder_names() -> dict[str, str]:
+    funder = _model("registry.Funder")
+    return dict(funder.objects.values_list("code", "name"))
+
+
+def gap_exposed(day: date) -> dict[str, int]:
+    """Living people with past coverage and none in force on ``day``, per village."""
+    person = _model("registry.Person")
+    enrollment = _model("registry.Enrollment")
+    had = enrollment.objects.filter(person=OuterRef("pk"), status__in=COVERED_STATUSES, coverage_start__lte=day)
+    has_now = enrollment.objects.filter(Q(person=OuterRef("pk")) & active_on_q(day))
+    alive = Q(is_deceased=False) | Q(death_date__gt=day)
+    rows = (
+        person.objects.filter(alive)
+        .filter(Exists(had))
+        .exclude(Exists(has_now))
+        .values_list("village_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {v: n for v, n in rows}
+
+
+# --------------------------------------------------------------------------------------------------
+# Screening
+# --------------------------------------------------------------------------------------------------
+
+
+def nominations(start: date, end: date) -> dict[tuple[str, str], int]:
+    """Nomination rows of batches stored in ``[start, end)`` per (village, effective status).
+
+    Rows whose village was not resolved count under the batch's area, else the regency only.
+    """
+    nomination = _model("screening.Nomination")
+    try:
+        rows = (
+            nomination.objects.filter(batch__created_at__date__gte=start, batch__created_at__date__lt=end)
+            .exclude(batch__status="archived")
+            .annotate(area=Coalesce("region_id", "batch__region_id"))
+            .values_list("area", "status", "reviewed_status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        out: dict[tuple[str, str], int] = defaultdict(int)
+        for area, status, reviewed, n in rows:
+            out[(area or UNKNOWN_AREA, reviewed or status)] += n
+    except FieldError as exc:
+        raise Unavailable("Struktur data usulan belum sesuai.") from exc
+    return dict(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# Operations (billing, payments, claims, assistance, budget): filled in as the apps land.
+# --------------------------------------------------------------------------------------------------
+
+
+def claims_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
+    """Claims paid (a payment date) in ``[start, end)``: ``{type: (counts, amounts)}`` per village.
+
+    A claim whose NIK matched nobody in the registry counts in the regency total only.
+    """
+    claim = _model("claims.Claim")
+    try:
+        qs = claim.objects.filter(paid_on__isnull=False, paid_on__gte=start, paid_on__lt=end)
+        rows = qs.values_list("type", "person__village_id").annotate(n=Count("pk"), s=Sum("amount")).order_by()
+        out: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        for kind, village, n, total in rows:
+            counts, amounts = out.setdefault(str(kind), ({}, {}))
+            key = village or UNKNOWN_AREA
+            counts[key] = counts.get(key, 0) + n
+            amounts[key] = amounts.get(key, 0) + int(total or 0)
+        return out
+    except FieldError as exc:
+        raise Unavailable("Data klaim belum memiliki kolom yang dibutuhkan (jenis, tanggal bayar, nominal).") from exc
+
+
+def billed(start: date, end: date) -> int:
+    """Contributions billed by BPJS for the months in ``[start, end)`` (invoice totals)."""
+    invoice = _model("billing.Invoice")
+    try:
+        return int(invoice.objects.filter(period__gte=start, period__lt=end).aggregate(s=Sum("billed_total"))["s"] or 0)
+    except FieldError as exc:
+        raise Unavailable("Data tagihan belum memiliki kolom yang dibutuhkan.") from exc
+
+
+def paid(start: date, end: date) -> int:
+    """Payments (SP2D) made for the invoices of the months in ``[start, end)``."""
+    payment = _model("billing.Payment")
+    try:
+        return int(
+            payment.objects.filter(invoice__period__gte=start, invoice__period__lt=end).aggregate(s=Sum("amount"))["s"]
+            or 0
+        )
+    except FieldError as exc:
+        raise Unavailable("Data pembayaran belum memiliki kolom yang dibutuhkan.") from exc
+
+
+def allocated(year: int) -> int:
+    """Value of the agreements (PKS, not drafts) that fall in ``year``, prorated by days in the year."""
+    agreement = _model("agreements.Agreement")
+    y0, y1 = date(year, 1, 1), date(year + 1, 1, 1)
+    try:
+        rows = (
+            agreement.objects.exclude(status="draft")
+            .filter(start__lt=y1, end__gt=y0)
+            .values_list("start", "end", "value")
+        )
+    except FieldError as exc:
+        raise Unavailable("Data PKS belum memiliki nilai kontrak.") from exc
+    total = 0
+    for a_start, a_end, value in rows:
+        days = (a_end - a_start).days
+        inside = (min(a_end, y1) - max(a_start, y0)).days
+        if days > 0 and inside > 0:
+            total += int(value) * inside // days
+    return total
+
+
+def assistance_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
+    """Assistance (BSU) disbursed in ``[start, end)``: ``{programme code: (counts, amounts)}`` per village."""
+    recipient = _model("assistance.Recipient")
+    try:
+        rows = (
+            recipient.objects.filter(disbursed=True, paid_on__gte=start, paid_on__lt=end)
+            .values_list("programme__code", "person__village_id")
+            .annotate(n=Count("pk"), s=Sum("amount"))
+            .order_by()
+        )
+        out: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        for code, village, n, total in rows:
+            counts, amounts = out.setdefault(str(code), ({}, {}))
+            key = village or UNKNOWN_AREA
+            counts[key] = counts.get(key, 0) + n
+            amounts[key] = amounts.get(key, 0) + int(total or 0)
+        return out
+    except FieldError as exc:
+        raise Unavailable("Data penyaluran bantuan belum memiliki kolom yang dibutuhkan.") from exc

@@ -1,0 +1,631 @@
+"""Writes of the monitoring app: seed, indicator computation (snapshots), checklist, meetings,
+follow-ups and API tokens. Every write checks the role first (``monitoring.permissions``)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, require
+from ucjamsostek.core import indicators as ind
+from ucjamsostek.core.inpres import ACTION_TEMPLATES
+from ucjamsostek.monitoring import queries
+from ucjamsostek.monitoring.models import (
+    ActionItem,
+    ActionStatus,
+    ApiToken,
+    FollowUp,
+    FollowUpStatus,
+    Indicator,
+    IndicatorValue,
+    Meeting,
+    Snapshot,
+    Target,
+    WorkforceDenominator,
+)
+from ucjamsostek.monitoring.permissions import can_edit_action, can_manage_monev
+from ucjamsostek.regions.models import Region
+
+#: The programme's yearly target (DOMAIN.md §7: 10.000 pekerja rentan in 2026).
+DEFAULT_TARGETS = ((2026, "pekerja_rentan", 10_000),)
+#: Months of trend kept in a snapshot.
+TREND_MONTHS = 24
+#: Snapshots kept per period (older ones are deleted by a refresh).
+KEEP_SNAPSHOTS = 2
+
+Progress = Callable[[str, float], None]
+
+
+# --------------------------------------------------------------------------------------------------
+# Seed
+# --------------------------------------------------------------------------------------------------
+
+
+def seed_monitoring(year: int | None = None) -> dict[str, int]:
+    """Indicator definitions, the Inpres checklist of ``year`` (and the current year) and the
+    default target. Idempotent: existing rows keep what people changed (status, evidence, …)."""
+    for d in ind.INDICATORS:
+        Indicator.objects.update_or_create(
+            code=d.code,
+            defaults={
+                "name": d.name_id,
+                "name_en": d.name_en,
+                "unit": str(d.unit),
+                "direction": str(d.direction),
+                "formula": d.formula,
+                "source": d.source,
+                "sort_order": d.sort_order,
+            },
+        )
+    years = {timezone.localdate().year}
+    if year:
+        years.add(year)
+    created = 0
+    for y in sorted(years):
+        for t in ACTION_TEMPLATES:
+            _, new = ActionItem.objects.get_or_create(
+                code=t.code,
+                year=y,
+                defaults={
+                    "number": t.number,
+                    "title": t.title,
+                    "description": t.description,
+                    "basis": t.basis,
+                    "responsible": t.opd_hint,
+                    "due_date": date(y, 12, 31),
+                },
+            )
+            created += new
+    targets = 0
+    root = Region.objects.filter(code=settings.AREA_CODE).first()
+    if root is not None:
+        active = Indicator.objects.get(code="ACTIVE")
+        for y, segment, value in DEFAULT_TARGETS:
+            _, new = Target.objects.get_or_create(
+                indicator=active,
+                year=y,
+                area=root,
+                breakdown=f"segment:{segment}",
+                defaults={"value": value, "note": "Rakor Monev Juli 2025: target 10.000 pekerja rentan pada 2026"},
+            )
+            targets += new
+    return {"indicators": len(ind.INDICATORS), "actions": created, "targets": targets}
+
+
+# --------------------------------------------------------------------------------------------------
+# Computation
+# --------------------------------------------------------------------------------------------------
+
+
+def _areas(root: str) -> dict[str, tuple[str, int]]:
+    """code → (name, level) of the deployment area and everything inside it."""
+    qs = Region.objects.filter(level__gte=2).filter(Q(code=root) | Q(code__startswith=root + "."))
+    return {c: (n, lv) for c, n, lv in qs.values_list("code", "name", "level")}
+
+
+def workforce(year: int, areas: dict[str, tuple[str, int]]) -> dict[str, tuple[int, str, int] | None]:
+    """Workers per area for ``year``: the area's latest figure up to that year, else the sum of its
+    children when every child has one. Returns code → (workers, source, year) or None."""
+    latest: dict[str, tuple[int, str, int]] = {}
+    for code, workers, source, y in (
+        WorkforceDenominator.objects.filter(year__lte=year, breakdown="")
+        .order_by("area_id", "year")
+        .values_list("area_id", "workers", "source", "year")
+    ):
+        latest[code] = (workers, source, y)  # ordered by year: the last one wins
+    children: dict[str, list[str]] = defaultdict(list)
+    for code in areas:
+        parent = ".".join(code.split(".")[:-1])
+        if parent in areas:
+            children[parent].append(code)
+    out: dict[str, tuple[int, str, int] | None] = {}
+
+    def resolve(code: str) -> tuple[int, str, int] | None:
+        if code in out:
+            return out[code]
+        if code in latest:
+            out[code] = latest[code]
+        elif children.get(code):
+            parts = [resolve(c) for c in children[code]]
+            if all(p is not None for p in parts):
+                got = [p for p in parts if p is not None]
+                out[code] = (sum(p[0] for p in got), "jumlah wilayah di bawahnya", max(p[2] for p in got))
+            else:
+                out[code] = None
+        else:
+            out[code] = None
+        return out[code]
+
+    for code in sorted(areas, key=len):
+        resolve(code)
+    return out
+
+
+def _rollup_within(values: dict[str, int], areas: dict[str, tuple[str, int]]) -> dict[str, int]:
+    rolled = ind.rollup({k: v for k, v in values.items() if k})
+    out = {c: rolled.get(c, 0) for c in areas}
+    root = min(areas, key=len) if areas else ""
+    if root and values.get(queries.UNKNOWN_AREA):
+        out[root] += values[queries.UNKNOWN_AREA]
+    return out
+
+
+def refresh(period: str | ind.Period, user: Any = None, progress: Progress | None = None) -> Snapshot:
+    """Compute every indicator of ``period`` for every area from the records into a new snapshot."""
+    p = ind.parse_period(period) if isinstance(period, str) else period
+    say: Progress = progress or (lambda stage, fraction: None)
+    t0 = time.monotonic()
+    root = settings.AREA_CODE
+    areas = _areas(root)
+    if not Indicator.objects.exists():
+        seed_monitoring()
+    units = dict(Indicator.objects.values_list("code", "unit"))
+    values: list[IndicatorValue] = []
+    unavailable: dict[str, str] = {}
+    as_of = p.last_day
+    snapshot = Snapshot(period=p.code, as_of=as_of, computed_by=user if getattr(user, "pk", None) else None)
+
+    def add(
+        code: str,
+        period_code: str,
+        area: str,
+        num: int | None,
+        den: int | None = None,
+        breakdown: str = "",
+        trace: dict[str, Any] | None = None,
+    ) -> None:
+        values.append(
+            IndicatorValue(
+                indicator_id=code,
+                period=period_code,
+                area_code=area,
+                breakdown=breakdown,
+                is_ratio=units.get(code) == "percent",
+                numerator=num,
+                denominator=den,
+                trace=trace or {},
+            )
+        )
+
+    # ---- participants
+    say("Menghitung peserta aktif", 0.05)
+    active_total: dict[str, int] = {c: 0 for c in areas}
+    active_by: dict[tuple[str, str], int] = {}
+    try:
+        starts, ends = queries.enrollment_month_flows()
+        categories = queries.segment_categories()
+        last_month = ind.period_of(p.last_day)
+        first_data = min((m for _, m in starts), default=None)
+        if first_data is not None and first_data <= last_month.start:
+            months = ind.month_range(ind.period_of(first_data), last_month)
+            flows = ind.active_by_month(starts, ends, months)
+            trend = {m.code for m in months[-TREND_MONTHS:]}
+            per_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            for (key, month_code), n in flows.items():
+                if month_code in trend and n:
+                    per_month[month_code][key.split("|")[0]] += n
+            for m in months[-TREND_MONTHS:]:
+                rolled = _rollup_within(dict(per_month.get(m.code, {})), areas)
+                for area, n in rolled.items():
+                    add("ACTIVE", m.code, area, n, trace={"kind": "active", "as_of": m.last_day.isoformat()})
+            last = {k: n for (k, mc), n in flows.items() if mc == last_month.code and n}
+            by_village: dict[str, int] = defaultdict(int)
+            keyed: dict[tuple[str, str], int] = defaultdict(int)
+            for key, n in last.items():
+                village, segment, funder = key.split("|")
+                by_village[village] += n
+                keyed[(village, f"segment:{segment}")] += n
+                keyed[(village, f"category:{categories.get(segment, '?')}")] += n
+                keyed[(village, f"funder:{funder}")] += n
+            active_total = _rollup_within(dict(by_village), areas)
+            active_by = {k: v for k, v in ind.rollup_keyed(dict(keyed)).items() if k[0] in areas}
+        has_trend = first_data is not None and first_data <= last_month.start
+        if not has_trend or p.kind is not ind.PeriodKind.MONTH:
+            for area, n in active_total.items():
+                add("ACTIVE", p.code, area, n, trace={"kind": "active", "as_of": as_of.isoformat()})
+        for (area, bd), n in active_by.items():
+            add("ACTIVE", p.code, area, n, breakdown=bd, trace={"kind": "active", "as_of": as_of.isoformat()})
+    except queries.Unavailable as exc:
+        unavailable["ACTIVE"] = str(exc)
+
+    # ---- coverage and targets
+    say("Menghitung cakupan dan target", 0.35)
+    wf = workforce(p.year, areas)
+    for area in areas:
+        w = wf.get(area)
+        if w is not None:
+            add("WORKERS", p.code, area, w[0], trace={"kind": "workforce", "source": w[1], "year": w[2]})
+        add(
+            "COVERAGE",
+            p.code,
+            area,
+            active_total.get(area, 0),
+            w[0] if w else None,
+            trace={"kind": "coverage", "source": w[1] if w else "", "year": w[2] if w else None},
+        )
+    # Coverage per category/segment where the area has a denominator for it (its own figure only).
+    latest_bd: dict[tuple[str, str], tuple[int, str, int]] = {}
+    for area_code, bd, workers_n, source, y in (
+        WorkforceDenominator.objects.filter(year__lte=p.year)
+        .exclude(breakdown="")
+        .order_by("area_id", "breakdown", "year")
+        .values_list("area_id", "breakdown", "workers", "source", "year")
+    ):
+        latest_bd[(area_code, bd)] = (workers_n, source, y)
+    for (area_code, bd), (workers_n, source, y) in latest_bd.items():
+        if area_code not in areas:
+            continue
+        add(
+            "WORKERS",
+            p.code,
+            area_code,
+            workers_n,
+            breakdown=bd,
+            trace={"kind": "workforce", "source": source, "year": y},
+        )
+        add(
+            "COVERAGE",
+            p.code,
+            area_code,
+            active_by.get((area_code, bd), 0),
+            workers_n,
+            breakdown=bd,
+            trace={"kind": "coverage", "source": source, "year": y},
+        )
+    for t in Target.objects.filter(indicator_id="ACTIVE", year=p.year).values("area_id", "breakdown", "value"):
+        if t["area_id"] not in areas:
+            continue
+        actual = (
+            active_total.get(t["area_id"], 0)
+            if not t["breakdown"]
+            else active_by.get((t["area_id"], t["breakdown"]), 0)
+        )
+        add(
+            "TARGET_PROGRESS",
+            p.code,
+            t["area_id"],
+            actual,
+            t["value"],
+            breakdown=t["breakdown"],
+            trace={"kind": "target", "year": p.year},
+        )
+
+    # ---- coverage gap
+    say("Menghitung kesenjangan perlindungan", 0.5)
+    try:
+        gap = _rollup_within(queries.gap_exposed(as_of), areas)
+        for area, n in gap.items():
+            add("GAP_EXPOSED", p.code, area, n, trace={"kind": "gap", "as_of": as_of.isoformat()})
+    except queries.Unavailable as exc:
+        unavailable["GAP_EXPOSED"] = str(exc)
+
+    # ---- nominations
+    say("Menghitung usulan", 0.65)
+    try:
+        noms = queries.nominations(p.start, p.end)
+        per_status: dict[str, dict[str, int]] = defaultdict(dict)
+        total: dict[str, int] = defaultdict(int)
+        for (area, status), n in noms.items():
+            per_status[status][area] = per_status[status].get(area, 0) + n
+            total[area] += n
+        tr = {"kind": "nominations", "start": p.start.isoformat(), "end": p.end.isoformat()}
+        for area, n in _rollup_within(dict(total), areas).items():
+            add("NOMINATIONS", p.code, area, n, trace=tr)
+        for status, by_area in per_status.items():
+            for area, n in _rollup_within(by_area, areas).items():
+                if n:
+                    add("NOMINATIONS", p.code, area, n, breakdown=f"status:{status}", trace=tr)
+    except queries.Unavailable as exc:
+        unavailable["NOMINATIONS"] = str(exc)
+
+    # ---- claims (period and since the programme began)
+    say("Menghitung klaim", 0.75)
+    try:
+        for label, start in ((p.code, p.start), (f"..{p.code}", date(2000, 1, 1))):
+            claims = queries.claims_paid(start, p.end)
+            tr = {"kind": "claims", "start": start.isoformat(), "end": p.end.isoformat()}
+            tot_n: dict[str, int] = defaultdict(int)
+            tot_s: dict[str, int] = defaultdict(int)
+            for kind, (counts, amounts) in claims.items():
+                for area, n in _rollup_within(counts, areas).items():
+                    if n:
+                        add("CLAIMS_COUNT", label, area, n, breakdown=f"type:{kind}", trace=tr)
+                for area, s in _rollup_within(amounts, areas).items():
+                    if s:
+                        add("CLAIMS_AMOUNT", label, area, s, breakdown=f"type:{kind}", trace=tr)
+                for k, v in counts.items():
+                    tot_n[k] += v
+                for k, v in amounts.items():
+                    tot_s[k] += v
+            tr = {"kind": "claims", "start": start.isoformat(), "end": p.end.isoformat()}
+            for area, n in _rollup_within(dict(tot_n), areas).items():
+                add("CLAIMS_COUNT", label, area, n, trace=tr)
+            for area, s in _rollup_within(dict(tot_s), areas).items():
+                add("CLAIMS_AMOUNT", label, area, s, trace=tr)
+    except queries.Unavailable as exc:
+        unavailable["CLAIMS_COUNT"] = unavailable["CLAIMS_AMOUNT"] = str(exc)
+
+    # ---- budget (regency level: agreements, invoices and payments are regency-wide)
+    say("Menghitung anggaran", 0.85)
+    year_start = date(p.year, 1, 1)
+    money: dict[str, int | None] = {}
+    sources: tuple[tuple[str, Callable[[], int], dict[str, Any]], ...] = (
+        ("BUDGET_ALLOCATED", lambda: queries.allocated(p.year), {"kind": "allocated", "year": p.year}),
+        (
+            "BILLED",
+            lambda: queries.billed(p.start, p.end),
+            {"kind": "billed", "start": p.start.isoformat(), "end": p.end.isoformat()},
+        ),
+        (
+            "PAID",
+            lambda: queries.paid(p.start, p.end),
+            {"kind": "paid", "start": p.start.isoformat(), "end": p.end.isoformat()},
+        ),
+    )
+    for code, fn, tr in sources:
+        try:
+            money[code] = int(fn())
+            add(code, p.code, root, money[code], trace=tr)
+        except queries.Unavailable as exc:
+            money[code] = None
+            unavailable[code] = str(exc)
+    billed_v, paid_v = money.get("BILLED"), money.get("PAID")
+    if billed_v is not None and paid_v is not None:
+        add("ARREARS", p.code, root, ind.arrears(billed_v, paid_v), trace={"kind": "arrears"})
+    else:
+        unavailable["ARREARS"] = "Butuh data tagihan dan pembayaran."
+    if paid_v is not None and money.get("BUDGET_ALLOCATED") is not None:
+        # Realisation: paid for the months of the year up to the period's end ÷ the year's allocation.
+        paid_ytd = queries.paid(year_start, p.end)
+        add(
+            "BUDGET_REALISATION",
+            p.code,
+            root,
+            paid_ytd,
+            money["BUDGET_ALLOCATED"],
+            trace={"kind": "realisation", "start": year_start.isoformat(), "end": p.end.isoformat()},
+        )
+    else:
+        unavailable["BUDGET_REALISATION"] = "Butuh data PKS dan pembayaran."
+    claims_amount = next(
+        (
+            v.numerator
+            for v in values
+            if v.indicator_id == "CLAIMS_AMOUNT" and v.period == p.code and v.area_code == root and not v.breakdown
+        ),
+        None,
+    )
+    if paid_v is not None and claims_amount is not None:
+        add("CLAIMS_RATIO", p.code, root, claims_amount, paid_v, trace={"kind": "claims_ratio"})
+    else:
+        unavailable["CLAIMS_RATIO"] = "Butuh data klaim dan pembayaran."
+
+    # ---- assistance (BSU), in the period and since the programme began
+    try:
+        for label, start in ((p.code, p.start), (f"..{p.code}", date(2000, 1, 1))):
+            per_prog = queries.assistance_paid(start, p.end)
+            tr = {"kind": "bsu", "start": start.isoformat(), "end": p.end.isoformat()}
+            tot_n = defaultdict(int)
+            tot_s = defaultdict(int)
+            for prog, (counts, amounts) in per_prog.items():
+                for area, n in _rollup_within(counts, areas).items():
+                    if n:
+                        add("BSU_COUNT", label, area, n, breakdown=f"programme:{prog}", trace=tr)
+                for area, s_ in _rollup_within(amounts, areas).items():
+                    if s_:
+                        add("BSU_AMOUNT", label, area, s_, breakdown=f"programme:{prog}", trace=tr)
+                for k, v in counts.items():
+                    tot_n[k] += v
+                for k, v in amounts.items():
+                    tot_s[k] += v
+            for area, n in _rollup_within(dict(tot_n), areas).items():
+                add("BSU_COUNT", label, area, n, trace=tr)
+            for area, s_ in _rollup_within(dict(tot_s), areas).items():
+                add("BSU_AMOUNT", label, area, s_, trace=tr)
+    except queries.Unavailable as exc:
+        unavailable["BSU_COUNT"] = unavailable["BSU_AMOUNT"] = str(exc)
+
+    say("Menyimpan", 0.95)
+    snapshot.unavailable = unavailable
+    snapshot.seconds = round(time.monotonic() - t0, 3)
+    with transaction.atomic():
+        snapshot.save()
+        for row in values:
+            row.snapshot = snapshot
+        IndicatorValue.objects.bulk_create(values, batch_size=2000)
+        old = list(Snapshot.objects.filter(period=p.code).order_by("-computed_at", "-id").values_list("pk", flat=True))
+        Snapshot.objects.filter(pk__in=old[KEEP_SNAPSHOTS:]).delete()
+    return snapshot
+
+
+def refresh_job(ctx: Any, period: str) -> dict[str, Any]:
+    """Background-job body (``jobs.services.start``)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=ctx.user_id).first() if ctx.user_id else None
+    snap = refresh(period, user=user, progress=ctx.progress)
+    from django.urls import reverse
+
+    return {
+        "snapshot_id": snap.pk,
+        "period": snap.period,
+        "url": reverse("monitoring:index") + f"?period={snap.period}",
+        "message": f"Indikator {snap.period} dihitung ulang.",
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Checklist, meetings, follow-ups
+# --------------------------------------------------------------------------------------------------
+
+ACTION_STATUS_CHOICES = ActionStatus.choices
+
+ACTION_FIELDS = frozenset(
+    {"status", "due_date", "evidence_url", "apbd_line", "notes", "organisation_id", "responsible", "evidence_file"}
+)
+
+
+def update_action(user: Any, item: ActionItem, **fields: Any) -> ActionItem:
+    require(can_edit_action(user, item), MSG_FORBIDDEN)
+    unknown = set(fields) - ACTION_FIELDS
+    if unknown:
+        raise ValueError(f"Isian tidak dikenal: {', '.join(sorted(unknown))}")
+    for k, v in fields.items():
+        setattr(item, k, v)
+    item.updated_at = timezone.now()
+    item.updated_by = user if getattr(user, "pk", None) else None
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def create_meeting(user: Any, day: date, period: str = "", title: str = "", place: str = "") -> Meeting:
+    """A new meeting; every open follow-up of the previous meeting is carried into it."""
+    require(can_manage_monev(user), MSG_FORBIDDEN)
+    if period:
+        ind.parse_period(period)
+    meeting = Meeting.objects.create(
+        date=day,
+        period=period,
+        title=title or "Rapat Koordinasi Monitoring dan Evaluasi",
+        place=place,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    previous = Meeting.objects.filter(date__lte=day).exclude(pk=meeting.pk).order_by("-date", "-id").first()
+    if previous is not None:
+        carried = list(previous.follow_ups.filter(status=FollowUpStatus.OPEN).order_by("number", "id"))
+        for i, fu in enumerate(carried, start=1):
+            FollowUp.objects.create(
+                meeting=meeting,
+                number=i,
+                action=fu.action,
+                owner=fu.owner,
+                organisation_id=fu.organisation_id,
+                deadline=fu.deadline,
+                notes=fu.notes,
+                carried_from=fu,
+            )
+        FollowUp.objects.filter(pk__in=[f.pk for f in carried]).update(status=FollowUpStatus.CARRIED)
+    return meeting
+
+
+def add_follow_up(
+    user: Any,
+    meeting: Meeting,
+    action: str,
+    owner: str,
+    deadline: date | None = None,
+    organisation_id: int | None = None,
+) -> FollowUp:
+    require(can_manage_monev(user), MSG_FORBIDDEN)
+    number = (meeting.follow_ups.count() or 0) + 1
+    fu = FollowUp(
+        meeting=meeting, number=number, action=action, owner=owner, deadline=deadline, organisation_id=organisation_id
+    )
+    fu.full_clean()
+    fu.save()
+    return fu
+
+
+def set_follow_up_status(user: Any, fu: FollowUp, status: str, notes: str | None = None) -> FollowUp:
+    require(can_manage_monev(user), MSG_FORBIDDEN)
+    if status not in FollowUpStatus.values:
+        raise ValueError(f"Status tidak dikenal: {status}")
+    fu.status = status
+    if notes is not None:
+        fu.notes = notes
+    fu.closed_at = timezone.localdate() if status == FollowUpStatus.DONE else None
+    fu.save()
+    return fu
+
+
+def _check_breakdown(breakdown: str) -> None:
+    if breakdown and not breakdown.startswith(("segment:", "funder:", "category:")):
+        raise ValueError("Rincian harus diawali segment:, funder: atau category:")
+
+
+def _known_area(code: str) -> None:
+    if not Region.objects.filter(code=code, level__gte=2).exists():
+        raise ValueError(f"Kode wilayah {code!r} tidak dikenal.")
+
+
+def set_workforce(
+    user: Any, area_code: str, year: int, workers: int, source: str, breakdown: str = ""
+) -> WorkforceDenominator:
+    require(can_manage_monev(user), MSG_FORBIDDEN)
+    _known_area(area_code)
+    _check_breakdown(breakdown)
+    obj, _ = WorkforceDenominator.objects.update_or_create(
+        area_id=area_code, year=year, breakdown=breakdown, defaults={"workers": workers, "source": source}
+    )
+    return obj
+
+
+def load_workforce(rows: list[dict[str, str]]) -> int:
+    """Denominators from rows with ``kode_wilayah, tahun, jumlah_pekerja, sumber`` (command line, no
+    user: the operator runs it on the server). Every row is checked before anything is written."""
+    clean: list[tuple[str, int, int, str, str]] = []
+    known = set(Region.objects.filter(level__gte=2).values_list("code", flat=True))
+    for i, row in enumerate(rows, start=2):
+        code = (row.get("kode_wilayah") or "").strip()
+        if code not in known:
+            raise ValueError(f"baris {i}: kode wilayah {code!r} tidak dikenal")
+        try:
+            year = int((row.get("tahun") or "").strip())
+            workers = int((row.get("jumlah_pekerja") or "").strip().replace(".", ""))
+        except ValueError as exc:
+            raise ValueError(f"baris {i}: tahun dan jumlah_pekerja harus bilangan bulat") from exc
+        source = (row.get("sumber") or "").strip()
+        breakdown = (row.get("rincian") or "").strip()
+        try:
+            _check_breakdown(breakdown)
+        except ValueError as exc:
+            raise ValueError(f"baris {i}: {exc}") from exc
+        if not source:
+            raise ValueError(f"baris {i}: sumber data wajib diisi")
+        if workers < 0:
+            raise ValueError(f"baris {i}: jumlah pekerja tidak boleh negatif")
+        clean.append((code, year, workers, source, breakdown))
+    with transaction.atomic():
+        for code, year, workers, source, breakdown in clean:
+            WorkforceDenominator.objects.update_or_create(
+                area_id=code, year=year, breakdown=breakdown, defaults={"workers": workers, "source": source}
+            )
+    return len(clean)
+
+
+def set_target(user: Any, indicator: str, year: int, area_code: str, value: int, breakdown: str = "") -> Target:
+    require(can_manage_monev(user), MSG_FORBIDDEN)
+    _known_area(area_code)
+    _check_breakdown(breakdown)
+    obj, _ = Target.objects.update_or_create(
+        indicator_id=indicator, year=year, area_id=area_code, breakdown=breakdown, defaults={"value": value}
+    )
+    return obj
+
+
+# --------------------------------------------------------------------------------------------------
+# API tokens
+# --------------------------------------------------------------------------------------------------
+
+
+def create_api_token(user: Any, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns the row and the token text (shown once, stored hashed)."""
+    key = "ucj_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key))
+    return token, key
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    token.revoked = True
+    token.save(update_fields=["revoked"])

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from ucjamsostek.api.api import api
+from ucjamsostek.monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("hitung-ulang/", views.refresh, name="refresh"),
+    path("asal-data/", views.trace, name="trace"),
+    path("rencana-aksi/", views.checklist, name="checklist"),
+    path("rencana-aksi/<int:pk>/", views.action_edit, name="action_edit"),
+    path("rencana-aksi/<int:pk>/bukti/", views.evidence, name="evidence"),
+    path("target/", views.inputs, name="inputs"),
+    path("rapat/", views.meetings, name="meetings"),
+    path("rapat/<int:pk>/", views.meeting, name="meeting"),
+    path("tindak-lanjut/<int:pk>/status/", views.follow_up_status, name="follow_up_status"),
+    path("laporan/", views.report, name="report"),
+    path("laporan/<int:job_id>/unduh/", views.report_download, name="report_download"),
+    path("api/", api.urls),
+]

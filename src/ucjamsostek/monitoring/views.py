@@ -1,0 +1,333 @@
+"""Pages of Monitoring & Evaluation: dashboard, trace, Inpres checklist, meetings and follow-ups,
+report downloads. Thin: reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, require
+from ucjamsostek.core import indicators as ind
+from ucjamsostek.monitoring import presenters, reports, selectors, services
+from ucjamsostek.monitoring.permissions import can_edit_action, can_manage_monev, can_trace, can_view_monev
+
+
+def _period(request: HttpRequest) -> str:
+    raw = request.GET.get("period") or selectors.default_period()
+    try:
+        return ind.parse_period(raw).code
+    except ind.PeriodError:
+        messages.error(request, _("Periode %(p)s tidak dikenal; ditampilkan bulan ini.") % {"p": raw})
+        return selectors.default_period()
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    require(can_view_monev(request.user))
+    d = selectors.dashboard(request.user, _period(request), request.GET.get("area"))
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "d": d,
+            "charts": presenters.charts(d),
+            "t": presenters.texts(d),
+            "periods": selectors.period_choices(),
+            "can_manage": can_manage_monev(request.user),
+            "can_trace": can_trace(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    require(can_view_monev(request.user))
+    period = ind.parse_period(request.POST.get("period") or selectors.default_period()).code
+    from ucjamsostek.jobs.services import start
+
+    job = start("monitoring.refresh", services.refresh_job, period, user=request.user)
+    return redirect(reverse("jobs:detail", args=[job.pk]))
+
+
+@login_required
+def trace(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    try:
+        t = selectors.trace(
+            request.user, g.get("indicator", ""), g.get("period", ""), g.get("area", ""), g.get("breakdown", "")
+        )
+    except ind.PeriodError as exc:
+        raise Http404(str(exc)) from exc
+    return render(request, "monitoring/trace.html", {"t": t})
+
+
+# ---- checklist ----------------------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    organisation_id = forms.TypedChoiceField(
+        label=_l("OPD penanggung jawab"), required=False, coerce=int, empty_value=None, choices=[]
+    )
+    responsible = forms.CharField(label=_l("Penanggung jawab (teks)"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_l("Status"), choices=services.ACTION_STATUS_CHOICES)
+    due_date = forms.DateField(label=_l("Batas waktu"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    evidence_url = forms.URLField(label=_l("Tautan bukti (regulasi)"), required=False, assume_scheme="https")
+    apbd_line = forms.CharField(label=_l("Mata anggaran APBD"), required=False, max_length=255)
+    evidence_file = forms.FileField(label=_l("Dokumen bukti (PDF/gambar)"), required=False)
+    notes = forms.CharField(label=_l("Catatan tindak lanjut"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, manage: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if manage:
+            self.fields["organisation_id"].choices = selectors.organisation_choices()  # type: ignore[attr-defined]
+        else:  # an OPD operator updates progress, not who is responsible
+            del self.fields["organisation_id"]
+            del self.fields["responsible"]
+
+    def clean_evidence_file(self) -> Any:
+        f = self.cleaned_data.get("evidence_file")
+        if f and Path(f.name).suffix.lower() not in (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx"):
+            raise ValidationError(_("Jenis berkas tidak diterima (PDF, PNG, JPG, DOCX, XLSX)."))
+        return f
+
+
+@login_required
+def checklist(request: HttpRequest) -> HttpResponse:
+    require(can_view_monev(request.user))
+    years = selectors.action_years()
+    year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+    items = list(selectors.action_items(year))
+    rows = [(i, can_edit_action(request.user, i)) for i in items]
+    return render(request, "monitoring/checklist.html", {"rows": rows, "year": year, "years": years})
+
+
+@login_required
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_action(pk)
+    if item is None:
+        raise Http404
+    require(can_edit_action(request.user, item))
+    manage = can_manage_monev(request.user)
+    if request.method == "POST":
+        form = ActionForm(request.POST, request.FILES, manage=manage)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if not (k == "evidence_file" and not v)}
+            services.update_action(request.user, item, **data)
+            messages.success(request, _("Rencana aksi diperbarui."))
+            return redirect(reverse("monitoring:checklist") + f"?year={item.year}")
+    else:
+        form = ActionForm(
+            manage=manage,
+            initial={
+                "organisation_id": item.organisation_id,
+                "responsible": item.responsible,
+                "status": item.status,
+                "due_date": item.due_date,
+                "evidence_url": item.evidence_url,
+                "apbd_line": item.apbd_line,
+                "notes": item.notes,
+            },
+        )
+    return render(request, "monitoring/action_edit.html", {"item": item, "form": form})
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
+    item = selectors.get_action(pk)
+    require(can_view_monev(request.user))
+    if item is None or not item.evidence_file:
+        raise Http404
+    return FileResponse(
+        item.evidence_file.open("rb"), as_attachment=True, filename=Path(str(item.evidence_file.name)).name
+    )
+
+
+# ---- meetings -------------------------------------------------------------------------------------
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_l("Tanggal rapat"), widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.CharField(label=_l("Periode ditinjau (mis. 2025-S1)"), required=False, max_length=8)
+    title = forms.CharField(label=_l("Judul"), required=False, max_length=200)
+    place = forms.CharField(label=_l("Tempat"), required=False, max_length=200)
+
+    def clean_period(self) -> str:
+        raw = self.cleaned_data.get("period") or ""
+        if raw:
+            try:
+                return ind.parse_period(raw).code
+            except ind.PeriodError as exc:
+                raise ValidationError(str(exc)) from exc
+        return raw
+
+
+class FollowUpForm(forms.Form):
+    action = forms.CharField(label=_l("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label=_l("Penanggung jawab"), max_length=200)
+    deadline = forms.DateField(label=_l("Batas waktu"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+def meetings(request: HttpRequest) -> HttpResponse:
+    require(can_view_monev(request.user))
+    manage = can_manage_monev(request.user)
+    form = MeetingForm(request.POST or None, initial={"date": date.today()})
+    if request.method == "POST":
+        require(manage)
+        if form.is_valid():
+            m = services.create_meeting(
+                request.user,
+                form.cleaned_data["date"],
+                form.cleaned_data["period"],
+                form.cleaned_data["title"],
+                form.cleaned_data["place"],
+            )
+            messages.success(request, _("Rapat dibuat; tindak lanjut yang masih terbuka dibawa ke rapat ini."))
+            return redirect("monitoring:meeting", pk=m.pk)
+    return render(
+        request, "monitoring/meetings.html", {"meetings": selectors.meetings(), "form": form, "manage": manage}
+    )
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    require(can_view_monev(request.user))
+    m = selectors.get_meeting(pk)
+    if m is None:
+        raise Http404
+    manage = can_manage_monev(request.user)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST":
+        require(manage)
+        if form.is_valid():
+            services.add_follow_up(
+                request.user, m, form.cleaned_data["action"], form.cleaned_data["owner"], form.cleaned_data["deadline"]
+            )
+            messages.success(request, _("Tindak lanjut ditambahkan."))
+            return redirect("monitoring:meeting", pk=m.pk)
+    return render(
+        request,
+        "monitoring/meeting.html",
+        {
+            "m": m,
+            "follow_ups": selectors.follow_ups_of(m),
+            "form": form,
+            "manage": manage,
+            "statuses": services.FollowUpStatus.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def follow_up_status(request: HttpRequest, pk: int) -> HttpResponse:
+    fu = selectors.get_follow_up(pk)
+    if fu is None:
+        raise Http404
+    try:
+        services.set_follow_up_status(request.user, fu, request.POST.get("status", ""), request.POST.get("notes"))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect("monitoring:meeting", pk=fu.meeting_id)
+
+
+# ---- reports --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def report(request: HttpRequest) -> HttpResponse:
+    require(can_view_monev(request.user))
+    period = ind.parse_period(request.POST.get("period") or selectors.default_period()).code
+    kind = request.POST.get("format", "pdf")
+    if kind not in ("pdf", "xlsx", "inpres"):
+        raise Http404
+    area = selectors.scope_area(request.user, request.POST.get("area"))
+    from ucjamsostek.jobs.services import start
+
+    job = start("monitoring.report", reports.report_job, period, kind, area, user=request.user)
+    return redirect(reverse("jobs:detail", args=[job.pk]))
+
+
+@login_required
+def report_download(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    from ucjamsostek.jobs.selectors import get_job
+
+    job = get_job(request.user, job_id)
+    if job is None or job.kind != "monitoring.report" or job.status != "done":
+        raise PermissionDenied(MSG_FORBIDDEN) if job is None else Http404()
+    path = reports.stored_report(job.result.get("file", ""))
+    if path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+# ---- targets and denominators -----------------------------------------------------------------------
+
+
+class TargetForm(forms.Form):
+    indicator = forms.ChoiceField(label=_l("Indikator"), choices=[("ACTIVE", "Peserta aktif")])
+    year = forms.IntegerField(label=_l("Tahun"), min_value=2000, max_value=2100)
+    area = forms.CharField(label=_l("Kode wilayah"), max_length=13)
+    breakdown = forms.CharField(label=_l("Rincian (mis. segment:pekerja_rentan)"), max_length=64, required=False)
+    value = forms.IntegerField(label=_l("Nilai target"), min_value=0)
+
+
+class WorkforceForm(forms.Form):
+    area = forms.CharField(label=_l("Kode wilayah"), max_length=13)
+    year = forms.IntegerField(label=_l("Tahun"), min_value=2000, max_value=2100)
+    breakdown = forms.CharField(label=_l("Rincian (kosong = semua; mis. category:BPU)"), max_length=64, required=False)
+    workers = forms.IntegerField(label=_l("Jumlah pekerja"), min_value=0)
+    source = forms.CharField(label=_l("Sumber data"), max_length=255)
+
+
+@login_required
+def inputs(request: HttpRequest) -> HttpResponse:
+    """Targets and coverage denominators (inputs, with their source); Admin and Dinas edit."""
+    require(can_view_monev(request.user))
+    manage = can_manage_monev(request.user)
+    tform = TargetForm(request.POST if "target" in request.POST else None, prefix="t")
+    wform = WorkforceForm(request.POST if "workforce" in request.POST else None, prefix="w")
+    if request.method == "POST":
+        require(manage)
+        try:
+            if "target" in request.POST and tform.is_valid():
+                c = tform.cleaned_data
+                services.set_target(request.user, c["indicator"], c["year"], c["area"], c["value"], c["breakdown"])
+                messages.success(request, _("Target disimpan."))
+                return redirect("monitoring:inputs")
+            if "workforce" in request.POST and wform.is_valid():
+                c = wform.cleaned_data
+                services.set_workforce(request.user, c["area"], c["year"], c["workers"], c["source"], c["breakdown"])
+                messages.success(
+                    request, _("Jumlah pekerja disimpan; hitung ulang indikator untuk melihat cakupannya.")
+                )
+                return redirect("monitoring:inputs")
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request,
+        "monitoring/inputs.html",
+        {
+            "targets": selectors.all_targets(),
+            "workforce": selectors.all_workforce(),
+            "tform": tform,
+            "wform": wform,
+            "manage": manage,
+        },
+    )

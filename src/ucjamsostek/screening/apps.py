@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScreeningConfig(AppConfig):
+    name = "ucjamsostek.screening"
+    label = "screening"
+    verbose_name = _("Validasi usulan")

@@ -1,0 +1,98 @@
+"""Forms of the screening pages (no model forms: writes go through ``services``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ucjamsostek.core import normalize as nz
+
+SOURCE_KINDS = [
+    ("desa", _("Desa/kelurahan")),
+    ("opd", _("Perangkat daerah (OPD)")),
+    ("dtks", _("DTKS/P3KE")),
+    ("other", _("Lainnya")),
+]
+ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Berkas usulan (xlsx, xls atau csv)"))
+    source_kind = forms.ChoiceField(label=_("Jenis pengirim"), choices=SOURCE_KINDS, initial="desa")
+    source_name = forms.CharField(
+        label=_("Nama pengirim"),
+        max_length=200,
+        help_text=_("mis. Desa Lailangga atau Dinas Pertanian; pemetaan kolom disimpan per pengirim."),
+    )
+    segment = forms.CharField(label=_("Segmen (bawaan untuk baris tanpa segmen)"), max_length=32, required=False)
+    as_of = forms.DateField(
+        label=_("Tanggal acuan (usia dan kepesertaan)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+    sheet = forms.CharField(label=_("Lembar (kosong: lembar pertama)"), max_length=100, required=False)
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        name = (f.name or "").lower()
+        if not name.endswith(ALLOWED_SUFFIXES):
+            raise forms.ValidationError(_("Unggah berkas xlsx, xls atau csv."))
+        return f
+
+
+REFERENCE_KINDS = [
+    ("enrolled", _("Sudah terdaftar (BPJS atau skema lain)")),
+    ("deaths", _("Meninggal (Dukcapil)")),
+    ("asn", _("ASN/TNI/Polri")),
+]
+
+
+class ReferenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis daftar"), choices=REFERENCE_KINDS)
+    file = forms.FileField(label=_("Berkas (csv atau xlsx dengan kolom nik, nama, tanggal_lahir)"))
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if not (f.name or "").lower().endswith((".csv", ".xlsx", ".xls")):
+            raise forms.ValidationError(_("Unggah berkas csv atau xlsx."))
+        return f
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Keputusan"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Alasan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=3,
+        max_length=2000,
+        help_text=_("Wajib: mengapa, mis. apa yang dipastikan dari KTP atau kantor desa."),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["decision"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+
+FIELD_CHOICES: list[tuple[str, str]] = [("", "—")] + [
+    (f, nz.FIELD_LABELS[f]) for f in (*nz.FIELDS, nz.TTL) if f in nz.FIELD_LABELS
+]
+
+
+class MappingForm(forms.Form):
+    """One select per header of the file: which field the column holds."""
+
+    def __init__(self, *args: Any, headers: list[str], initial_map: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        for i, header in enumerate(headers):
+            self.fields[f"h{i}"] = forms.ChoiceField(
+                label=header, choices=FIELD_CHOICES, required=False, initial=initial_map.get(header, "")
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {header: self.cleaned_data.get(f"h{i}") or "" for i, header in enumerate(self.headers)}

@@ -1,0 +1,345 @@
+"""Reads of stored screening data, scoped to what the user may see.
+
+(``selectors.py`` holds ``screening_context``; the page reads live here.) Scope rules come from
+:mod:`ucjamsostek.accounts.permissions`: area operators see rows whose desa lies in their area
+(rows without a resolved desa follow their batch's area), OPD operators their OPD's batches,
+every other role everything; the NIK and names are masked for roles that do not need them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.db.models import Count, Q, QuerySet
+
+from ucjamsostek.accounts import permissions as perms
+from ucjamsostek.core.nik import parse_nik
+from ucjamsostek.core.reasons import DUPLICATE, REASONS
+from ucjamsostek.core.reasons import Status as CoreStatus
+from ucjamsostek.registry.selectors import display_name_in_list, display_nik
+from ucjamsostek.screening.models import (
+    DecisionKind,
+    DuplicatePair,
+    Finding,
+    Nomination,
+    NominationBatch,
+    ReferenceEntry,
+    ReferenceKind,
+    ReferenceList,
+    ReviewDecision,
+    Status,
+)
+
+# ------------------------------------------------------------------------------ scope
+
+
+def _nominations_q(user: Any, prefix: str = "") -> Q | None:
+    role = perms.role_of(user)
+    if role is None:
+        return None
+    if role == "area":
+        return perms.area_q(f"{prefix}region__code", user.area_id) | (
+            Q(**{f"{prefix}region__isnull": True}) & perms.area_q(f"{prefix}batch__region__code", user.area_id)
+        )
+    if role == "opd":
+        return Q(**{f"{prefix}batch__organisation_id": user.organisation_id})
+    return Q()
+
+
+def nominations_for(user: Any) -> QuerySet[Nomination]:
+    """Every nomination the user may see."""
+    q = _nominations_q(user)
+    qs = Nomination.objects.select_related("batch", "region")
+    if q is None:
+        return qs.none()
+    return qs.filter(q) if q else qs
+
+
+def batches_for(user: Any) -> QuerySet[NominationBatch]:
+    """Batches the user may see: area operators those of their area or with rows in it."""
+    role = perms.role_of(user)
+    qs = NominationBatch.objects.select_related("uploaded_by", "region", "organisation")
+    if role is None:
+        return qs.none()
+    if role == "area":
+        inside = Nomination.objects.filter(_nominations_q(user) or Q()).values("batch_id")
+        return qs.filter(perms.area_q("region__code", user.area_id) | Q(pk__in=inside))
+    if role == "opd":
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs
+
+
+def batches_to_review(user: Any) -> list[NominationBatch]:
+    """Batches with rows of the user's scope waiting for review, each with ``pending`` set."""
+    waiting = (
+        nominations_for(user)
+        .filter(status=Status.REVIEW, reviewed_status="")
+        .values("batch_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {r["batch_id"]: r["n"] for r in waiting}
+    batches = list(batches_for(user).filter(pk__in=list(counts)))
+    for b in batches:
+        b.pending = counts[b.pk]  # type: ignore[attr-defined]
+    return batches
+
+
+def get_batch(user: Any, pk: int) -> NominationBatch | None:
+    return batches_for(user).filter(pk=pk).first()
+
+
+def get_nomination(user: Any, pk: int) -> Nomination | None:
+    return nominations_for(user).filter(pk=pk).first()
+
+
+def get_pair(user: Any, pk: int) -> DuplicatePair | None:
+    """A duplicate pair, only when the user may see both rows."""
+    pair = (
+        DuplicatePair.objects.select_related("left__batch", "right__batch", "left__region", "right__region")
+        .filter(pk=pk)
+        .first()
+    )
+    if pair is None:
+        return None
+    return pair if nomination_in_scope(user, pair.left) and nomination_in_scope(user, pair.right) else None
+
+
+def nomination_in_scope(user: Any, nomination: Nomination) -> bool:
+    """May ``user`` see this nomination (the same rule as :func:`nominations_for`)?"""
+    role = perms.role_of(user)
+    if role is None:
+        return False
+    if role == "area":
+        code = nomination.region_id if nomination.region_id else nomination.batch.region_id
+        return perms.in_area(code, user.area_id)
+    if role == "opd":
+        org = nomination.batch.organisation_id
+        return org is not None and org == user.organisation_id
+    return True
+
+
+def may_review(user: Any) -> bool:
+    """Settle review rows and duplicate pairs: ``permissions.can_review`` (Dinas, admin) and, as
+    the issue asks, area and OPD operators within their own scope. Read-only roles never."""
+    return perms.can_review(user) or perms.role_of(user) in perms.SCOPED_ROLES
+
+
+def can_decide(user: Any, nominations: Iterable[Nomination]) -> bool:
+    return may_review(user) and all(nomination_in_scope(user, n) for n in nominations)
+
+
+def may_export_batch(user: Any, batch: NominationBatch) -> bool:
+    """Download a batch's outputs (every row of it): export rights, and for area and OPD operators
+    only a batch of their own scope."""
+    role = perms.role_of(user)
+    if not perms.can_export(user):
+        return False
+    if role == "area":
+        return perms.in_area(batch.region_id, user.area_id)
+    if role == "opd":
+        return batch.organisation_id is not None and batch.organisation_id == user.organisation_id
+    return True
+
+
+def show_nik(user: Any, nik: str) -> str:
+    """The NIK as the user's role may see it (the registry's rule: masked for counts-only roles)."""
+    return display_nik(user, nik) if nik else ""
+
+
+def show_name(user: Any, name: str) -> str:
+    """A name in a list as the user's role may see it (initials for counts-only roles)."""
+    return display_name_in_list(user, name) if name else ""
+
+
+# ------------------------------------------------------------------------------ batches
+
+
+def batch_rows(
+    user: Any, batch: NominationBatch, *, status: str | None = None, reason: str | None = None
+) -> QuerySet[Nomination]:
+    """Rows of a batch the user may see, filtered by status and/or reason code."""
+    qs = nominations_for(user).filter(batch=batch).order_by("row")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    if reason:
+        qs = qs.filter(Q(reasons=reason) | Q(reasons__startswith=reason + ";") | Q(reasons__endswith=";" + reason)
+                       | Q(reasons__contains=";" + reason + ";"))  # fmt: skip
+    return qs
+
+
+def batch_counts(user: Any, batch: NominationBatch) -> dict[str, Any]:
+    """Counts per status and per reason code (with their Indonesian labels) of the rows in scope."""
+    rows = list(nominations_for(user).filter(batch=batch).values_list("status", "reasons", "reviewed_status"))
+    statuses = Counter(r[0] for r in rows)
+    reasons: Counter[str] = Counter()
+    for _, text, _ in rows:
+        reasons.update(c for c in text.split(";") if c)
+    pending = sum(1 for s, _, rv in rows if s == Status.REVIEW and not rv)
+    return {
+        "total": len(rows),
+        "status": [(s, label, statuses.get(s, 0)) for s, label in Status.choices],
+        "reasons": [(code, REASONS[code].label if code in REASONS else code, n) for code, n in reasons.most_common()],
+        "pending": pending,
+    }
+
+
+def findings_by_nomination(nominations: Iterable[Nomination]) -> dict[int, list[Finding]]:
+    ids = [n.pk for n in nominations]
+    out: dict[int, list[Finding]] = {}
+    for f in Finding.objects.filter(nomination_id__in=ids).order_by("id"):
+        out.setdefault(f.nomination_id, []).append(f)
+    return out
+
+
+def reason_choices() -> list[tuple[str, str]]:
+    return [(code, r.label) for code, r in REASONS.items()]
+
+
+# ------------------------------------------------------------------------------ review queue
+
+
+def _review_codes(n: Nomination) -> list[str]:
+    return [c for c in n.reason_list if c in REASONS and REASONS[c].status == CoreStatus.REVIEW and c != DUPLICATE]
+
+
+@dataclass
+class ReviewQueue:
+    rows: list[Nomination]  # rows waiting for an accept/reject
+    pairs: list[DuplicatePair]  # probable duplicate pairs waiting for merge/distinct
+
+
+def review_queue(user: Any, batch: NominationBatch) -> ReviewQueue:
+    """What waits for review in a batch, within the user's scope."""
+    pending = list(batch_rows(user, batch, status=Status.REVIEW).filter(reviewed_status=""))
+    rows = [n for n in pending if _review_codes(n) or DUPLICATE not in n.reason_list]
+    visible = set(nominations_for(user).filter(batch=batch).values_list("pk", flat=True))
+    pairs = [
+        p
+        for p in DuplicatePair.objects.filter(batch=batch)
+        .select_related("left", "right", "left__batch", "right__batch")
+        .order_by("left__row", "right__row")
+        if p.left_id in visible and p.right_id in visible
+    ]
+    keys = {p.decision_key for p in pairs}
+    decided = set(
+        ReviewDecision.objects.filter(kind=DecisionKind.PAIR, key__in=keys, active=True).values_list("key", flat=True)
+    )
+    open_pairs = [p for p in pairs if p.decision_key not in decided and p.right.status == Status.REVIEW]
+    return ReviewQueue(rows=rows, pairs=open_pairs)
+
+
+def decisions_for(nominations: Iterable[Nomination], keys: Iterable[str] = ()) -> list[ReviewDecision]:
+    """Every decision (active and replaced) taken on these rows, or on the same person or pair
+    (``keys``) in an earlier file, newest first."""
+    ids = [n.pk for n in nominations]
+    q = Q(nomination_id__in=ids) | Q(other_nomination_id__in=ids)
+    if keys:
+        q |= Q(key__in=list(keys))
+    return list(ReviewDecision.objects.filter(q).select_related("decided_by", "batch").order_by("-decided_at", "-id"))
+
+
+@dataclass
+class Comparison:
+    label: str
+    left: str
+    right: str
+
+    @property
+    def differs(self) -> bool:
+        return (self.left or "").strip().lower() != (self.right or "").strip().lower()
+
+
+_COMPARED = (
+    ("nik", "NIK"),
+    ("name", "Nama"),
+    ("sex", "Jenis kelamin"),
+    ("birth_place", "Tempat lahir"),
+    ("birth_date", "Tanggal lahir"),
+    ("address", "Alamat"),
+    ("village", "Desa/Kelurahan"),
+    ("district", "Kecamatan"),
+    ("region_code", "Kode wilayah"),
+    ("occupation", "Pekerjaan"),
+    ("phone", "No. HP"),
+    ("decile", "Desil"),
+)
+
+
+def _value(user: Any, n: Nomination, field: str) -> str:
+    value = getattr(n, field)
+    if value is None:
+        return ""
+    if field == "nik":
+        return show_nik(user, value)
+    if field == "name":
+        return show_name(user, value)
+    if field == "birth_date":
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def compare_pair(user: Any, left: Nomination, right: Nomination) -> list[Comparison]:
+    """Side-by-side fields of two rows (masked as the user's role requires)."""
+    return [Comparison(label, _value(user, left, f), _value(user, right, f)) for f, label in _COMPARED]
+
+
+def compare_with_nik(user: Any, n: Nomination) -> list[Comparison]:
+    """A review row beside what its NIK says (birth date, sex, kecamatan of first registration)."""
+    parsed = parse_nik(n.nik, stated_birth_date=n.birth_date)
+    info = parsed.info
+    sex_text = {"L": "L", "P": "P"}
+    return [
+        Comparison("NIK", show_nik(user, n.nik), show_nik(user, parsed.cleaned)),
+        Comparison("Tanggal lahir", _value(user, n, "birth_date"),
+                   info.birth_date.strftime("%d-%m-%Y") if info else ""),
+        Comparison("Jenis kelamin", sex_text.get(n.sex, n.sex), info.sex if info else ""),
+        Comparison("Kecamatan (kode)", (n.region_code or "")[:8], info.district if info else ""),
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ reference lists
+
+
+def may_load_references(user: Any) -> bool:
+    """Reference lists decide who is excluded regency-wide: the Dinas and admins load them."""
+    return perms.role_of(user) in perms.EDIT_ENROLLMENT_ROLES
+
+
+def reference_lists() -> QuerySet[ReferenceList]:
+    """All versions of every reference list (active first), for the audit page and command."""
+    return ReferenceList.objects.select_related("loaded_by").order_by("kind", "-version")
+
+
+def reference_frames() -> dict[str, pl.DataFrame]:
+    """Active reference lists as the core takes them: per kind a frame ``nik, name, birth_date``
+    (an empty frame when the kind was never loaded)."""
+    out: dict[str, pl.DataFrame] = {}
+    for kind in ReferenceKind.values:
+        data = list(
+            ReferenceEntry.objects.filter(reference_list__kind=kind, reference_list__active=True).values_list(
+                "nik", "name", "birth_date"
+            )
+        )
+        out[kind] = pl.DataFrame(
+            {
+                "nik": [r[0] for r in data],
+                "name": [r[1] or None for r in data],
+                "birth_date": [r[2] for r in data],
+            },
+            schema={"nik": pl.Utf8, "name": pl.Utf8, "birth_date": pl.Date},
+        )
+    return out
+
+
+def decisions_frame() -> pl.DataFrame:
+    """Active review decisions as the core takes them: ``kind`` (row/pair), ``key``, ``decision``."""
+    rows = list(ReviewDecision.objects.filter(active=True).values_list("kind", "key", "decision"))
+    return pl.DataFrame(
+        {"kind": [r[0] for r in rows], "key": [r[1] for r in rows], "decision": [r[2] for r in rows]},
+        schema={"kind": pl.Utf8, "key": pl.Utf8, "decision": pl.Utf8},
+    )

@@ -1,0 +1,833 @@
+"""Writes of the screening app: reference lists, stored batches, review decisions, column mappings,
+and the background upload job.
+
+Every write runs in one transaction: a file that fails leaves nothing half-written. Permission
+checks live in :mod:`ucjamsostek.accounts.permissions` and are applied here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ucjamsostek.accounts import permissions as perms
+from ucjamsostek.core import intake
+from ucjamsostek.core import normalize as nz
+from ucjamsostek.core.intake import IntakeError
+from ucjamsostek.core.nik import NIK_PROBLEM_TEXT, NikProblem
+from ucjamsostek.core.reasons import DUPLICATE, REASONS
+from ucjamsostek.core.reasons import Status as CoreStatus
+from ucjamsostek.screening import queries
+from ucjamsostek.screening.models import (
+    ColumnMapping,
+    Decision,
+    DecisionKind,
+    DuplicatePair,
+    Finding,
+    Nomination,
+    NominationBatch,
+    ReferenceEntry,
+    ReferenceKind,
+    ReferenceList,
+    ReviewDecision,
+    SourceKind,
+    Status,
+)
+
+if TYPE_CHECKING:
+    from ucjamsostek.core.screen import ScreeningResult
+    from ucjamsostek.jobs.services import JobContext
+
+Progress = Callable[[str, float], None]
+
+BULK_SIZE = 2000
+REFERENCE_FIELDS = ("nik", "name", "birth_date")
+HEADER_SEARCH_ROWS = 20
+MAX_REPORTED_BAD_ROWS = 3
+
+
+def _noop(stage: str, fraction: float) -> None:
+    return None
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def source_key(kind: str, name: str) -> str:
+    """Normalised key of a source: ``("desa", "Ds. Lailangga")`` → ``desa:ds-lailangga``."""
+    slug = re.sub(r"[^0-9a-z]+", "-", name.lower()).strip("-")
+    return f"{kind}:{slug}"[:220]
+
+
+# =========================================================================== reference lists
+def _read_cells(path: Path, display: str, sheet: str | None = None) -> tuple[list[list[Any]], str | None, int]:
+    """Cells of a csv/xlsx/xls file (the named or first sheet), the sheet's name, and the number
+    of its first row (calamine drops leading empty rows)."""
+    kind = intake.sniff_format(path)
+    if kind == "encrypted":
+        raise IntakeError("Berkas dilindungi kata sandi. Simpan ulang tanpa kata sandi.", file=display)
+    if kind == "csv":
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            raise IntakeError("Berkas Excel rusak atau bukan berkas Excel yang sah.", file=display)
+        rows: list[list[Any]] = [list(r) for r in intake.read_text_table(path.read_bytes())]
+        return rows, None, 1
+    import python_calamine as pc
+
+    try:
+        book = pc.CalamineWorkbook.from_path(str(path))
+        name = sheet if sheet in book.sheet_names else book.sheet_names[0]
+        ws = book.get_sheet_by_name(name)
+        rows = ws.to_python(skip_empty_area=True)
+        first = (ws.start[0] if ws.start is not None else 0) + 1
+    except IndexError as exc:
+        raise IntakeError("Berkas tidak berisi lembar kerja.", file=display) from exc
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        raise IntakeError(
+            "Berkas Excel rusak atau bukan berkas Excel yang sah; simpan ulang sebagai .xlsx atau .csv.",
+            file=display,
+        ) from exc
+    return rows, name, first
+
+
+def _cell(value: Any, fld: str) -> str | None:
+    # The intake's cell reading (Excel numbers that lost a NIK digit stay recognisably broken).
+    return intake._nik_cell_text(value) if fld == "nik" else intake._cell_text(value)
+
+
+def read_reference_file(
+    path: str | Path, *, display_name: str | None = None, today: date | None = None
+) -> pl.DataFrame:
+    """Read a reference list (csv/xlsx, DESIGN.md §5.2) into ``row, nik, name, birth_date``.
+
+    Raises :class:`IntakeError` with a located Indonesian message when the file cannot be read,
+    has no NIK column, or any row has an invalid NIK or unreadable birth date (the first bad
+    rows are named; nothing is loaded).
+    """
+    p = Path(path)
+    display = display_name or p.name
+    today = today or timezone.localdate()
+    try:
+        if p.stat().st_size == 0:
+            raise IntakeError("Berkas kosong (0 bita).", file=display)
+    except OSError as exc:
+        raise IntakeError("Berkas tidak ditemukan atau tidak dapat dibuka.", file=display) from exc
+    rows, sheet, first_row = _read_cells(p, display)
+    header_at: int | None = None
+    found: dict[int, str] = {}
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        matched = {j: f for j, cell in enumerate(row) if (f := nz.match_header(cell)) in REFERENCE_FIELDS}
+        if "nik" in matched.values():
+            header_at, found = i, matched
+            break
+    if header_at is None:
+        raise IntakeError(
+            "Kolom NIK tidak ditemukan pada baris judul (daftar rujukan memerlukan kolom nik, "
+            "sebaiknya juga nama dan tanggal_lahir).",
+            file=display,
+            sheet=sheet,
+        )
+    header = rows[header_at]
+    labels: dict[str, str] = {}
+    columns: dict[str, list[str | None]] = {}
+    for j, fld in found.items():
+        if fld in columns:  # the first column of a field wins
+            continue
+        labels[fld] = str(header[j]).strip()
+        columns[fld] = [_cell(r[j], fld) if j < len(r) else None for r in rows[header_at + 1 :]]
+    n = len(rows) - header_at - 1
+    start = first_row + header_at + 1
+    raw = pl.DataFrame(
+        {"row": list(range(start, start + n))} | {f: columns.get(f, [None] * n) for f in REFERENCE_FIELDS},
+        schema={"row": pl.Int64} | {f: pl.Utf8 for f in REFERENCE_FIELDS},
+    )
+    raw = raw.filter(pl.any_horizontal(nz.text_expr(pl.col(f)).is_not_null() for f in REFERENCE_FIELDS))
+    birth = nz.date_expr(nz.text_expr(pl.col("birth_date")), today)
+    nik = nz.nik_clean_expr(pl.col("nik"))
+    frame = raw.select(
+        "row",
+        nik.alias("nik"),
+        nz.text_expr(pl.col("name")).alias("name"),
+        birth.alias("birth_date"),
+        nz.text_expr(pl.col("birth_date")).alias("birth_raw"),
+    ).with_columns(
+        nz.nik_parts_expr(pl.col("nik"), pl.col("birth_date"), today).struct.field("problem").alias("problem")
+    )
+    bad_nik = frame.filter(pl.col("problem").is_not_null())
+    bad_date = frame.filter(pl.col("birth_raw").is_not_null() & pl.col("birth_date").is_null())
+    if bad_nik.height or bad_date.height:
+        problems: list[tuple[int, str, str]] = [
+            (r["row"], labels.get("nik", "nik"), NIK_PROBLEM_TEXT[NikProblem(r["problem"])])
+            for r in bad_nik.head(MAX_REPORTED_BAD_ROWS).iter_rows(named=True)
+        ] + [
+            (r["row"], labels.get("birth_date", "tanggal_lahir"), "tanggal lahir tidak terbaca")
+            for r in bad_date.head(MAX_REPORTED_BAD_ROWS).iter_rows(named=True)
+        ]
+        problems.sort()
+        row_no, column, text = problems[0]
+        total = bad_nik.height + bad_date.height
+        more = f" Ada {total} baris bermasalah; perbaiki semuanya lalu muat ulang." if total > 1 else ""
+        raise IntakeError(
+            f"{text}. Daftar rujukan tidak dimuat.{more}", file=display, sheet=sheet, row=row_no, column=column
+        )
+    if frame.height == 0:
+        raise IntakeError("Daftar rujukan tidak berisi data di bawah baris judul.", file=display, sheet=sheet)
+    return frame.select("row", "nik", "name", "birth_date")
+
+
+def load_reference(
+    kind: str,
+    path: str | Path,
+    actor: Any = None,
+    *,
+    display_name: str | None = None,
+    progress: Progress | None = None,
+) -> ReferenceList:
+    """Load a reference list of ``kind`` (enrolled, deaths, asn) as its new active version.
+
+    The previous active version of the kind stays, inactive, for audit. A bad file raises
+    :class:`IntakeError` (located, Indonesian) and writes nothing.
+    """
+    report = progress or _noop
+    if kind not in ReferenceKind.values:
+        raise ValidationError(
+            f"Jenis daftar rujukan '{kind}' tidak dikenal; gunakan salah satu: {', '.join(ReferenceKind.values)}."
+        )
+    if actor is not None and not queries.may_load_references(actor):
+        raise PermissionDenied(perms.MSG_FORBIDDEN)
+    p = Path(path)
+    display = display_name or p.name
+    report("Membaca berkas", 0.0)
+    frame = read_reference_file(p, display_name=display)
+    digest = file_sha256(p)
+    total = frame.height
+    report("Menyimpan", 0.2)
+    with transaction.atomic():
+        # Lock the kind's lists so two loads cannot take the same version number.
+        previous = list(ReferenceList.objects.select_for_update().filter(kind=kind))
+        version = max((r.version for r in previous), default=0) + 1
+        ReferenceList.objects.filter(kind=kind, active=True).update(active=False)
+        ref = ReferenceList.objects.create(
+            kind=kind,
+            version=version,
+            file_name=display[:255],
+            sha256=digest,
+            entry_count=total,
+            active=True,
+            loaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        adapt = connection.ops.adapt_datefield_value
+        done = 0
+        for chunk in frame.iter_slices(BULK_SIZE * 5):
+            _insert_many(
+                ReferenceEntry,
+                ["reference_list", "nik", "name", "birth_date"],
+                [
+                    (ref.pk, n, (nm or "")[:200], adapt(bd))
+                    for n, nm, bd in zip(chunk["nik"], chunk["name"], chunk["birth_date"], strict=True)
+                ],
+            )
+            done += chunk.height
+            report("Menyimpan", 0.2 + 0.8 * done / max(total, 1))
+    report("Selesai", 1.0)
+    return ref
+
+
+# =========================================================================== batches
+_TEXT_FIELDS: dict[str, int] = {
+    "nik": 64,
+    "nik_raw": 100,
+    "name": 200,
+    "sex": 1,
+    "birth_place": 120,
+    "address": 255,
+    "village": 120,
+    "district": 120,
+    "occupation": 120,
+    "phone": 40,
+    "segment": 32,
+    "region_code": 13,
+    "cluster": 32,
+}
+
+
+def _text(value: Any, limit: int) -> str:
+    if value is None:
+        return ""
+    return str(value)[:limit]
+
+
+def _reasons_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return ";".join(str(v) for v in value if v)
+
+
+def _column(frame: pl.DataFrame, name: str) -> list[Any]:
+    return frame[name].to_list() if name in frame.columns else [None] * frame.height
+
+
+def save_batch(
+    result: ScreeningResult,
+    *,
+    source_name: str,
+    file_path: str | Path,
+    actor: Any,
+    as_of: date,
+    segment: str | None = None,
+    source_kind: str = SourceKind.DESA,
+    region: Any = None,
+    organisation: Any = None,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+) -> NominationBatch:
+    """Store a screening result as a batch with its rows, findings and duplicate pairs.
+
+    One transaction: on any error nothing is stored. ``region`` / ``organisation`` scope the batch
+    (default: the actor's area or OPD).
+    """
+    from ucjamsostek.regions.models import Region
+
+    report = progress or _noop
+    if actor is not None and getattr(actor, "pk", None) is not None:
+        perms.require(perms.can_upload_nominations(actor))
+        if region is None and perms.role_of(actor) == "area":
+            region = actor.area
+        if organisation is None and perms.role_of(actor) == "opd":
+            organisation = actor.organisation
+    path = Path(file_path)
+    rows = result.rows
+    summary = dict(result.summary) if result.summary else {}
+    statuses = rows["status"].to_list() if "status" in rows.columns else []
+    counts = {s: statuses.count(s) for s in Status.values}
+    codes = {c for c in set(_column(rows, "region_code")) if c}
+    known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True)) if codes else set()
+    report("Menyimpan hasil", 0.0)
+    with transaction.atomic():
+        batch = NominationBatch.objects.create(
+            source_kind=source_kind,
+            source_name=source_name[:200],
+            source_key=source_key(source_kind, source_name),
+            file_name=(file_name or path.name)[:255],
+            sha256=file_sha256(path) if path.exists() else "",
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            region=region,
+            organisation=organisation,
+            as_of=as_of,
+            segment=segment or "",
+            row_count=rows.height,
+            eligible_count=counts[Status.ELIGIBLE],
+            review_count=counts[Status.REVIEW],
+            rejected_count=counts[Status.REJECTED],
+            summary=_json_safe(summary),
+        )
+        cols = {
+            name: _column(rows, name) for name in (*_TEXT_FIELDS, "row", "status", "reasons", "birth_date", "decile")
+        }
+        adapt = connection.ops.adapt_datefield_value
+        text_cols = {f: [_text(v, n) for v in cols[f]] for f, n in _TEXT_FIELDS.items()}
+        nomination_values = [
+            (
+                batch.pk,
+                int(cols["row"][i]),
+                cols["status"][i],
+                _reasons_text(cols["reasons"][i])[:255],
+                "",
+                text_cols["region_code"][i] if text_cols["region_code"][i] in known else None,
+                adapt(cols["birth_date"][i]),
+                int(cols["decile"][i]) if cols["decile"][i] is not None else None,
+                *(text_cols[f][i] for f in _TEXT_FIELDS),
+            )
+            for i in range(rows.height)
+        ]
+        fields = [
+            "batch",
+            "row",
+            "status",
+            "reasons",
+            "reviewed_status",
+            "region",
+            "birth_date",
+            "decile",
+            *_TEXT_FIELDS,
+        ]
+        for start in range(0, len(nomination_values), BULK_SIZE):
+            _insert_many(Nomination, fields, nomination_values[start : start + BULK_SIZE])
+            report("Menyimpan hasil", 0.8 * min(1.0, (start + BULK_SIZE) / max(len(nomination_values), 1)))
+        by_row: dict[int, int] = dict(Nomination.objects.filter(batch=batch).values_list("row", "id"))
+        findings = result.findings
+        if findings is not None and findings.height:
+            f_rows, f_codes = findings["row"].to_list(), findings["code"].to_list()
+            f_msgs = _column(findings, "message")
+            finding_values = [
+                (by_row[r], str(c)[:40], m or "")
+                for r, c, m in zip(f_rows, f_codes, f_msgs, strict=True)
+                if r in by_row
+            ]
+            for start in range(0, len(finding_values), BULK_SIZE):
+                _insert_many(Finding, ["nomination", "code", "message"], finding_values[start : start + BULK_SIZE])
+        pairs = getattr(result, "pairs", None)
+        if pairs is not None and pairs.height:
+            DuplicatePair.objects.bulk_create(
+                [
+                    DuplicatePair(
+                        batch=batch,
+                        left_id=by_row[min(a, b)],
+                        right_id=by_row[max(a, b)],
+                        probability=float(p) if p is not None else 0.0,
+                        kind=str(k or "")[:32],
+                    )
+                    for a, b, p, k in zip(
+                        pairs["row_l"].to_list(),
+                        pairs["row_r"].to_list(),
+                        _column(pairs, "probability"),
+                        _column(pairs, "kind"),
+                        strict=True,
+                    )
+                    if a in by_row and b in by_row
+                ],
+                batch_size=BULK_SIZE,
+            )
+    report("Menyimpan hasil", 1.0)
+    return batch
+
+
+def _insert_many(model: Any, fields: list[str], values: list[tuple[Any, ...]]) -> None:
+    """Insert clean values directly: COPY on PostgreSQL, multi-row ``INSERT … VALUES`` elsewhere
+    (bound parameters within the database's limit). ``bulk_create`` spends most of its time
+    compiling 20 fields × 14.000 rows through the ORM."""
+    if not values:
+        return
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in fields)
+    if connection.vendor == "postgresql":  # COPY: the fastest way in, still inside the transaction
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        return
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    limit = connection.features.max_query_params or 30_000
+    size = max(1, min(BULK_SIZE, limit // len(fields)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), size):
+            chunk = values[start : start + size]
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608
+            cursor.execute(sql, [v for row in chunk for v in row])
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+# =========================================================================== decisions
+ROW_DECISIONS = (Decision.ACCEPT, Decision.REJECT)
+PAIR_DECISIONS = (Decision.MERGE, Decision.DISTINCT)
+
+
+def _check_decision(actor: Any, nominations: Sequence[Nomination], decision: str, reason: str) -> str:
+    if not queries.may_review(actor):
+        raise PermissionDenied(perms.MSG_READ_ONLY if perms.role_of(actor) else perms.MSG_FORBIDDEN)
+    if not all(queries.nomination_in_scope(actor, n) for n in nominations):
+        raise PermissionDenied(perms.MSG_OUT_OF_AREA)
+    allowed = ROW_DECISIONS if len(nominations) == 1 else PAIR_DECISIONS
+    if decision not in allowed:
+        raise ValidationError(f"Keputusan '{decision}' tidak berlaku di sini; pilih {' atau '.join(allowed)}.")
+    text = (reason or "").strip()
+    if len(text) < 3:
+        raise ValidationError("Alasan wajib diisi.")
+    return text
+
+
+def _row_key(n: Nomination) -> str:
+    return n.decision_key
+
+
+def pair_key(a: Nomination, b: Nomination) -> str:
+    return "||".join(sorted([_row_key(a), _row_key(b)]))
+
+
+def _reviewed_status_after_pair(n: Nomination, decision: str) -> str:
+    """Status of the later row of a pair after the decision."""
+    if decision == Decision.MERGE:
+        return Status.REJECTED
+    # distinct: the probable-duplicate doubt is gone; other reasons keep their force
+    others = [c for c in n.reason_list if c != DUPLICATE]
+    severities = [REASONS[c].status for c in others if c in REASONS]
+    if CoreStatus.REJECTED in severities:
+        return Status.REJECTED
+    if CoreStatus.REVIEW in severities:
+        return ""  # still waits for its own review
+    return Status.ELIGIBLE
+
+
+def decide(
+    actor: Any,
+    target: Nomination | DuplicatePair | tuple[Nomination, Nomination],
+    decision: str,
+    reason: str,
+) -> ReviewDecision:
+    """Record an operator's decision on a review row (accept/reject) or a duplicate pair
+    (merge/distinct) with a mandatory reason; the previous decision on the same key stays,
+    inactive, for audit. Raises PermissionDenied outside the actor's scope or for read-only roles,
+    ValidationError for a wrong decision or a missing reason.
+    """
+    if isinstance(target, DuplicatePair):
+        nominations: list[Nomination] = [target.left, target.right]
+    elif isinstance(target, tuple):
+        nominations = sorted(target, key=lambda n: (n.batch_id, n.row))
+    else:
+        nominations = [target]
+    text = _check_decision(actor, nominations, decision, reason)
+    with transaction.atomic():
+        if len(nominations) == 1:
+            n = nominations[0]
+            kind, key, other = DecisionKind.ROW, _row_key(n), None
+            n.reviewed_status = Status.ELIGIBLE if decision == Decision.ACCEPT else Status.REJECTED
+            n.save(update_fields=["reviewed_status"])
+        else:
+            n, other = nominations[0], nominations[1]
+            kind, key = DecisionKind.PAIR, pair_key(n, other)
+            later = other
+            new_status = _reviewed_status_after_pair(later, decision)
+            if new_status != later.reviewed_status:
+                later.reviewed_status = new_status
+                later.save(update_fields=["reviewed_status"])
+        ReviewDecision.objects.filter(kind=kind, key=key, active=True).update(active=False)
+        made = ReviewDecision.objects.create(
+            kind=kind,
+            key=key[:255],
+            decision=decision,
+            reason=text,
+            decided_by=actor,
+            batch_id=n.batch_id,
+            nomination=n,
+            other_nomination=other,
+            active=True,
+        )
+        _refresh_batch_status(n.batch_id)
+    return made
+
+
+def _refresh_batch_status(batch_id: int) -> None:
+    waiting = Nomination.objects.filter(batch_id=batch_id, status=Status.REVIEW, reviewed_status="").exists()
+    status = NominationBatch.BatchStatus.SCREENED if waiting else NominationBatch.BatchStatus.REVIEWED
+    NominationBatch.objects.filter(pk=batch_id).exclude(status=NominationBatch.BatchStatus.ARCHIVED).update(
+        status=status
+    )
+
+
+# =========================================================================== column mappings
+def save_column_mapping(source: str, mapping: dict[str, str], actor: Any = None) -> list[ColumnMapping]:
+    """Keep ``mapping`` (header text → field) for ``source`` (a source key, see :func:`source_key`).
+
+    Only choices that differ from what the accepted headers already say are stored; an empty
+    field, or the field the header already means, removes a kept mapping. Unknown fields are refused.
+    """
+    perms.require(actor is None or perms.can_upload_nominations(actor))
+    valid = {*nz.FIELDS, nz.TTL}
+    saved: list[ColumnMapping] = []
+    with transaction.atomic():
+        for header, fld in mapping.items():
+            header = header.strip()[:200]
+            if not header:
+                continue
+            if not fld or fld == nz.match_header(header):
+                ColumnMapping.objects.filter(source_key=source, header=header).delete()
+                continue
+            if fld not in valid:
+                raise ValidationError(f"Isian '{fld}' untuk kolom '{header}' tidak dikenal.")
+            obj, _ = ColumnMapping.objects.update_or_create(
+                source_key=source,
+                header=header,
+                defaults={"field": fld, "created_by": actor if getattr(actor, "pk", None) else None},
+            )
+            saved.append(obj)
+    return saved
+
+
+def column_map_for(source: str) -> dict[str, str]:
+    """The mapping kept for a source: header text → field."""
+    return dict(ColumnMapping.objects.filter(source_key=source).values_list("header", "field"))
+
+
+# =========================================================================== upload job
+def uploads_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_upload(chunks: Iterable[bytes], suffix: str) -> Path:
+    """Write an uploaded file to the uploads directory under a fresh name; return its path."""
+    suffix = suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,5}", suffix or "") else ""
+    with tempfile.NamedTemporaryFile("wb", dir=uploads_dir(), suffix=suffix, delete=False) as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+    return Path(fh.name)
+
+
+OUTPUT_NAMES = ("rows.csv", "summary.json", "hasil-validasi.xlsx")
+
+#: The screening core's stages (``core.screen.screen_file`` reports each from 0 to 1) with their
+#: rough share of the time, and how the bar names them.
+SCREENING_STAGES = [("membaca berkas", 2.0), ("aturan", 0.5), ("wilayah", 1.0), ("pencocokan", 4.0), ("selesai", 0.2)]
+SCREENING_STAGE_LABELS = {
+    "membaca berkas": "Membaca berkas",
+    "aturan": "Memeriksa aturan",
+    "wilayah": "Mencocokkan desa/kelurahan",
+    "pencocokan": "Mencari data ganda",
+    "selesai": "Menyusun hasil",
+}
+
+
+def outputs_dir(batch_id: int) -> Path:
+    """Where a stored batch's screening outputs (rows.csv, summary.json, hasil-validasi.xlsx) live."""
+    return Path(settings.MEDIA_ROOT) / "screening" / str(batch_id)
+
+
+def run_upload(
+    job: JobContext,
+    path: str,
+    *,
+    file_name: str,
+    source_kind: str,
+    source_name: str,
+    segment: str | None,
+    as_of: str,
+    sheet: str | None = None,
+) -> dict[str, Any]:
+    """Background job: screen an uploaded file, write its outputs and store the batch.
+
+    Returns the job result ``{"batch_id", "url", "counts"}``. A file problem fails the job with
+    the located Indonesian message; its result then carries what the column-mapping page needs
+    (``mapping``: stored file, header row, upload options) so the operator can map and re-run.
+    """
+    from django.urls import reverse
+
+    from ucjamsostek.accounts.models import User
+    from ucjamsostek.core.screen import ScreeningOptions, screen_file, write_outputs
+    from ucjamsostek.jobs.services import JobError, StagedProgress
+    from ucjamsostek.screening.selectors import screening_context
+
+    actor = User.objects.select_related("area", "organisation").get(pk=job.user_id) if job.user_id else None
+    when = date.fromisoformat(as_of)
+    key = source_key(source_kind, source_name)
+    options = ScreeningOptions(
+        as_of=when,
+        age_min=settings.PROGRAMME_AGE_MIN,
+        age_max=settings.PROGRAMME_AGE_MAX,
+        segment=segment or None,
+        sheet=sheet or None,
+        column_map=column_map_for(key) or None,
+    )
+    upload = {
+        "upload": Path(path).name,  # a name inside the uploads folder, never a server path
+        "file_name": file_name,
+        "source_kind": source_kind,
+        "source_name": source_name,
+        "segment": segment or "",
+        "as_of": as_of,
+        "sheet": sheet or "",
+    }
+    job.progress("Menyiapkan data rujukan", 0.01)
+    purge_old_uploads()
+    try:
+        ctx = screening_context(when)
+        result = screen_file(
+            Path(path),
+            ctx,
+            options,
+            progress=StagedProgress(job.progress, SCREENING_STAGES, 0.02, 0.75, SCREENING_STAGE_LABELS),
+            source_name=file_name,
+        )
+    except IntakeError as exc:
+        mapping = {**upload, "header_row": exc.row, "sheet": exc.sheet or upload["sheet"]}
+        raise JobError(str(exc), result={"mapping": mapping}) from exc
+    staging = Path(tempfile.mkdtemp(prefix=".batch-", dir=uploads_dir()))
+    try:
+        report = StagedProgress(job.progress, [("laporan", 1.0)], 0.75, 0.9, {"laporan": "Menulis laporan"})
+        write_outputs(result, staging, source_name=file_name, progress=report)
+        batch = save_batch(
+            result,
+            source_name=source_name,
+            source_kind=source_kind,
+            file_path=path,
+            file_name=file_name,
+            actor=actor,
+            as_of=when,
+            segment=segment,
+            progress=lambda stage, f: job.progress(stage, 0.9 + 0.1 * f),
+        )
+        target = outputs_dir(batch.pk)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    Path(path).unlink(missing_ok=True)
+    return {
+        "batch_id": batch.pk,
+        "url": reverse("screening:batch", args=[batch.pk]),
+        "counts": {"eligible": batch.eligible_count, "review": batch.review_count, "rejected": batch.rejected_count},
+        "message": f"{batch.row_count} baris divalidasi dan disimpan.",
+    }
+
+
+def _stored_upload(mapping: dict[str, Any]) -> Path:
+    stored = uploads_dir() / Path(str(mapping.get("upload") or "")).name
+    if not stored.is_file():
+        raise ValidationError("Berkas unggahan sudah tidak tersedia; unggah ulang berkasnya.")
+    return stored
+
+
+def purge_old_uploads(days: int = 7) -> int:
+    """Delete uploaded files left by failed screenings after ``days`` (they hold personal data)."""
+    limit = time.time() - days * 86400
+    removed = 0
+    for item in uploads_dir().iterdir():
+        if item.is_file() and item.stat().st_mtime < limit:
+            item.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def restart_upload(actor: Any, mapping: dict[str, Any]) -> Any:
+    """Run a failed upload again on the same stored file (after its columns were mapped)."""
+    stored = _stored_upload(mapping)
+    return start_upload(
+        actor,
+        None,
+        source_kind=str(mapping["source_kind"]),
+        source_name=str(mapping["source_name"]),
+        segment=str(mapping.get("segment") or "") or None,
+        as_of=date.fromisoformat(str(mapping["as_of"])),
+        sheet=str(mapping.get("sheet") or "") or None,
+        stored_path=stored,
+        file_name=str(mapping["file_name"]),
+    )
+
+
+def mapping_choices(mapping: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+    """The headers of a failed upload and, for each, the field it means now (accepted headers and
+    the mapping kept for its sender; "" when none) — what the column-mapping page offers."""
+    kept = column_map_for(source_key(mapping["source_kind"], mapping["source_name"]))
+    headers = header_cells(mapping)
+    return headers, {h: nz.match_header(h, kept) or "" for h in headers}
+
+
+def remap_and_restart(actor: Any, mapping: dict[str, Any], choices: dict[str, str]) -> Any:
+    """Keep the operator's column choices for the sender and screen the stored file again."""
+    save_column_mapping(source_key(mapping["source_kind"], mapping["source_name"]), choices, actor)
+    return restart_upload(actor, mapping)
+
+
+def header_cells(mapping: dict[str, Any]) -> list[str]:
+    """Header texts of a stored upload that failed intake: the cells of the row the intake named,
+    or else the fullest of the first rows."""
+    stored = _stored_upload(mapping)
+    rows, _, first = _read_cells(stored, str(mapping["file_name"]), str(mapping.get("sheet") or "") or None)
+    row_no = mapping.get("header_row")
+    if isinstance(row_no, int) and 0 <= row_no - first < len(rows):
+        cells = rows[row_no - first]
+    else:
+        head = rows[:HEADER_SEARCH_ROWS]
+        cells = max(head, key=lambda r: sum(1 for c in r if intake._cell_text(c)), default=[])
+    out: list[str] = []
+    for c in cells:
+        text = intake._cell_text(c)
+        if text and text.strip() not in out:
+            out.append(text.strip())
+    return out
+
+
+def start_upload(
+    actor: Any,
+    uploaded: Any,
+    *,
+    source_kind: str,
+    source_name: str,
+    segment: str | None,
+    as_of: date,
+    sheet: str | None = None,
+    stored_path: Path | None = None,
+    file_name: str | None = None,
+) -> Any:
+    """Store an uploaded file and start its screening job; returns the Job."""
+    from ucjamsostek.jobs import services as jobs
+
+    perms.require(perms.can_upload_nominations(actor))
+    if not source_name.strip():
+        raise ValidationError("Nama sumber (desa, OPD atau DTKS) wajib diisi.")
+    if source_kind not in SourceKind.values:
+        raise ValidationError(f"Jenis sumber '{source_kind}' tidak dikenal.")
+    if stored_path is None:
+        stored_path = store_upload(uploaded.chunks(), Path(uploaded.name).suffix)
+    name = Path(file_name or getattr(uploaded, "name", None) or stored_path.name).name
+    return jobs.start(
+        "screening.upload",
+        run_upload,
+        str(stored_path),
+        user=actor,
+        file_name=name,
+        source_kind=source_kind,
+        source_name=source_name,
+        segment=segment,
+        as_of=as_of.isoformat(),
+        sheet=sheet,
+    )
+
+
+def copy_for_upload(path: str | Path) -> Path:
+    """Copy a local file into the uploads directory (tests and commands that reuse the upload job)."""
+    src = Path(path)
+    with src.open("rb") as fh:
+        return store_upload(iter(lambda: fh.read(1024 * 1024), b""), src.suffix)
+
+
+def available_outputs(batch: NominationBatch) -> list[str]:
+    """The output files written for a batch (a batch saved by ``screen --save`` may have none)."""
+    folder = outputs_dir(batch.pk)
+    return [name for name in OUTPUT_NAMES if (folder / name).exists()]
+
+
+def export_output(actor: Any, batch: NominationBatch, name: str) -> Path:
+    """Path of a batch's output file for download, after checking the right to export personal
+    data for the whole batch and recording the export (DESIGN.md §6)."""
+    from ucjamsostek.registry.services import record_export
+
+    if name not in OUTPUT_NAMES:
+        raise ValidationError("Berkas hasil tidak dikenal.")
+    perms.require(queries.may_export_batch(actor, batch), "Peran Anda tidak boleh mengunduh berkas ini.")
+    path = outputs_dir(batch.pk) / name
+    if not path.exists():
+        raise ValidationError("Berkas hasil untuk batch ini tidak tersedia.")
+    record_export(actor, f"screening.batch:{batch.pk}:{name}", batch.row_count)
+    return path

@@ -1,0 +1,313 @@
+"""Screening pages: upload with progress, batches, review of rows and duplicate pairs, column mapping.
+
+Thin: reads come from ``queries`` (scoped to the user), writes from ``services`` (which check
+permissions again).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from ucjamsostek.accounts import permissions as perms
+from ucjamsostek.core.intake import IntakeError
+from ucjamsostek.jobs import selectors as job_selectors
+from ucjamsostek.screening import queries, services
+from ucjamsostek.screening.forms import DecisionForm, MappingForm, ReferenceForm, UploadForm
+
+ROWS_PER_PAGE = 50
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.batches_for(request.user), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "screening/batch_list.html",
+        {
+            "page": page,
+            "can_upload": perms.can_upload_nominations(request.user),
+            "running": job_selectors.unfinished_jobs(request.user, "screening.upload"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if not perms.can_upload_nominations(request.user):
+        raise PermissionDenied(perms.MSG_FORBIDDEN)
+    user: Any = request.user
+    initial = {}
+    if perms.role_of(user) == "area" and user.area is not None:
+        initial = {"source_kind": "desa", "source_name": user.area.name}
+    elif perms.role_of(user) == "opd" and user.organisation is not None:
+        initial = {"source_kind": "opd", "source_name": user.organisation.name}
+    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = services.start_upload(
+                request.user,
+                data["file"],
+                source_kind=data["source_kind"],
+                source_name=data["source_name"],
+                segment=data["segment"] or None,
+                as_of=data["as_of"],
+                sheet=data["sheet"] or None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            return redirect("screening:upload_status", job.pk)
+    return render(request, "screening/upload.html", {"form": form})
+
+
+@login_required
+def upload_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = job_selectors.get_job(request.user, job_id)
+    if job is None or job.kind != "screening.upload":
+        raise Http404
+    result = job.result or {}
+    if job.status == "done" and result.get("batch_id"):
+        return redirect("screening:batch", result["batch_id"])
+    return render(
+        request,
+        "screening/upload_status.html",
+        {"job": job, "mapping": result.get("mapping") if job.status == "failed" else None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def column_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Map the headers of a file that failed intake, keep the mapping for its sender, run again."""
+    job = job_selectors.get_job(request.user, job_id)
+    mapping = (job.result or {}).get("mapping") if job is not None and job.status == "failed" else None
+    if not mapping:
+        raise Http404
+    try:
+        headers, initial_map = services.mapping_choices(mapping)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("screening:upload")
+    form = MappingForm(request.POST or None, headers=headers, initial_map=initial_map)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_job = services.remap_and_restart(request.user, mapping, form.mapping())
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            return redirect("screening:upload_status", new_job.pk)
+    return render(
+        request,
+        "screening/mapping.html",
+        {"job": job, "form": form, "mapping": mapping, "message": job.message if job else ""},
+    )
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = queries.get_batch(request.user, pk)
+    if batch is None:
+        raise Http404
+    status = request.GET.get("status") or None
+    reason = request.GET.get("reason") or None
+    rows = queries.batch_rows(request.user, batch, status=status, reason=reason)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    findings = queries.findings_by_nomination(page.object_list)
+    table = [
+        {
+            "n": n,
+            "nik": queries.show_nik(request.user, n.nik),
+            "name": queries.show_name(request.user, n.name),
+            "findings": findings.get(n.pk, []),
+        }
+        for n in page.object_list
+    ]
+    counts = queries.batch_counts(request.user, batch)
+    return render(
+        request,
+        "screening/batch_detail.html",
+        {
+            "batch": batch,
+            "page": page,
+            "table": table,
+            "counts": counts,
+            "status": status or "",
+            "reason": reason or "",
+            "reasons": queries.reason_choices(),
+            "can_export": queries.may_export_batch(request.user, batch),
+            "can_review": queries.may_review(request.user),
+            "outputs": services.available_outputs(batch),
+        },
+    )
+
+
+@login_required
+def download(request: HttpRequest, pk: int, name: str) -> FileResponse:
+    batch = queries.get_batch(request.user, pk)
+    if batch is None:
+        raise Http404
+    try:
+        path = services.export_output(request.user, batch, name)
+    except ValidationError as exc:
+        raise Http404(_errors(exc)) from exc
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{batch.pk}-{name}")
+
+
+@login_required
+def review_index(request: HttpRequest) -> HttpResponse:
+    """Files of the user's scope with rows waiting for review."""
+    return render(request, "screening/review_index.html", {"batches": queries.batches_to_review(request.user)})
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = queries.get_batch(request.user, pk)
+    if batch is None:
+        raise Http404
+    queue = queries.review_queue(request.user, batch)
+    rows = [{"n": n, "nik": queries.show_nik(request.user, n.nik), "name": queries.show_name(request.user, n.name)}
+            for n in queue.rows]  # fmt: skip
+    pairs = [
+        {
+            "p": p,
+            "left": queries.show_name(request.user, p.left.name),
+            "right": queries.show_name(request.user, p.right.name),
+        }
+        for p in queue.pairs
+    ]
+    return render(
+        request,
+        "screening/review.html",
+        {"batch": batch, "rows": rows, "pairs": pairs, "can_review": queries.may_review(request.user)},
+    )
+
+
+def _decide(request: HttpRequest, target: Any, form: DecisionForm) -> bool:
+    try:
+        services.decide(request.user, target, form.cleaned_data["decision"], form.cleaned_data["reason"])
+    except ValidationError as exc:
+        form.add_error(None, _errors(exc))
+        return False
+    messages.success(request, _("Keputusan disimpan."))
+    return True
+
+
+ROW_CHOICES = [("accept", gettext_lazy("Terima (layak)")), ("reject", gettext_lazy("Tolak"))]
+PAIR_CHOICES = [
+    ("merge", gettext_lazy("Orang yang sama (gabung: baris yang kemudian ditolak)")),
+    ("distinct", gettext_lazy("Orang berbeda")),
+]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_row(request: HttpRequest, pk: int) -> HttpResponse:
+    n = queries.get_nomination(request.user, pk)
+    if n is None:
+        raise Http404
+    form = DecisionForm(request.POST or None, choices=ROW_CHOICES)
+    if request.method == "POST":
+        if not queries.can_decide(request.user, [n]):
+            raise PermissionDenied(perms.MSG_FORBIDDEN)
+        if form.is_valid() and _decide(request, n, form):
+            return redirect("screening:batch_review", n.batch_id)
+    findings = queries.findings_by_nomination([n]).get(n.pk, [])
+    return render(
+        request,
+        "screening/review_row.html",
+        {
+            "n": n,
+            "form": form,
+            "findings": findings,
+            "comparison": queries.compare_with_nik(request.user, n),
+            "name": queries.show_name(request.user, n.name),
+            "history": queries.decisions_for([n], [n.decision_key]),
+            "can_decide": queries.can_decide(request.user, [n]),
+            "back": reverse("screening:batch_review", args=[n.batch_id]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = queries.get_pair(request.user, pk)
+    if pair is None:
+        raise Http404
+    form = DecisionForm(request.POST or None, choices=PAIR_CHOICES)
+    if request.method == "POST":
+        if not queries.can_decide(request.user, [pair.left, pair.right]):
+            raise PermissionDenied(perms.MSG_FORBIDDEN)
+        if form.is_valid() and _decide(request, pair, form):
+            return redirect("screening:batch_review", pair.batch_id)
+    findings = queries.findings_by_nomination([pair.left, pair.right])
+    return render(
+        request,
+        "screening/review_pair.html",
+        {
+            "pair": pair,
+            "form": form,
+            "comparison": queries.compare_pair(request.user, pair.left, pair.right),
+            "left_findings": findings.get(pair.left_id, []),
+            "right_findings": findings.get(pair.right_id, []),
+            "history": queries.decisions_for([pair.left, pair.right], [pair.decision_key]),
+            "can_decide": queries.can_decide(request.user, [pair.left, pair.right]),
+            "back": reverse("screening:batch_review", args=[pair.batch_id]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def references(request: HttpRequest) -> HttpResponse:
+    """Reference lists: every version (the replaced ones kept for audit) and loading a new one."""
+    can_load = queries.may_load_references(request.user)
+    if perms.role_of(request.user) is None:  # the list holds no personal data: every role may read it
+        raise PermissionDenied(perms.MSG_FORBIDDEN)
+    form = ReferenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_load:
+            raise PermissionDenied(perms.MSG_FORBIDDEN)
+        if form.is_valid():
+            upload_file = form.cleaned_data["file"]
+            stored = services.store_upload(upload_file.chunks(), Path(upload_file.name).suffix)
+            try:
+                ref = services.load_reference(
+                    form.cleaned_data["kind"], stored, request.user, display_name=Path(upload_file.name).name
+                )
+            except IntakeError as exc:
+                form.add_error("file", str(exc))
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Daftar %(kind)s versi %(version)s dimuat: %(n)s entri.")
+                    % {"kind": ref.kind, "version": ref.version, "n": ref.entry_count},
+                )
+                return redirect("screening:references")
+            finally:
+                stored.unlink(missing_ok=True)
+    return render(
+        request,
+        "screening/references.html",
+        {"lists": queries.reference_lists(), "form": form, "can_load": can_load},
+    )

@@ -1,0 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("akun/", include("ucjamsostek.accounts.urls")),
+    path("wilayah/", include("ucjamsostek.regions.urls")),
+    path("penduduk/", include("ucjamsostek.registry.urls")),
+    path("validasi/", include("ucjamsostek.screening.urls")),
+    path("anggaran/", include("ucjamsostek.budget.urls")),
+    path("pekerjaan/", include("ucjamsostek.jobs.urls")),
+    path("pks/", include("ucjamsostek.agreements.urls")),
+    path("tagihan/", include("ucjamsostek.billing.urls")),
+    path("klaim/", include("ucjamsostek.claims.urls")),
+    path("bantuan/", include("ucjamsostek.assistance.urls")),
+    path("monev/", include("ucjamsostek.monitoring.urls")),
+    path("", include("ucjamsostek.web.urls")),
+    prefix_default_language=False,
+)

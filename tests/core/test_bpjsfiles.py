@@ -1,0 +1,98 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ucjamsostek.core.bpjsfiles import BILL, CLAIMS, REGISTRATION, parse_period, read_bpjs_file
+from ucjamsostek.core.intake import IntakeError
+from ucjamsostek.core.xlsxout import Sheet, write_workbook
+
+
+@pytest.mark.parametrize("text", ["2026-01", "01/2026", "Januari 2026", "1/2026", "jan 2026", "2026-01-31"])
+def test_periods(text: str) -> None:
+    assert parse_period(text) == date(2026, 1, 1)
+
+
+def test_bad_period() -> None:
+    with pytest.raises(ValueError, match="Periode"):
+        parse_period("2026")
+
+
+def test_bill_csv_with_title_rows_and_rupiah_forms(tmp_path: Path) -> None:
+    p = tmp_path / "tagihan.csv"
+    p.write_text(
+        "TAGIHAN IURAN BPJS KETENAGAKERJAAN\n\nNo;NIK;No. KPJ;Nama;Periode;Program;Iuran\n"
+        "1;'7413010101900001;KPJ1;A;01/2026;JKK+JKM;Rp16.800\n"
+        "2;7413010101900002;;B;Januari 2026;JKK+JKM;16.800\n"
+        "3;7413010101900003;;C;2026-01;JKK+JKM;16800\n",
+        encoding="utf-8",
+    )
+    t = read_bpjs_file(p, BILL)
+    assert t.frame.select("row", "amount", "period").rows() == [
+        (4, 16800, date(2026, 1, 1)),
+        (5, 16800, date(2026, 1, 1)),
+        (6, 16800, date(2026, 1, 1)),
+    ]
+    assert t.header_row == 3
+
+
+def test_bad_amount_is_located(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("NIK,Periode,Iuran\n7413010101900001,01/2026,16800\n7413010101900002,01/2026,enam belas\n")
+    with pytest.raises(IntakeError) as err:
+        read_bpjs_file(p, BILL)
+    assert "baris 3" in str(err.value) and "Iuran" in str(err.value)
+
+
+def test_missing_column(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("NIK,Nama\n7413010101900001,A\n")
+    with pytest.raises(IntakeError, match="Periode"):
+        read_bpjs_file(p, BILL)
+
+
+def test_xlsx_claims_and_registration(tmp_path: Path) -> None:
+    p = tmp_path / "klaim.xlsx"
+    write_workbook(
+        p,
+        [
+            Sheet(
+                "Klaim",
+                [
+                    "NIK",
+                    "No KPJ",
+                    "Jenis",
+                    "Tgl Kejadian",
+                    "Tgl Pengajuan",
+                    "Tgl Bayar",
+                    "Nominal",
+                    "Status",
+                    "Nama Ahli Waris",
+                ],
+                [
+                    [
+                        "7413010101900001",
+                        "1",
+                        "JKM",
+                        date(2025, 2, 3),
+                        "05-02-2025",
+                        "",
+                        "Rp42.000.000",
+                        "Dibayar",
+                        "=cmd",
+                    ]
+                ],
+            )
+        ],
+    )
+    t = read_bpjs_file(p, CLAIMS)
+    row = t.frame.row(0, named=True)
+    assert (row["incident_date"], row["submitted_date"], row["amount"], row["heir"]) == (
+        date(2025, 2, 3),
+        date(2025, 2, 5),
+        42_000_000,
+        "=cmd",
+    )
+    r = tmp_path / "jawaban.csv"
+    r.write_text("NIK;No KPJ;Status;Keterangan\n7413010101900001;25012345678;Diterima;\n")
+    assert read_bpjs_file(r, REGISTRATION).frame.select("kpj", "status").rows() == [("25012345678", "Diterima")]

@@ -1,0 +1,166 @@
+from datetime import date
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ucjamsostek.core.rates import load_rate_table, monthly_contribution
+from ucjamsostek.core.reconcile import (
+    AMOUNT_MISMATCH,
+    BILLED_AFTER_DEATH,
+    BILLED_TWICE,
+    CLASSES,
+    MATCHED,
+    NOT_BILLED,
+    NOT_ON_ROSTER,
+    OUTSIDE_COVERAGE,
+    ReconcileError,
+    reconcile,
+    summarise,
+    totals,
+)
+
+JAN = date(2026, 1, 1)
+RATES = load_rate_table()
+# the expected amount always comes from the rate table (APBD payer: no PP 50/2025 discount)
+RATE = monthly_contribution("BPU", "public", JAN)
+
+
+def nik(i: int) -> str:
+    return f"741301010190{i:04d}"
+
+
+def roster(n: int, **overrides: dict[int, object]) -> pl.DataFrame:
+    rows = []
+    for i in range(1, n + 1):
+        row = {
+            "nik": nik(i),
+            "start": date(2025, 7, 1),
+            "end": None,
+            "category": "BPU",
+            "payer": "public",
+            "programmes": "JKK+JKM",
+            "wage": None,
+            "death_date": None,
+            "enrollment_id": i,
+        }
+        for col, values in overrides.items():
+            if i in values:  # type: ignore[operator]
+                row[col] = values[i]  # type: ignore[index]
+        rows.append(row)
+    return pl.DataFrame(
+        rows,
+        schema={
+            "nik": pl.Utf8,
+            "start": pl.Date,
+            "end": pl.Date,
+            "category": pl.Utf8,
+            "payer": pl.Utf8,
+            "programmes": pl.Utf8,
+            "wage": pl.Int64,
+            "death_date": pl.Date,
+            "enrollment_id": pl.Int64,
+        },
+    )
+
+
+def bill(lines: list[tuple[str, int]], period: date = JAN) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "line": list(range(2, 2 + len(lines))),
+            "nik": [n for n, _ in lines],
+            "period": [period] * len(lines),
+            "amount": [a for _, a in lines],
+        }
+    )
+
+
+def test_rate_is_the_apbd_package() -> None:
+    assert RATE == 16_800
+
+
+def test_clean_bill_flags_nothing() -> None:
+    r = roster(5)
+    res = reconcile(bill([(nik(i), RATE) for i in range(1, 6)]), r, RATES, JAN)
+    assert set(res["class"]) == {MATCHED}
+    assert res.height == 5
+    assert totals(res)["difference"] == 0
+
+
+def test_each_class_on_a_crafted_bill() -> None:
+    r = roster(7, death_date={3: date(2025, 12, 15)}, end={4: date(2025, 12, 1)})
+    b = bill([
+        (nik(1), RATE),                  # line 2 matched
+        (nik(2), RATE),                  # line 3 matched
+        (nik(2), RATE),                  # line 4 billed twice
+        (nik(3), RATE),                  # line 5 billed after death (died 15 Dec, January billed)
+        (nik(4), RATE),                  # line 6 coverage ended 1 Dec
+        (nik(5), RATE - 1_800),          # line 7 amount differs
+        ("7413019999990001", RATE),      # line 8 not on roster
+        (nik(6), RATE),                  # line 9 matched; nik 7 not billed
+    ])  # fmt: skip
+    res = reconcile(b, r, RATES, JAN)
+    assert res.select("line", "class").rows() == [
+        (2, MATCHED),
+        (3, MATCHED),
+        (4, BILLED_TWICE),
+        (5, BILLED_AFTER_DEATH),
+        (6, OUTSIDE_COVERAGE),
+        (7, AMOUNT_MISMATCH),
+        (8, NOT_ON_ROSTER),
+        (9, MATCHED),
+        (None, NOT_BILLED),
+    ]
+    assert res.filter(pl.col("class") == NOT_BILLED)["nik"].to_list() == [nik(7)]
+    row = res.filter(pl.col("class") == AMOUNT_MISMATCH).row(0, named=True)
+    assert (row["billed"], row["expected"], row["difference"]) == (RATE - 1_800, RATE, -1_800)
+    nb = res.filter(pl.col("class") == NOT_BILLED).row(0, named=True)
+    assert (nb["billed"], nb["expected"], nb["difference"]) == (0, RATE, -RATE)
+    for cls in (BILLED_TWICE, BILLED_AFTER_DEATH, OUTSIDE_COVERAGE, NOT_ON_ROSTER):
+        line = res.filter(pl.col("class") == cls).row(0, named=True)
+        assert (line["expected"], line["difference"]) == (0, line["billed"])
+
+
+def test_precedence_not_on_roster_then_twice_then_death() -> None:
+    r = roster(2, death_date={1: date(2025, 1, 1)}, end={2: date(2025, 8, 1)})
+    b = bill([(nik(1), RATE), (nik(1), RATE), (nik(2), RATE + 1), ("7413019999990001", 5), ("7413019999990001", 5)])
+    assert reconcile(b, r, RATES, JAN)["class"].to_list() == [
+        BILLED_AFTER_DEATH,
+        BILLED_TWICE,
+        OUTSIDE_COVERAGE,
+        NOT_ON_ROSTER,
+        NOT_ON_ROSTER,
+    ]
+
+
+def test_dead_people_are_not_expected_and_death_in_month_is_billable() -> None:
+    r = roster(2, death_date={1: date(2025, 11, 30), 2: date(2026, 1, 20)})
+    res = reconcile(bill([(nik(2), RATE)]), r, RATES, JAN)
+    assert res.select("nik", "class").rows() == [(nik(2), MATCHED)]
+
+
+def test_missing_rate_is_a_clear_error() -> None:
+    r = roster(1).with_columns(pl.lit("PU").alias("category"))
+    with pytest.raises(ReconcileError, match="upah"):
+        reconcile(bill([(nik(1), RATE)]), r, RATES, JAN)
+
+
+def test_pu_rate_from_wage() -> None:
+    r = roster(1).with_columns(pl.lit("PU").alias("category"), pl.lit(2_552_000).alias("wage"))
+    res = reconcile(bill([(nik(1), 13_780)]), r, RATES, JAN)
+    assert res["class"].to_list() == [MATCHED]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 8), st.integers(0, 40_000)), max_size=25))
+def test_summary_totals_are_sums_of_lines(lines: list[tuple[int, int]]) -> None:
+    r = roster(6, death_date={2: date(2025, 10, 1)}, end={3: date(2025, 9, 1)})
+    res = reconcile(bill([(nik(i), a) for i, a in lines]), r, RATES, JAN)
+    summary = summarise(res)
+    assert summary["class"].to_list() == list(CLASSES)
+    for col in ("billed", "expected", "difference"):
+        assert int(summary[col].sum()) == int(res[col].sum())
+        assert res[col].dtype == pl.Int64
+    assert int(summary["lines"].sum()) == res.height
+    assert res.filter(pl.col("line").is_not_null()).height == len(lines)

@@ -1,0 +1,199 @@
+"""Monitoring in a real browser (Chromium through Playwright) on the demo data.
+
+* leadership logs in and sees the dashboard with the numbers the database gives;
+* a desa operator sees only that desa;
+* a nomination file is uploaded and its progress followed to the result, which then shows on the
+  dashboard;
+* the Rakor Monev PDF is downloaded, renders with pdftoppm, and its totals equal the dashboard's.
+
+Screenshots of the dashboard (desktop and phone) and of the report's first pages are left in
+``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from ucjamsostek.core import indicators as ind
+from ucjamsostek.core.money import format_number
+
+PASSWORD = "Monev-Uji-2026!"  # noqa: S105
+#: The demo registry is covered 2022–2024 (the PKS ended in December 2024).
+PERIOD = "2024-12"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def demo(settings: Any, tmp_path: Path) -> dict[str, Any]:
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    out = io.StringIO()
+    call_command(
+        "demo", "--no-serve", "--nominations", "400", "--registry", "600", "--no-progress", "--seed", "11", stdout=out
+    )
+    from ucjamsostek.accounts.models import User
+
+    users = {}
+    for key, username in (("leadership", "pimpinan"), ("dinas", "dinas")):
+        users[key] = User.objects.get(username=username)
+    users["desa"] = User.objects.filter(role="area", area__level=4).order_by("username").first()
+    for u in users.values():
+        u.set_password(PASSWORD)
+        u.save()
+    return {"users": users, "dir": tmp_path / "demo"}
+
+
+def _login(page: Any, base: str, username: str) -> None:
+    page.goto(base + "/akun/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_load_state("domcontentloaded")
+
+
+def _direct_active(day: date, within: str) -> int:
+    from ucjamsostek.monitoring import queries
+
+    return sum(n for (village, _, _), n in queries.active_on(day).items() if village.startswith(within))
+
+
+def _no_external(page: Any, base: str) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda req: seen.append(req.url) if not req.url.startswith(base) else None)
+    return seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_monitoring_on_the_demo_data(live_server, browser_page, artifacts_dir, demo):
+    """One demo build (a few minutes) serves both users."""
+    _leadership_dashboard_equals_the_database_and_report_downloads(live_server.url, browser_page, artifacts_dir, demo)
+    browser_page.context.clear_cookies()
+    _desa_operator_sees_only_the_desa_and_follows_an_upload(live_server.url, browser_page, artifacts_dir, demo)
+
+
+def _leadership_dashboard_equals_the_database_and_report_downloads(base, page, artifacts_dir, demo):
+    from ucjamsostek.monitoring import selectors
+    external = _no_external(page, base)
+    leader = demo["users"]["leadership"]
+    _login(page, base, leader.username)
+    page.goto(f"{base}{reverse('monitoring:index')}?period={PERIOD}")
+    page.wait_for_selector("[data-testid=active]")
+
+    last_day = ind.parse_period(PERIOD).last_day
+    expected = _direct_active(last_day, "74.13")
+    assert expected > 0
+    assert page.inner_text("[data-testid=active]") == format_number(expected)
+    assert page.inner_text("[data-testid=area-name]") == "Kabupaten Muna Barat"
+    # every kecamatan row equals a direct count
+    page.click("details summary")
+    rows = page.locator("[data-testid=ranking] tbody tr")
+    assert rows.count() == 11
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        href = cells.nth(0).locator("a").get_attribute("href") or ""
+        code = href.split("area=")[1]
+        assert cells.nth(1).inner_text() == format_number(_direct_active(last_day, code + "."))
+    # the gap after the PKS expired shows in January 2025
+    d = selectors.dashboard(leader, "2025-01")
+    assert d.headline["active"] == _direct_active(date(2025, 1, 31), "74.13")
+    # charts are interactive: a tooltip appears on a data point
+    page.hover(".chart-line circle.mark >> nth=-1")
+    assert page.locator("#tip").is_visible()
+    assert "peserta aktif" in page.inner_text("#tip")
+    page.screenshot(path=str(artifacts_dir / "monev-dashboard.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.wait_for_selector("[data-testid=active]")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the dashboard scrolls sideways on a phone ({width}px)"
+    page.screenshot(path=str(artifacts_dir / "monev-dashboard-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # the report: a background job, then the PDF download
+    page.goto(f"{base}{reverse('monitoring:index')}?period={PERIOD}")
+    with page.expect_download(timeout=120_000) as info:
+        page.click("[data-testid=report-pdf]")
+    pdf = artifacts_dir / "monev-laporan.pdf"
+    info.value.save_as(str(pdf))
+    assert pdf.read_bytes()[:4] == b"%PDF"
+    exe = shutil.which("pdftoppm")
+    assert exe, "pdftoppm is missing (poppler-utils)"
+    for old in artifacts_dir.glob("monev-laporan-*.png"):
+        old.unlink()
+    subprocess.run([exe, "-r", "60", "-png", str(pdf), str(artifacts_dir / "monev-laporan")], check=True, timeout=120)
+    pages = sorted(artifacts_dir.glob("monev-laporan-*.png"))
+    assert len(pages) >= 3
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert f"Peserta aktif {format_number(expected)}" in text
+    assert "Desember 2024" in text
+    assert not external, f"requests left the app: {external}"
+
+
+def _desa_operator_sees_only_the_desa_and_follows_an_upload(base, page, artifacts_dir, demo):
+    from ucjamsostek.regions.models import Region
+    desa_user = demo["users"]["desa"]
+    desa = Region.objects.get(code=desa_user.area_id)
+    _login(page, base, desa_user.username)
+    page.goto(f"{base}{reverse('monitoring:index')}?period={PERIOD}&area=74.13")
+    page.wait_for_selector("[data-testid=active]")
+    assert page.inner_text("[data-testid=area-name]") == desa.name
+    expected = _direct_active(ind.parse_period(PERIOD).last_day, desa.code)
+    assert page.inner_text("[data-testid=active]") == format_number(expected)
+    assert page.locator("[data-testid=ranking]").count() == 0
+    other = Region.objects.filter(level=3, code__startswith="74.13.").exclude(code=desa.parent_id).first()
+    assert other is not None and other.name not in page.inner_text("main")
+    page.screenshot(path=str(artifacts_dir / "monev-dashboard-desa.png"), full_page=True)
+    # a trace outside the desa is refused
+    r = page.goto(f"{base}{reverse('monitoring:trace')}?indicator=ACTIVE&period={PERIOD}&area=74.13")
+    assert r is not None and r.status == 403
+
+    # upload the desa's own nomination file and watch it to the result
+    files = sorted((demo["dir"] / "usulan").glob(f"*{desa.name.lower().replace(' ', '')}*"))
+    if not files:
+        files = sorted((demo["dir"] / "usulan").glob("*"))
+    today = ind.period_of(date.today()).code
+    page.goto(base + reverse("screening:upload"))
+    page.fill("input[name=source_name]", desa.name)
+    page.fill("input[name=as_of]", date.today().isoformat())
+    page.set_input_files("input[name=file]", str(files[0]))
+    visited: list[str] = []
+    page.on("framenavigated", lambda frame: visited.append(frame.url))
+    page.click("#upload-form button[type=submit]")
+    try:
+        page.wait_for_url("**/validasi/berkas/*/", timeout=300_000)
+    except Exception:
+        from ucjamsostek.jobs.models import Job
+
+        page.screenshot(path=str(artifacts_dir / "monev-upload-stuck.png"), full_page=True)
+        jobs = list(Job.objects.order_by("-id").values_list("pk", "kind", "status", "stage", "message")[:3])
+        raise AssertionError(f"upload did not finish: {page.url} {jobs}") from None
+    # the browser went through the job's progress page before landing on the result
+    assert any("/validasi/unggah/" in u and u.rstrip("/").split("/")[-1].isdigit() for u in visited), visited
+    page.screenshot(path=str(artifacts_dir / "monev-upload-result.png"), full_page=True)
+    # recompute this month: the job page follows the job, then returns to the dashboard
+    page.goto(f"{base}{reverse('monitoring:index')}?period={today}")
+    page.click("form.inline button[type=submit]")
+    page.wait_for_url(f"**/monev/?period={today}", timeout=120_000)
+    page.wait_for_selector("[data-testid=nominations]")
+    from django.db.models import Q
+
+    from ucjamsostek.screening.models import Nomination
+
+    in_desa = Q(region__code=desa.code) | Q(region__isnull=True, batch__region__code=desa.code)
+    expected_noms = (
+        Nomination.objects.filter(in_desa, batch__created_at__date__gte=ind.parse_period(today).start)
+        .exclude(batch__status="archived")
+        .count()
+    )
+    assert expected_noms > 0
+    assert page.inner_text("[data-testid=nominations]").split(" ")[0] == format_number(expected_noms)

