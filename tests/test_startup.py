@@ -90,3 +90,11 @@ def test_secret_key_is_generated_once_and_private(tmp_path):
     assert key_file.stat().st_mode & 0o077 == 0
     run_cli(["check"], tmp_path)
     assert key_file.read_text() == first
+
+
+def test_sub_command_error_is_one_line(tmp_path):
+    # Commands with sub-commands (monev token …) parse their own options: the script's own
+    # --traceback must not end up in the sub-command's parser ("unrecognized arguments").
+    assert run_cli(["init"], tmp_path).returncode == 0
+    proc = run_cli(["monev", "token", "tidak-ada", "uji"], tmp_path)
+    assert_one_clear_message(proc, "tidak-ada", "tidak ada")

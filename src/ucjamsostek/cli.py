@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         check_deployment(command)
         if command and not command.startswith("-") and command != "help" and "--traceback" not in argv:
             # Let CommandError reach us, so it prints as one "ucjamsostek: ..." line with exit code 2.
-            argv = [*argv, "--traceback"]
+            # Right after the command name: an option at the end would land in a sub-command's parser.
+            argv = [*argv[:2], "--traceback", *argv[2:]]
         execute_from_command_line(argv)
     except ConfigError as exc:
         if show_trace:

@@ -37,6 +37,8 @@ def test_login_is_throttled_after_repeated_failures(client, users):
     # locked: even the right password is refused now
     r = client.post(reverse("login"), {"username": "u_dinas", "password": PASSWORD})
     assert r.status_code == 429
+    page = r.content.decode()
+    assert "Akun dikunci sementara" in page and "(5 kali)" in page
     assert client.get(reverse("home")).status_code == 302
     # another user from the same address is not locked (lockout is per user name and address)
     r = client.post(reverse("login"), {"username": "u_budget", "password": PASSWORD})
