@@ -44,6 +44,26 @@ def test_bad_amount_is_located(tmp_path: Path) -> None:
     assert "baris 3" in str(err.value) and "Iuran" in str(err.value)
 
 
+def test_negative_amount_is_refused_and_located(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("NIK,Periode,Iuran\n7413010101900001,01/2026,16800\n7413010101900002,01/2026,-16.800\n")
+    with pytest.raises(IntakeError) as err:
+        read_bpjs_file(p, BILL)
+    text = str(err.value)
+    assert "baris 3" in text and "Iuran" in text and "negatif" in text
+
+
+def test_column_order_and_extra_columns_do_not_matter(tmp_path: Path) -> None:
+    plain = tmp_path / "a.csv"
+    plain.write_text("NIK,Periode,Iuran\n7413010101900001,01/2026,16800\n")
+    shuffled = tmp_path / "b.csv"
+    shuffled.write_text("Keterangan,Iuran,Kantor Cabang,Periode,NIK\nx,16800,Raha,01/2026,7413010101900001\n")
+    cols = ["row", "nik", "period", "amount"]
+    assert read_bpjs_file(shuffled, BILL).frame.select(cols).rows() == read_bpjs_file(plain, BILL).frame.select(
+        cols
+    ).rows()
+
+
 def test_missing_column(tmp_path: Path) -> None:
     p = tmp_path / "t.csv"
     p.write_text("NIK,Nama\n7413010101900001,A\n")

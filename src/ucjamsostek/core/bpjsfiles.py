@@ -314,6 +314,15 @@ def _normalise(raw: pl.DataFrame, kind: str, today: date, where: dict[str, Any])
             "Nominal tidak terbaca (contoh: 42.000.000 atau Rp42.000.000)",
             where,
         )
+    if kind in (BILL, CLAIMS, ASSISTANCE):
+        # A bill, a claim or a payout is never a negative sum: corrections come as a new file.
+        _fail_first(
+            frame,
+            pl.col("amount") < 0,
+            "amount",
+            "Nominal tidak boleh negatif; koreksi tagihan dikirim sebagai berkas baru",
+            where,
+        )
     if kind == CLAIMS:
         for d in _DATE_FIELDS:
             _fail_first(
