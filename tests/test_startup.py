@@ -98,3 +98,9 @@ def test_sub_command_error_is_one_line(tmp_path):
     assert run_cli(["init"], tmp_path).returncode == 0
     proc = run_cli(["monev", "token", "tidak-ada", "uji"], tmp_path)
     assert_one_clear_message(proc, "tidak-ada", "tidak ada")
+
+
+def test_help_works_before_init(tmp_path):
+    proc = run_cli(["billing", "--help"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage: ucjamsostek billing" in proc.stdout

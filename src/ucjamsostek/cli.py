@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         from ucjamsostek.startup import check_deployment
 
         command = argv[1] if len(argv) > 1 else ""
-        check_deployment(command)
+        # Help for a command needs no database: it works before `ucjamsostek init`.
+        asks_help = any(a in ("-h", "--help") for a in argv[2:])
+        check_deployment("help" if asks_help else command)
         if command and not command.startswith("-") and command != "help" and "--traceback" not in argv:
             # Let CommandError reach us, so it prints as one "ucjamsostek: ..." line with exit code 2.
             # Right after the command name: an option at the end would land in a sub-command's parser.
