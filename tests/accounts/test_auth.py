@@ -74,6 +74,51 @@ def test_ensure_demo_users_is_idempotent(regions):
 
 
 @pytest.mark.django_db
+def test_ensure_demo_users_hashes_only_when_the_password_changes(regions, monkeypatch):
+    from ucjamsostek.accounts import services
+
+    calls = {"make": 0, "check": 0}
+    make, check = services.make_password, services.check_password
+
+    def counting_make(*args, **kwargs):
+        calls["make"] += 1
+        return make(*args, **kwargs)
+
+    def counting_check(*args, **kwargs):
+        calls["check"] += 1
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(services, "make_password", counting_make)
+    monkeypatch.setattr(services, "check_password", counting_check)
+    User = get_user_model()
+    first = ensure_demo_users("74.13", password="Demo-Sandi-2026")
+    assert calls == {"make": 1, "check": 0}  # nine new users, one hash
+    hashes = dict(User.objects.values_list("username", "password"))
+    assert all(h.startswith("argon2$") for h in hashes.values())
+
+    calls.update(make=0, check=0)
+    ensure_demo_users("74.13", password="Demo-Sandi-2026")
+    assert calls == {"make": 0, "check": 1}  # the shared hash verified once, nothing rehashed
+    assert dict(User.objects.values_list("username", "password")) == hashes
+
+    # one user's password changed elsewhere: only that one is set again
+    admin = User.objects.get(username=first.usernames["admin"])
+    admin.set_password("Lain-Sama-Sekali-1")
+    admin.save()
+    calls.update(make=0, check=0)
+    ensure_demo_users("74.13", password="Demo-Sandi-2026")
+    assert calls == {"make": 1, "check": 2}
+    admin.refresh_from_db()
+    assert admin.check_password("Demo-Sandi-2026")
+    assert User.objects.get(username=first.usernames["dinas"]).password == hashes[first.usernames["dinas"]]
+
+    calls.update(make=0, check=0)
+    ensure_demo_users("74.13", password="Sandi-Baru-2027")
+    assert calls["make"] == 1
+    assert all(u.check_password("Sandi-Baru-2027") for u in User.objects.all())
+
+
+@pytest.mark.django_db
 def test_ensure_demo_users_needs_regions():
     with pytest.raises(DemoUserError, match="init"):
         ensure_demo_users("74.13")

@@ -50,8 +50,14 @@ def test_seed_rates_is_idempotent(db):
     first = services.seed_rates()
     second = services.seed_rates()
     assert first["created"] >= 7 and first["updated"] == 0
-    assert second == {"created": 0, "updated": first["created"]}
+    assert second == {"created": 0, "updated": 0}  # nothing changed, nothing written
     assert ContributionRate.objects.count() == first["created"]
+    # a row edited since is put back, and only that one
+    ContributionRate.objects.filter(programme="JKM", category="BPU", payer="*").update(amount=7_000, note="x")
+    assert services.seed_rates() == {"created": 0, "updated": 1}
+    assert ContributionRate.objects.get(programme="JKM", category="BPU", payer="*").amount == 6_800
+    ContributionRate.objects.filter(programme="JKM", category="BPU", payer="*").delete()
+    assert services.seed_rates() == {"created": 1, "updated": 0}
 
 
 def test_rate_table_from_database_keeps_the_rules(db):

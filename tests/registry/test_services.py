@@ -170,9 +170,12 @@ def test_record_export(users):
 
 @pytest.mark.django_db
 def test_seed_master_data_is_idempotent():
-    first = services.seed_master_data()
+    first = services.seed_master_data()  # the data migration has loaded the lists already
+    Segment.objects.filter(code="bumd").update(name="diubah", active=False)
+    assert services.seed_master_data() == {"created": 0, "updated": 1}
+    assert Segment.objects.get(code="bumd").active is False  # the admin's flag is kept
     second = services.seed_master_data()
-    assert first == second
+    assert first == second == {"created": 0, "updated": 0}
     assert set(Segment.objects.values_list("code", flat=True)) == {
         "pekerja_rentan",
         "non_asn",
@@ -185,7 +188,9 @@ def test_seed_master_data_is_idempotent():
     assert Occupation.objects.get(code="nelayan").risk == "high"
     assert Occupation.objects.get(code="buruh_bangunan").risk == "high"
     assert Occupation.objects.get(code="buruh_tani").risk == "high"
-    assert Occupation.objects.count() == first["occupations"]
+    from ucjamsostek.core.occupations import occupation_table
+
+    assert Occupation.objects.count() == len(occupation_table())
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import check_password, identify_hasher, make_password
 from django.db import transaction
 
 from ucjamsostek.accounts.models import Organisation, Role, User
@@ -45,8 +46,13 @@ def ensure_demo_users(area_code: str, password: str | None = None) -> DemoUsers:
 
     The kecamatan operator works in the area's first kecamatan (74.13.01 Sawerigadi for Muna
     Barat), the desa operator in that kecamatan's first village, the OPD operator for the
-    "Dinas Pendidikan dan Kebudayaan" (created when missing). Every call sets the same
-    ``password`` on all of them (a random one when not given) and returns it for printing.
+    "Dinas Pendidikan dan Kebudayaan" (created when missing). Every call makes ``password`` (a
+    random one when not given) the password of all of them and returns it for printing.
+
+    Hashing is slow on purpose (Argon2, about half a second), so the password is hashed at most
+    once per call and shared by the users that need it (new users, and users whose stored hash
+    does not verify ``password`` or is due for an upgrade); a stored hash is verified once even
+    when several users share it. A second run with the same password hashes nothing.
     """
     area = Region.objects.filter(code=area_code).first()
     if area is None:
@@ -70,6 +76,22 @@ def ensure_demo_users(area_code: str, password: str | None = None) -> DemoUsers:
         ("auditor", "auditor", {}),
     ]
     names: dict[str, str] = {}
+    verified: dict[str, bool] = {}  # stored hash → does it verify ``password``?
+    fresh: list[str] = []  # the one new hash of this call, made when first needed
+
+    def password_hash(current: str) -> str:
+        if current and current not in verified:
+            try:
+                due = identify_hasher(current).must_update(current)
+            except ValueError:  # unusable or unknown hash
+                due = True
+            verified[current] = not due and check_password(password, current)
+        if current and verified[current]:
+            return current
+        if not fresh:
+            fresh.append(make_password(password))
+        return fresh[0]
+
     for key, username, extra in specs:
         role = Role.AREA if key.startswith("area") else Role(key)
         user = User.objects.filter(username=username).first() or User(username=username)
@@ -80,7 +102,7 @@ def ensure_demo_users(area_code: str, password: str | None = None) -> DemoUsers:
         user.area = extra.get("area")  # type: ignore[assignment]
         user.organisation = extra.get("organisation")  # type: ignore[assignment]
         user.first_name = str(role.label)
-        user.set_password(password)
+        user.password = password_hash(user.password)
         user.save()
         names[key] = username
     return DemoUsers(names, password, org.code, kecamatan.code, desa.code)

@@ -106,7 +106,9 @@ def agreement_in_force(day: date) -> Agreement | None:
 # ------------------------------------------------------------------------------------ warnings
 @dataclass
 class Warnings:
-    ending: list[dict[str, Any]] = field(default_factory=list)  # id, number, end, last_day, days_left
+    #: id, number, end, last_day, days_left (from today to ``end``, exclusive: negative once it has
+    #: passed), ended (the last day is behind us) and days_ago (days since the last day, else 0)
+    ending: list[dict[str, Any]] = field(default_factory=list)
     without_agreement: dict[str, int] = field(default_factory=dict)  # problem → count
 
 
@@ -129,7 +131,12 @@ def warnings(user: Any, today: date | None = None, *, within_days: int = 60) -> 
         )
         ending = cov.agreements_ending_without_successor(frame, today, within_days=within_days)
         out.ending = [
-            r | {"last_day": r["end"] - timedelta(days=1)}
+            r
+            | {
+                "last_day": r["end"] - timedelta(days=1),
+                "ended": r["days_left"] <= 0,
+                "days_ago": max(0, 1 - r["days_left"]),
+            }
             for r in ending.select("id", "number", "end", "days_left").iter_rows(named=True)
         ]
     enr = list(

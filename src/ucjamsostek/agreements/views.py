@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from ucjamsostek.agreements import selectors, services
@@ -112,13 +113,24 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             if attempt(request, lambda: services.attach_document(user, agreement, f.name or "", f, title=title)):
                 messages.success(request, "Dokumen dilampirkan.")
     elif what == "enroll":
-        year = request.POST.get("year")
+        year = (request.POST.get("year") or "").strip()
+        if year and not year.isdigit():
+            messages.error(request, gettext("Tahun skenario harus angka, misalnya 2026."))
+            return redirect("agreements:detail", pk=pk)
         res = attempt(request, lambda: services.enroll_scenario(user, agreement, year=int(year) if year else None))
         if res is not None:
             messages.success(
                 request,
-                f"{res.created} kepesertaan dibuat; sudah terlindungi {res.already_covered}, "
-                f"melebihi kuota {res.over_quota}.",
+                gettext(
+                    "%(created)s kepesertaan dibuat dari daftar final; sudah terlindungi %(covered)s, "
+                    "belum di data penduduk %(missing)s, melebihi kuota %(over)s."
+                )
+                % {
+                    "created": res.created,
+                    "covered": res.already_covered,
+                    "missing": res.not_in_registry,
+                    "over": res.over_quota,
+                },
             )
     else:
         raise Http404

@@ -30,6 +30,7 @@ from ucjamsostek.core.budget import BudgetInputError, Scenario, Selection, selec
 from ucjamsostek.core.money import PPM, format_rupiah
 from ucjamsostek.core.priority import SCORE_PARTS, PolicyError, PriorityPolicy
 from ucjamsostek.core.rates import default_rate_rows
+from ucjamsostek.registry.masterdata import sync_rows
 
 DEFAULT_FUNDER = "apbd_kab"
 MSG_FINAL_LOCKED = "Skenario final sudah dibekukan dan tidak dapat diubah atau dihapus."
@@ -40,28 +41,26 @@ def _ppm_to_percent(ppm: int) -> Decimal:
 
 
 def seed_rates() -> dict[str, int]:
-    """Create or update the shipped contribution rates (idempotent). Returns created/updated counts."""
-    created = updated = 0
+    """Create the shipped contribution rates that are missing and update those whose data changed
+    (idempotent: a second run writes nothing). Returns created/updated counts."""
+    rows = [
+        {
+            "programme": row.programme,
+            "category": row.category,
+            "payer": row.payer,
+            "valid_from": row.valid_from,
+            "valid_to": row.valid_to,
+            "rate_percent": _ppm_to_percent(row.rate_ppm) if row.rate_ppm is not None else None,
+            "income_base": row.income_base,
+            "amount": row.amount,
+            "discount_percent": _ppm_to_percent(row.discount_ppm),
+            "legal_basis": row.legal_basis,
+            "note": row.note,
+        }
+        for row in default_rate_rows()
+    ]
     with transaction.atomic():
-        for row in default_rate_rows():
-            _, was_created = ContributionRate.objects.update_or_create(
-                programme=row.programme,
-                category=row.category,
-                payer=row.payer,
-                valid_from=row.valid_from,
-                defaults={
-                    "valid_to": row.valid_to,
-                    "rate_percent": _ppm_to_percent(row.rate_ppm) if row.rate_ppm is not None else None,
-                    "income_base": row.income_base,
-                    "amount": row.amount,
-                    "discount_percent": _ppm_to_percent(row.discount_ppm),
-                    "legal_basis": row.legal_basis,
-                    "note": row.note,
-                },
-            )
-            created += was_created
-            updated += not was_created
-    return {"created": created, "updated": updated}
+        return sync_rows(ContributionRate, ("programme", "category", "payer", "valid_from"), rows)
 
 
 @dataclass

@@ -34,6 +34,7 @@ from ucjamsostek.monitoring.models import (
 )
 from ucjamsostek.monitoring.permissions import can_edit_action, can_manage_monev
 from ucjamsostek.regions.models import Region
+from ucjamsostek.registry.masterdata import sync_rows
 
 #: The programme's yearly target (DOMAIN.md §7: 10.000 pekerja rentan in 2026).
 DEFAULT_TARGETS = ((2026, "pekerja_rentan", 10_000),)
@@ -52,11 +53,16 @@ Progress = Callable[[str, float], None]
 
 def seed_monitoring(year: int | None = None) -> dict[str, int]:
     """Indicator definitions, the Inpres checklist of ``year`` (and the current year) and the
-    default target. Idempotent: existing rows keep what people changed (status, evidence, …)."""
-    for d in ind.INDICATORS:
-        Indicator.objects.update_or_create(
-            code=d.code,
-            defaults={
+    default target. Idempotent: existing rows keep what people changed (status, evidence, …), and
+    an indicator definition is written only when it differs from the shipped one. Returns the
+    indicator definitions created or updated and the checklist items and targets created (all 0
+    on a second run)."""
+    defs = sync_rows(
+        Indicator,
+        ("code",),
+        [
+            {
+                "code": d.code,
                 "name": d.name_id,
                 "name_en": d.name_en,
                 "unit": str(d.unit),
@@ -64,8 +70,10 @@ def seed_monitoring(year: int | None = None) -> dict[str, int]:
                 "formula": d.formula,
                 "source": d.source,
                 "sort_order": d.sort_order,
-            },
-        )
+            }
+            for d in ind.INDICATORS
+        ],
+    )
     years = {timezone.localdate().year}
     if year:
         years.add(year)
@@ -98,7 +106,7 @@ def seed_monitoring(year: int | None = None) -> dict[str, int]:
                 defaults={"value": value, "note": "Rakor Monev Juli 2025: target 10.000 pekerja rentan pada 2026"},
             )
             targets += new
-    return {"indicators": len(ind.INDICATORS), "actions": created, "targets": targets}
+    return {"indicators": defs["created"] + defs["updated"], "actions": created, "targets": targets}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -727,7 +727,8 @@ def record_export(actor: Any, what: str, count: int, *, reason: str = "") -> Cha
 def seed_master_data() -> dict[str, int]:
     """Create or update segments, funders and occupations from the shipped lists (idempotent).
 
-    Returns the number of rows per list. Rows edited in the admin keep their ``active`` flag.
+    Only rows whose shipped values differ are written; returns how many were created and updated
+    (both 0 on a second run). Rows edited in the admin keep their ``active`` flag.
     """
     with transaction.atomic():
         return masterdata.seed(Segment, Funder, Occupation)

@@ -2,7 +2,9 @@
 batch and BPJS's answer, warnings and the coverage gap report.
 
 Actions: ``list``, ``show NUMBER``, ``create``, ``renew NUMBER``, ``status NUMBER STATUS``,
-``amend NUMBER``, ``attach NUMBER FILE.pdf``, ``enroll NUMBER [--year Y | --scenario ID]``,
+``amend NUMBER``, ``attach NUMBER FILE.pdf``, ``enroll NUMBER [--year Y | --scenario ID]`` (also
+``enroll --scenario ID --agreement NUMBER``: the frozen list of a final budget scenario becomes
+coverage periods under the PKS in one step),
 ``registration-export NUMBER FILE.xlsx``, ``registration-import FILE``, ``warnings``, ``gaps``.
 """
 
@@ -54,6 +56,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="alasan (amend/status)")
         parser.add_argument("--year", type=int, help="tahun skenario anggaran final (enroll)")
         parser.add_argument("--scenario", type=int, help="id skenario anggaran final (enroll)")
+        parser.add_argument("--agreement", help="nomor PKS (enroll; sama dengan menyebut NOMOR)")
         parser.add_argument("--as-of", help="gaps: hitung juga yang belum terlindungi sampai tanggal ini")
         parser.add_argument("--today", help="warnings: tanggal acuan")
 
@@ -140,7 +143,7 @@ class Command(BaseCommand):
                 d = run(lambda: services.attach_document(None, a, path.name, fh, title=o["title"]))
             out(f"Dokumen {d.title} dilampirkan pada PKS {a.number}.")
         elif action == "enroll":
-            a = self._agreement(rest)
+            a = self._agreement(rest or ([o["agreement"]] if o["agreement"] else []))
             r = run(lambda: services.enroll_scenario(None, a, year=o["year"], scenario_id=o["scenario"]))
             out(
                 f"{r.created} kepesertaan dibuat di bawah PKS {a.number}; sudah terlindungi {r.already_covered}, "
@@ -163,7 +166,16 @@ class Command(BaseCommand):
         elif action == "warnings":
             w = selectors.warnings(None, parse_date(o["today"], "--today"))
             for e in w.ending:
-                out(f"PKS {e['number']} berakhir {e['last_day']:%d-%m-%Y} ({e['days_left']} hari) tanpa PKS lanjutan.")
+                if e["ended"]:
+                    out(
+                        f"PKS {e['number']} sudah berakhir {e['last_day']:%d-%m-%Y} ({e['days_ago']} hari lalu) "
+                        "tanpa PKS lanjutan."
+                    )
+                else:
+                    out(
+                        f"PKS {e['number']} berakhir {e['last_day']:%d-%m-%Y} ({e['days_left']} hari) "
+                        "tanpa PKS lanjutan."
+                    )
             for problem, n in w.without_agreement.items():
                 out(f"{n} kepesertaan: {problem}")
             if not w.ending and not w.without_agreement:

@@ -39,7 +39,8 @@ class Command(BaseCommand):
         if opts["action"] == "seed":
             got = services.seed_monitoring(opts["year"])
             self.stdout.write(
-                f"{got['indicators']} indikator; {got['actions']} butir rencana aksi baru; {got['targets']} target baru"
+                f"{got['indicators']} indikator baru/diperbarui; {got['actions']} butir rencana aksi baru; "
+                f"{got['targets']} target baru"
             )
         elif opts["action"] == "refresh":
             try:

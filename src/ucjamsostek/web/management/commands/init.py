@@ -78,7 +78,19 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
 
+#: The steps' count names, as the console says them.
+COUNT_WORDS = {
+    "created": "baru",
+    "updated": "diperbarui",
+    "indicators": "indikator baru/diperbarui",
+    "actions": "butir rencana aksi baru",
+    "targets": "target baru",
+}
+
+
 def _describe(result: object) -> str:
+    """A step's counts of what it created or updated; "tidak berubah" when all are zero."""
     if isinstance(result, dict):
-        return ", ".join(f"{key} {value}" for key, value in result.items()) or "tidak berubah"
+        parts = [f"{value} {COUNT_WORDS.get(key, key)}" for key, value in result.items() if value]
+        return ", ".join(parts) or "tidak berubah"
     return str(result)
