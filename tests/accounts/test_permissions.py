@@ -83,3 +83,109 @@ def test_in_area_is_a_dotted_prefix():
     assert not perm.in_area("74.13.010.2001", "74.13.01")
     assert not perm.in_area("74.13.11.2001", "74.13.1")
     assert not perm.in_area(None, "74.13")
+
+
+# ------------------------------------------------------------------ screening
+# role: settles review rows, loads reference lists, sees the reference-list versions
+SCREENING = {
+    "admin": (True, True, True),
+    "dinas": (True, True, True),
+    "area": (True, False, True),  # within its area
+    "kec": (True, False, True),
+    "opd": (True, False, True),  # within its OPD's lists
+    "budget": (False, False, True),
+    "bpjs": (False, False, True),
+    "leadership": (False, False, True),
+    "auditor": (False, False, True),
+}
+
+
+def _row(region: str | None, batch_region: str | None = None, organisation: int | None = None):
+    """A nomination as the rules see it: its resolved desa and its batch's area and OPD."""
+    from types import SimpleNamespace
+
+    batch = SimpleNamespace(region_id=batch_region, organisation_id=organisation)
+    return SimpleNamespace(region_id=region, batch=batch)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", list(SCREENING))
+def test_screening_rights_per_role(users, who):
+    user = users[who]
+    got = (perm.can_review(user), perm.can_load_reference_lists(user), perm.can_view_reference_lists(user))
+    assert got == SCREENING[who]
+    caps = perm.capabilities(user)
+    assert (caps["review"], caps["reference_lists"]) == (SCREENING[who][0], SCREENING[who][2])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("admin", {"desa_a", "desa_a2", "desa_b", "unresolved_a", "unresolved", "opd", "other_opd"}),
+        ("dinas", {"desa_a", "desa_a2", "desa_b", "unresolved_a", "unresolved", "opd", "other_opd"}),
+        # area operators: the rows of their area, whoever sent the list (an OPD's list too)
+        ("area", {"desa_a", "unresolved_a", "other_opd"}),  # desa operator of DESA_A
+        ("kec", {"desa_a", "desa_a2", "unresolved_a", "other_opd"}),  # kecamatan operator of KEC_A
+        ("opd", {"opd"}),  # only its OPD's lists, wherever the people live
+        ("budget", set()),
+        ("bpjs", set()),
+        ("leadership", set()),
+        ("auditor", set()),
+    ],
+)
+def test_review_is_limited_to_the_operators_scope(users, regions, organisations, who, expected):
+    from tests.people_fixtures import DESA_A, DESA_A2
+
+    own, other = organisations["own"].pk, organisations["other"].pk
+    rows = {
+        "desa_a": _row(DESA_A),
+        "desa_a2": _row(DESA_A2),
+        "desa_b": _row(regions["desa_b"], batch_region=DESA_A),  # a resolved desa wins over the batch's area
+        "unresolved_a": _row(None, batch_region=DESA_A),  # no desa: follows its batch's area
+        "unresolved": _row(None),
+        "opd": _row(regions["desa_b"], organisation=own),
+        "other_opd": _row(DESA_A, organisation=other),
+    }
+    user = users[who]
+    reviewable = {key for key, row in rows.items() if perm.can_review_nominations(user, [row])}
+    assert reviewable == expected
+    if who in ("area", "kec", "opd"):  # a pair only when both rows are in scope
+        inside, outside = next(iter(expected)), "unresolved"
+        assert perm.can_review_nominations(user, [rows[inside], rows[inside]])
+        assert not perm.can_review_nominations(user, [rows[inside], rows[outside]])
+    assert not perm.can_review_nominations(user, [])
+    # reading is wider than deciding: read-only roles see every row
+    visible = {key for key, row in rows.items() if perm.can_view_nomination(user, row)}
+    assert visible == (expected if who in ("area", "kec", "opd") else set(rows))
+
+
+@pytest.mark.django_db
+def test_review_fails_closed(users):
+    area, opd = users["area"], users["opd"]
+    area.area_id = None
+    opd.organisation_id = None
+    row = _row("74.13.01.2001", batch_region="74.13.01.2001", organisation=opd.organisation_id)
+    assert not perm.can_review(area) and not perm.can_review_nominations(area, [row])
+    assert not perm.can_review_nominations(opd, [row])
+    assert perm.nominations_q(area) is None and perm.nominations_q(opd) is None
+
+
+@pytest.mark.django_db
+def test_batch_export_per_role(users, regions, organisations):
+    from types import SimpleNamespace
+
+    from tests.people_fixtures import DESA_A, KEC_A
+
+    def batch(region=None, organisation=None):
+        return SimpleNamespace(region_id=region, organisation_id=organisation)
+
+    own = organisations["own"].pk
+    assert perm.can_export_batch(users["dinas"], batch())
+    assert perm.can_export_batch(users["area"], batch(DESA_A))
+    assert not perm.can_export_batch(users["area"], batch(KEC_A))  # the whole kecamatan is more than its desa
+    assert perm.can_export_batch(users["kec"], batch(DESA_A))
+    assert perm.can_export_batch(users["opd"], batch(organisation=own))
+    assert not perm.can_export_batch(users["opd"], batch(DESA_A, organisations["other"].pk))
+    for role in ("budget", "bpjs", "leadership", "auditor"):
+        assert not perm.can_export_batch(users[role], batch())

@@ -70,6 +70,10 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The shared fixtures make a user per role; Argon2 would spend seconds on each test's setup."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def default_language():
+    """A page fetched under /en/ leaves English active in the thread (LocaleMiddleware does not
+    reset it): put the default back so the next test, of any app, starts in Bahasa Indonesia."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -87,3 +87,43 @@ def test_batch_is_reviewed_when_nothing_waits(batch, users):
     services.decide(users["dinas"], DuplicatePair.objects.get(batch=batch), "merge", "Orang yang sama")
     batch.refresh_from_db()
     assert batch.status == "reviewed"
+
+
+ROLES = ("admin", "dinas", "area", "kec", "opd", "budget", "bpjs", "leadership", "auditor")
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_every_caller_agrees_on_scope_and_review_rights(batch, users, small_file, who):
+    """The page queries (``nominations_q``), the row checks and ``decide`` follow the one rule of
+    ``accounts.permissions``: area operators their area's rows (an unresolved row follows its
+    batch), OPD operators their OPD's lists, read-only roles see all and decide nothing."""
+    from ucjamsostek.accounts import permissions as perms
+    from ucjamsostek.screening import queries
+
+    opd_batch = services.save_batch(
+        screen(small_file), source_name="Disnaker", file_path=small_file, actor=users["opd"], as_of=AS_OF
+    )
+    Nomination.objects.filter(batch=batch, row=10).update(region=None)  # desa B, now unresolved …
+    type(batch).objects.filter(pk=batch.pk).update(region_id="74.13.01.2001")  # … in a batch of desa A
+    everything = list(Nomination.objects.select_related("batch").order_by("batch_id", "row"))
+    label = {n.pk: ("opd" if n.batch_id == opd_batch.pk else "dinas", n.row) for n in everything}
+    area_rows = {("dinas", r) for r in (5, 6, 7, 8, 10)} | {("opd", r) for r in (5, 6, 7, 8)}
+    expected_visible = {
+        "area": area_rows,
+        "kec": area_rows,
+        "opd": {("opd", r) for r in range(5, 11)},
+    }.get(who, set(label.values()))
+    user = users[who]
+    listed = {label[pk] for pk in queries.nominations_for(user).values_list("pk", flat=True)}
+    assert listed == expected_visible
+    assert {label[n.pk] for n in everything if perms.can_view_nomination(user, n)} == expected_visible
+    reviewable = {label[n.pk] for n in everything if perms.can_review_nominations(user, [n])}
+    assert reviewable == (expected_visible if who in ("admin", "dinas", "area", "kec", "opd") else set())
+    # decide() refuses exactly what the rule refuses
+    target = next(n for n in everything if label[n.pk] == ("opd", 6))
+    if ("opd", 6) in reviewable:
+        services.decide(user, target, "accept", "KTP diperiksa operator")
+        assert ReviewDecision.objects.get().decided_by == user
+    else:
+        with pytest.raises(PermissionDenied):
+            services.decide(user, target, "accept", "KTP diperiksa operator")

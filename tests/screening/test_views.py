@@ -259,3 +259,96 @@ def test_batch_list_links_back_to_a_running_upload(client, users):
     assert (
         reverse("screening:upload_status", args=[job.pk]) not in client.get(reverse("screening:index")).content.decode()
     )
+
+
+# ------------------------------------------------------------------ ucjamsostek screen --save
+def screen_save(path, out, *extra):
+    from django.core.management import call_command
+
+    call_command("screen", str(path), "--out", str(out), "--as-of", AS_OF.isoformat(), "--save", "--no-progress",
+                 *extra)  # fmt: skip
+    return NominationBatch.objects.order_by("-pk").first()
+
+
+def test_screen_save_offers_the_downloads_on_the_batch_page(client, users, small_file, tmp_path):
+    from ucjamsostek.registry.models import ChangeLog
+
+    out = tmp_path / "hasil"
+    batch = screen_save(small_file, out)
+    assert batch is not None and batch.row_count == 6
+    client.force_login(users["dinas"])
+    page = client.get(reverse("screening:batch", args=[batch.pk]))
+    assert page.context["can_export"]
+    assert page.context["outputs"] == ["rows.csv", "summary.json", "hasil-validasi.xlsx"]
+    html = page.content.decode()
+    for name in page.context["outputs"]:
+        url = reverse("screening:download", args=[batch.pk, name])
+        assert f'href="{url}"' in html
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == (out / name).read_bytes()  # the same files as in --out
+    assert ChangeLog.objects.filter(action="export").count() == 3
+
+
+def test_screen_save_keeps_only_what_this_run_wrote(client, users, small_file, tmp_path):
+    from ucjamsostek.screening import services
+
+    out = tmp_path / "hasil"
+    first = screen_save(small_file, out)  # leaves a report in --out
+    second = screen_save(small_file, out, "--report", "no")
+    assert (out / "hasil-validasi.xlsx").exists()  # the first run's report stays in --out …
+    assert services.available_outputs(second) == ["rows.csv", "summary.json"]  # … but is not this batch's
+    assert services.available_outputs(first) == ["rows.csv", "summary.json", "hasil-validasi.xlsx"]
+    client.force_login(users["dinas"])
+    html = client.get(reverse("screening:batch", args=[second.pk])).content.decode()
+    assert reverse("screening:download", args=[second.pk, "rows.csv"]) in html
+    assert reverse("screening:download", args=[second.pk, "hasil-validasi.xlsx"]) not in html
+
+
+def test_screen_save_stores_nothing_when_the_downloads_cannot_be_kept(small_file, tmp_path, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from ucjamsostek.screening import services
+
+    def broken(batch_id, files, *, move=False):
+        services.outputs_dir(batch_id).mkdir(parents=True)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(services, "keep_outputs", broken)
+    with pytest.raises(CommandError) as err:
+        screen_save(small_file, tmp_path / "hasil")
+    assert err.value.returncode == 2 and "No space left" in str(err.value)
+    assert not NominationBatch.objects.exists() and not Nomination.objects.exists()
+    assert not any(p.name.isdigit() for p in services.outputs_dir(1).parent.iterdir())
+
+
+def test_mapping_page_of_an_unreadable_file_says_why(users, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    from ucjamsostek.screening import services
+
+    stored = services.copy_for_upload(write_bytes(tmp_path / "rusak.xlsx", b"PK\x03\x04 bukan excel"))
+    mapping = {"upload": stored.name, "file_name": "rusak.xlsx", "source_kind": "desa", "source_name": "Wakoila"}
+    with pytest.raises(ValidationError) as err:
+        services.mapping_choices(mapping)
+    assert "rusak.xlsx" in " ".join(err.value.messages)
+
+
+def write_bytes(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+# ------------------------------------------------------------------ navigation
+NAV_REVIEW = {"admin", "dinas", "area", "kec", "opd"}
+
+
+@pytest.mark.parametrize("who", ["admin", "dinas", "area", "kec", "opd", "budget", "bpjs", "leadership", "auditor"])
+def test_navigation_offers_reference_lists_and_review_by_role(client, users, who):
+    client.force_login(users[who])
+    html = client.get(reverse("home")).content.decode()
+    references = reverse("screening:references")
+    assert f'href="{references}"' in html  # every role may see the versions of the lists
+    assert (f'href="{reverse("screening:review")}"' in html) == (who in NAV_REVIEW)
+    page = client.get(references)
+    assert page.status_code == 200 and page.context["can_load"] == (who in {"admin", "dinas"})

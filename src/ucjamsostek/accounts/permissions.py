@@ -15,6 +15,19 @@ and an OPD operator without an OPD can do nothing ("fail closed").
 | leadership | all | no | no | masked | no | no | no |
 | auditor | all | no | no | masked | no | no | yes |
 
+Screening (nomination lists, DESIGN.md §5):
+
+| role | sees rows | uploads | settles review rows and duplicates | downloads a batch | loads reference lists |
+|---|---|---|---|---|---|
+| admin, dinas | all | yes | all | all | yes |
+| area (kecamatan/desa) | of its area | yes | of its area | of its area | no |
+| opd | of its OPD's lists | yes | of its OPD's lists | of its OPD | no |
+| budget, bpjs, leadership, auditor | all | no | no | no | no |
+
+A row "of its area" is a row whose resolved desa lies in the area; a row whose desa could not be
+resolved follows its batch's area. Every role may see the reference-list versions (no personal
+data); only the Dinas and admins load them, since they exclude people regency-wide.
+
 Why these NIK rights (UU 27/2022 PDP, data minimisation): the Dinas and admin run the registry
 and must match people across files; area and OPD operators collect and correct the data of their
 own people and must compare it with the KTP; BPJS staff match NIK to KPJ numbers in their own
@@ -24,6 +37,7 @@ not with identities, so they see NIKs masked (and names masked in lists).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -42,7 +56,9 @@ BPJS_ENROLLMENT_FIELDS = frozenset({"kpj_number", "status", "reason"})
 EXPORT_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.AREA, Role.OPD})
 BPJS_FILE_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.BPJS})
 NOMINATION_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.AREA, Role.OPD})
-REVIEW_ROLES = frozenset({Role.ADMIN, Role.DINAS})
+# Settle screening 'review' rows and duplicate pairs: area and OPD operators within their scope.
+REVIEW_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.AREA, Role.OPD})
+REFERENCE_LIST_ROLES = frozenset({Role.ADMIN, Role.DINAS})
 BUDGET_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.BUDGET})
 AUDIT_LOG_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
 READ_ONLY_ROLES = frozenset({Role.BUDGET, Role.LEADERSHIP, Role.AUDITOR, Role.BPJS})
@@ -192,8 +208,73 @@ def can_upload_nominations(user_or_role: Any) -> bool:
 
 
 def can_review(user_or_role: Any) -> bool:
-    """Settle screening 'review' rows and duplicate clusters."""
+    """Settle screening 'review' rows and duplicate clusters at all; which rows: see
+    :func:`can_review_nominations`."""
     return _role(user_or_role) in REVIEW_ROLES
+
+
+# --------------------------------------------------------------------------- screening
+def nominations_q(user: Any, prefix: str = "") -> Q | None:
+    """Filter that limits nomination rows to the user's scope; ``Q()`` for all; ``None`` for nothing.
+
+    Area operators: rows whose desa lies in their area, and rows without a resolved desa whose
+    batch belongs to their area. OPD operators: rows of their OPD's batches. ``prefix`` reaches
+    the nomination from another model (e.g. ``"left__"``).
+    """
+    role = role_of(user)
+    if role is None:
+        return None
+    if role == Role.AREA:
+        return area_q(f"{prefix}region__code", user.area_id) | (
+            Q(**{f"{prefix}region__isnull": True}) & area_q(f"{prefix}batch__region__code", user.area_id)
+        )
+    if role == Role.OPD:
+        return Q(**{f"{prefix}batch__organisation_id": user.organisation_id})
+    return Q()
+
+
+def can_view_nomination(user: Any, nomination: Any) -> bool:
+    """May ``user`` see this nomination row (the same rule as :func:`nominations_q`)?"""
+    role = role_of(user)
+    if role is None:
+        return False
+    if role == Role.AREA:
+        code = nomination.region_id if nomination.region_id else nomination.batch.region_id
+        return in_area(code, user.area_id)
+    if role == Role.OPD:
+        org = nomination.batch.organisation_id
+        return org is not None and org == user.organisation_id
+    return True
+
+
+def can_review_nominations(user: Any, nominations: Iterable[Any]) -> bool:
+    """May ``user`` decide on these rows (one review row, or both rows of a duplicate pair)?
+    A reviewing role, and every row within the user's scope."""
+    rows = list(nominations)
+    return bool(rows) and can_review(user) and all(can_view_nomination(user, n) for n in rows)
+
+
+def can_export_batch(user: Any, batch: Any) -> bool:
+    """Download a batch's outputs (every row of it): export rights, and for area and OPD operators
+    only a batch of their own scope."""
+    role = role_of(user)
+    if not can_export(role):
+        return False
+    if role == Role.AREA:
+        return in_area(batch.region_id, user.area_id)
+    if role == Role.OPD:
+        return batch.organisation_id is not None and batch.organisation_id == user.organisation_id
+    return True
+
+
+def can_view_reference_lists(user_or_role: Any) -> bool:
+    """The versions of the reference lists (file, count, who, when; no personal data): every role."""
+    return _role(user_or_role) is not None
+
+
+def can_load_reference_lists(user_or_role: Any) -> bool:
+    """Load a new version of a reference list (it excludes people regency-wide)."""
+    return _role(user_or_role) in REFERENCE_LIST_ROLES
 
 
 def can_manage_budget(user_or_role: Any) -> bool:
@@ -236,6 +317,7 @@ def capabilities(user: Any) -> dict[str, bool]:
         "upload_bpjs": can_upload_bpjs_files(user),
         "upload_nominations": can_upload_nominations(user),
         "review": can_review(user),
+        "reference_lists": can_view_reference_lists(user),
         "budget": can_manage_budget(user),
         "audit_log": can_view_audit_log(user),
         "admin": can_manage_master_data(user),

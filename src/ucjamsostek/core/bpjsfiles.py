@@ -15,7 +15,6 @@ file, row and column — a BPJS file is taken whole or not at all.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,12 +27,10 @@ from ucjamsostek.core.intake import (
     HEADER_SEARCH_ROWS,
     MAX_SHEET_BYTES,
     IntakeError,
-    _cell_text,
-    _decode,
-    _nik_cell_text,
-    _row_empty,
-    _sniff_delimiter,
-    sniff_format,
+    cell_text,
+    nik_cell_text,
+    read_cells,
+    row_empty,
 )
 
 REGISTRATION = "registration"
@@ -151,37 +148,6 @@ def rupiah_expr(raw: pl.Expr) -> pl.Expr:
 
 
 # ------------------------------------------------------------------------------------- reading
-def _raw_rows(path: Path, display: str, sheet: str | None) -> tuple[list[list[Any]], str | None, int]:
-    kind = sniff_format(path)
-    if kind == "encrypted":
-        raise IntakeError("Berkas dilindungi kata sandi. Simpan ulang tanpa kata sandi.", file=display)
-    if kind == "csv":
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            raise IntakeError("Berkas Excel rusak atau bukan berkas Excel yang sah.", file=display)
-        text, _ = _decode(path.read_bytes())
-        lines = text.splitlines()
-        delim = _sniff_delimiter(lines[:HEADER_SEARCH_ROWS])
-        return [list(r) for r in csv.reader(lines, delimiter=delim)], None, 0
-    import python_calamine as pc
-
-    try:
-        book = pc.CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-        name = sheet or (names[0] if names else None)
-        if name is None or name not in names:
-            raise IntakeError(f"Lembar '{sheet}' tidak ada; lembar yang ada: {', '.join(names)}.", file=display)
-        ws = book.get_sheet_by_name(name)
-        rows: list[list[Any]] = ws.to_python(skip_empty_area=True)
-        offset = ws.start[0] if ws.start is not None else 0
-    except IntakeError:
-        raise
-    except Exception as exc:  # calamine's own error types
-        raise IntakeError(
-            "Berkas Excel rusak atau bukan berkas Excel yang sah; simpan ulang sebagai .xlsx atau .csv.", file=display
-        ) from exc
-    return rows, name, offset
-
-
 def read_bpjs_file(
     path: str | Path,
     kind: str,
@@ -196,16 +162,9 @@ def read_bpjs_file(
         raise ValueError(f"Jenis berkas BPJS tidak dikenal: {kind!r}")
     p = Path(path)
     display = display_name or p.name
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise IntakeError("Berkas tidak ditemukan atau tidak dapat dibuka.", file=display) from exc
-    if size == 0:
-        raise IntakeError("Berkas kosong (0 bita).", file=display)
-    if size > max_bytes:
-        raise IntakeError(f"Berkas terlalu besar (batas {max_bytes // 1024 // 1024} MB).", file=display)
-    rows, sheet_name, offset = _raw_rows(p, display, sheet)
-    while rows and _row_empty(rows[-1]):
+    rows, sheet_name, first_row = read_cells(p, sheet=sheet, display_name=display, max_bytes=max_bytes)
+    offset = first_row - 1
+    while rows and row_empty(rows[-1]):
         rows.pop()
     headers = _header_map(kind)
     best: tuple[int, dict[int, str]] | None = None
@@ -223,7 +182,7 @@ def read_bpjs_file(
     h, found = best
     missing = [f for f in _REQUIRED[kind] if f not in found.values()]
     if missing:
-        seen = ", ".join(str(c).strip() for c in rows[h] if _cell_text(c))
+        seen = ", ".join(str(c).strip() for c in rows[h] if cell_text(c))
         raise IntakeError(
             f"Kolom wajib tidak ditemukan: {', '.join(LABELS[f] for f in missing)}. Judul kolom yang ada: {seen}.",
             row=h + 1 + offset,
@@ -232,7 +191,7 @@ def read_bpjs_file(
     data = rows[h + 1 :]
     columns: dict[str, list[str | None]] = {}
     for j, fld in found.items():
-        conv = _nik_cell_text if fld == "nik" else _cell_text
+        conv = nik_cell_text if fld == "nik" else cell_text
         columns[fld] = [conv(r[j]) if j < len(r) else None for r in data]
     first_row = h + 2 + offset
     raw = pl.DataFrame(
@@ -248,7 +207,7 @@ def read_bpjs_file(
         source=display,
         header_row=h + 1 + offset,
         columns=col_names,
-        unmatched=[str(c).strip() for j, c in enumerate(rows[h]) if j not in found and _cell_text(c)],
+        unmatched=[str(c).strip() for j, c in enumerate(rows[h]) if j not in found and cell_text(c)],
     )
 
 

@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -79,8 +79,18 @@ class Nominations:
     unmatched: list[str] = field(default_factory=list)  # header texts that matched no field
 
 
+class Cells(NamedTuple):
+    """The raw cells of one sheet (or csv) as :func:`read_cells` gives them."""
+
+    rows: list[list[Any]]
+    sheet: str | None  # the sheet's name; ``None`` for csv
+    first_row: int  # the row number (1-based, as the user sees it) of ``rows[0]``
+
+
 # ------------------------------------------------------------------------------------------
-def _cell_text(value: Any) -> str | None:
+def cell_text(value: Any) -> str | None:
+    """The text of a spreadsheet cell (``None`` when blank): whole floats without ``.0``, dates
+    as ISO text, times dropped. Every reader of this package converts cells this way."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -100,7 +110,7 @@ def _cell_text(value: Any) -> str | None:
     return str(value)
 
 
-def _nik_cell_text(value: Any) -> str | None:
+def nik_cell_text(value: Any) -> str | None:
     """A NIK typed as a number. A 16-digit NIK fits a double exactly, and a file written by a
     program keeps all digits; but Excel keeps 15 significant digits and shows a long number as
     ``7,41301E+15``, and a value retyped from that display has lost its serial (the last four
@@ -112,10 +122,11 @@ def _nik_cell_text(value: Any) -> str | None:
             return f"{value:.14E}"
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15 and value % 10_000 == 0:
         return f"{float(value):.14E}"
-    return _cell_text(value)
+    return cell_text(value)
 
 
-def _row_empty(row: list[Any]) -> bool:
+def row_empty(row: list[Any]) -> bool:
+    """No cell of ``row`` holds anything but blanks."""
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
@@ -290,21 +301,27 @@ def _calamine_rows(path: Path, display: str, sheet: str | None) -> tuple[str, li
     return name, rows, offset
 
 
-def _read_sheet(
-    path: Path, display: str, sheet: str | None, column_map: dict[str, str] | None, today: date, kind: str
-) -> Nominations:
+def _sheet_rows(path: Path, display: str, sheet: str | None, kind: str) -> tuple[str, list[list[Any]], int]:
+    """The named (or first) sheet of a workbook: its name, its rows, the 0-based index of its first
+    row. Old .xls files calamine cannot open are read with xlrd."""
     try:
-        name, rows, offset = _calamine_rows(path, display, sheet)
+        return _calamine_rows(path, display, sheet)
     except IntakeError as first:
         if kind != "xls" or "kata sandi" in first.message or "Lembar '" in first.message:
             raise
         try:
-            name, rows, offset = _xlrd_rows(path, display, sheet)
+            return _xlrd_rows(path, display, sheet)
         except IntakeError:
             raise
         except Exception:
             raise first from None
-    while rows and _row_empty(rows[-1]):  # formatted but empty rows at the end
+
+
+def _read_sheet(
+    path: Path, display: str, sheet: str | None, column_map: dict[str, str] | None, today: date, kind: str
+) -> Nominations:
+    name, rows, offset = _sheet_rows(path, display, sheet, kind)
+    while rows and row_empty(rows[-1]):  # formatted but empty rows at the end
         rows.pop()
     if not rows:
         raise IntakeError("Lembar kerja kosong: tidak ada data.", file=display, sheet=name)
@@ -322,7 +339,7 @@ def _read_sheet(
     data = rows[h + 1 :]
     columns: dict[int, list[str | None]] = {}
     for j, fld in found.items():
-        conv = _nik_cell_text if fld == "nik" else _cell_text
+        conv = nik_cell_text if fld == "nik" else cell_text
         columns[j] = [conv(r[j]) if j < len(r) else None for r in data]
     row_numbers = list(range(h + 2 + offset, h + 2 + offset + len(data)))
     frame = _assemble(columns, found, row_numbers, today)
@@ -334,12 +351,14 @@ def _read_sheet(
         sheet=name,
         header_row=h + 1 + offset,
         columns={fld: str(rows[h][j]).strip() for j, fld in sorted(found.items())},
-        unmatched=[str(c).strip() for j, c in enumerate(rows[h]) if j not in found and _cell_text(c)],
+        unmatched=[str(c).strip() for j, c in enumerate(rows[h]) if j not in found and cell_text(c)],
     )
 
 
 # ------------------------------------------------------------------------------------------ csv
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of a csv file and the encoding it was read in: UTF-8 (with or without BOM), else
+    Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
@@ -348,7 +367,8 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-def _sniff_delimiter(lines: list[str]) -> str:
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter (``,``, ``;``, tab or ``|``) most used on any of ``lines`` (the head of a csv)."""
     best, score = ",", -1
     for delim in (",", ";", "\t", "|"):
         counts = [line.count(delim) for line in lines if line.strip()]
@@ -360,12 +380,12 @@ def _sniff_delimiter(lines: list[str]) -> str:
 
 def _read_csv(path: Path, display: str, column_map: dict[str, str] | None, today: date) -> Nominations:
     data = path.read_bytes()
-    text, encoding = _decode(data)
+    text, encoding = decode_text(data)
     del data
     if not text.strip():
         raise IntakeError("Berkas kosong: tidak ada data.", file=display)
     head_lines = text[: 256 * 1024].splitlines()[:HEADER_SEARCH_ROWS]
-    delim = _sniff_delimiter(head_lines)
+    delim = sniff_delimiter(head_lines)
     head_rows = list(csv.reader(head_lines, delimiter=delim))
     header = _find_header([list(r) for r in head_rows], column_map)
     if header is None:
@@ -416,6 +436,22 @@ def _read_csv(path: Path, display: str, column_map: dict[str, str] | None, today
 
 
 # ------------------------------------------------------------------------------------------ entry
+def _check_file(path: Path, display: str) -> tuple[str, int]:
+    """The format (see :func:`sniff_format`) and size of a file that can be read at all."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IntakeError("Berkas tidak ditemukan atau tidak dapat dibuka.", file=display) from exc
+    if size == 0:
+        raise IntakeError("Berkas kosong (0 bita).", file=display)
+    kind = sniff_format(path)
+    if kind == "encrypted":
+        raise IntakeError("Berkas dilindungi kata sandi. Simpan ulang tanpa kata sandi.", file=display)
+    if kind == "csv" and path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise IntakeError("Berkas Excel rusak atau bukan berkas Excel yang sah.", file=display)
+    return kind, size
+
+
 def sniff_format(path: Path) -> str:
     """``xlsx``, ``xls``, ``encrypted`` or ``csv`` from the first bytes (the extension may lie)."""
     with path.open("rb") as fh:
@@ -450,18 +486,7 @@ def read_nominations(
     p = Path(path)
     display = display_name or p.name
     today = today or date.today()
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise IntakeError("Berkas tidak ditemukan atau tidak dapat dibuka.", file=display) from exc
-    if size == 0:
-        raise IntakeError("Berkas kosong (0 bita).", file=display)
-    kind = sniff_format(p)
-    if kind == "encrypted":
-        raise IntakeError("Berkas dilindungi kata sandi. Simpan ulang tanpa kata sandi.", file=display)
-    suffix = p.suffix.lower()
-    if kind == "csv" and suffix in (".xlsx", ".xlsm", ".xls"):
-        raise IntakeError("Berkas Excel rusak atau bukan berkas Excel yang sah.", file=display)
+    kind, size = _check_file(p, display)
     limit = max_bytes if max_bytes is not None else (MAX_CSV_BYTES if kind == "csv" else MAX_SHEET_BYTES)
     if size > limit:
         mb = size / 1024 / 1024
@@ -475,7 +500,34 @@ def read_nominations(
 
 
 def read_text_table(data: bytes) -> list[list[str]]:
-    """Small helper for tests and reference lists: decode and split a csv held in memory."""
-    text, _ = _decode(data)
+    """Decode and split a csv held in memory (encoding and delimiter detected)."""
+    text, _ = decode_text(data)
     lines = text.splitlines()
-    return [list(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=_sniff_delimiter(lines[:20]))]
+    delimiter = sniff_delimiter(lines[:HEADER_SEARCH_ROWS])
+    return [list(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
+
+
+def read_cells(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    display_name: str | None = None,
+    max_bytes: int | None = None,
+) -> Cells:
+    """Every cell of a csv, xlsx or xls file (the named sheet, else the first), for readers of
+    other lists than nominations (reference lists, BPJS files, the column-mapping page). The
+    format comes from the bytes; a file that cannot be read raises :class:`IntakeError` with the
+    same located messages as :func:`read_nominations`. ``max_bytes`` refuses larger files."""
+    p = Path(path)
+    display = display_name or p.name
+    kind, size = _check_file(p, display)
+    if max_bytes is not None and size > max_bytes:
+        raise IntakeError(f"Berkas terlalu besar (batas {max_bytes // 1024 // 1024} MB).", file=display)
+    if kind == "csv":
+        return Cells(read_text_table(p.read_bytes()), None, 1)
+    name, rows, offset = _sheet_rows(p, display, sheet, kind)
+    return Cells(rows, name, offset + 1)
+
+
+# Old private names, still used by the benchmark scripts.
+_sniff_delimiter = sniff_delimiter

@@ -40,6 +40,7 @@ import polars as pl
 from ucjamsostek.core import reasons as rc
 from ucjamsostek.core import rules
 from ucjamsostek.core.intake import IntakeError, Nominations, read_nominations
+from ucjamsostek.core.references import read_reference_list
 
 __all__ = [
     "IntakeError",
@@ -91,47 +92,15 @@ class ScreeningContext:
         registry: pl.DataFrame | None = None,
         decisions: pl.DataFrame | None = None,
     ) -> ScreeningContext:
-        """A context whose reference lists come from csv/xlsx files (DESIGN.md §5.2)."""
+        """A context whose reference lists come from csv/xlsx files (DESIGN.md §5.2), read by
+        :func:`ucjamsostek.core.references.read_reference_list` (a bad list raises IntakeError)."""
         return cls(
             regions=regions,
             area_code=area_code,
-            references={kind: read_reference(path) for kind, path in files.items()},
+            references={kind: read_reference_list(path).drop("row") for kind, path in files.items()},
             registry=registry,
             decisions=decisions,
         )
-
-
-def read_reference(path: str | os.PathLike[str]) -> pl.DataFrame:
-    """A reference list (``nik`` and, where known, ``nama``/``name``, ``tanggal_lahir``/``birth_date``)
-    as a frame ``nik, name, birth_date``; the same intake rules as nominations are not needed."""
-    p = Path(path)
-    if p.suffix.lower() in (".xlsx", ".xls"):
-        import python_calamine as pc
-
-        rows = pc.CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python()
-        header = [str(h).strip().lower() for h in rows[0]]
-        raw = pl.DataFrame(
-            {h: [None if r[i] in ("", None) else str(r[i]) for r in rows[1:]] for i, h in enumerate(header) if h},
-            schema={h: pl.Utf8 for h in header if h},
-        )
-    else:
-        raw = pl.read_csv(p, infer_schema=False, encoding="utf8-lossy")
-        raw = raw.rename({c: c.strip().lower() for c in raw.columns})
-    from ucjamsostek.core.normalize import date_expr, nik_clean_expr
-
-    def pick(*names: str) -> pl.Expr:
-        for n in names:
-            if n in raw.columns:
-                return pl.col(n)
-        return pl.lit(None, dtype=pl.Utf8)
-
-    if "nik" not in raw.columns:
-        raise IntakeError("Daftar rujukan tidak memiliki kolom 'nik'.", file=p.name)
-    return raw.select(
-        nik_clean_expr(pl.col("nik")).alias("nik"),
-        pick("nama", "name").alias("name"),
-        date_expr(pick("tanggal_lahir", "tgl_lahir", "birth_date")).alias("birth_date"),
-    ).filter(pl.col("nik") != "")
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """Reads of stored screening data, scoped to what the user may see.
 
-(``selectors.py`` holds ``screening_context``; the page reads live here.) Scope rules come from
-:mod:`ucjamsostek.accounts.permissions`: area operators see rows whose desa lies in their area
-(rows without a resolved desa follow their batch's area), OPD operators their OPD's batches,
-every other role everything; the NIK and names are masked for roles that do not need them.
+(``selectors.py`` holds ``screening_context``; the page reads live here.) Who may see, review
+and download what is decided in :mod:`ucjamsostek.accounts.permissions` (``nominations_q``,
+``can_view_nomination``, ``can_review_nominations``, ``can_export_batch``): area operators see
+rows whose desa lies in their area (rows without a resolved desa follow their batch's area), OPD
+operators their OPD's batches, every other role everything; the NIK and names are masked for
+roles that do not need them.
 """
 
 from __future__ import annotations
@@ -37,22 +39,9 @@ from ucjamsostek.screening.models import (
 # ------------------------------------------------------------------------------ scope
 
 
-def _nominations_q(user: Any, prefix: str = "") -> Q | None:
-    role = perms.role_of(user)
-    if role is None:
-        return None
-    if role == "area":
-        return perms.area_q(f"{prefix}region__code", user.area_id) | (
-            Q(**{f"{prefix}region__isnull": True}) & perms.area_q(f"{prefix}batch__region__code", user.area_id)
-        )
-    if role == "opd":
-        return Q(**{f"{prefix}batch__organisation_id": user.organisation_id})
-    return Q()
-
-
 def nominations_for(user: Any) -> QuerySet[Nomination]:
     """Every nomination the user may see."""
-    q = _nominations_q(user)
+    q = perms.nominations_q(user)
     qs = Nomination.objects.select_related("batch", "region")
     if q is None:
         return qs.none()
@@ -66,7 +55,7 @@ def batches_for(user: Any) -> QuerySet[NominationBatch]:
     if role is None:
         return qs.none()
     if role == "area":
-        inside = Nomination.objects.filter(_nominations_q(user) or Q()).values("batch_id")
+        inside = Nomination.objects.filter(perms.nominations_q(user) or Q()).values("batch_id")
         return qs.filter(perms.area_q("region__code", user.area_id) | Q(pk__in=inside))
     if role == "opd":
         return qs.filter(organisation_id=user.organisation_id)
@@ -106,44 +95,7 @@ def get_pair(user: Any, pk: int) -> DuplicatePair | None:
     )
     if pair is None:
         return None
-    return pair if nomination_in_scope(user, pair.left) and nomination_in_scope(user, pair.right) else None
-
-
-def nomination_in_scope(user: Any, nomination: Nomination) -> bool:
-    """May ``user`` see this nomination (the same rule as :func:`nominations_for`)?"""
-    role = perms.role_of(user)
-    if role is None:
-        return False
-    if role == "area":
-        code = nomination.region_id if nomination.region_id else nomination.batch.region_id
-        return perms.in_area(code, user.area_id)
-    if role == "opd":
-        org = nomination.batch.organisation_id
-        return org is not None and org == user.organisation_id
-    return True
-
-
-def may_review(user: Any) -> bool:
-    """Settle review rows and duplicate pairs: ``permissions.can_review`` (Dinas, admin) and, as
-    the issue asks, area and OPD operators within their own scope. Read-only roles never."""
-    return perms.can_review(user) or perms.role_of(user) in perms.SCOPED_ROLES
-
-
-def can_decide(user: Any, nominations: Iterable[Nomination]) -> bool:
-    return may_review(user) and all(nomination_in_scope(user, n) for n in nominations)
-
-
-def may_export_batch(user: Any, batch: NominationBatch) -> bool:
-    """Download a batch's outputs (every row of it): export rights, and for area and OPD operators
-    only a batch of their own scope."""
-    role = perms.role_of(user)
-    if not perms.can_export(user):
-        return False
-    if role == "area":
-        return perms.in_area(batch.region_id, user.area_id)
-    if role == "opd":
-        return batch.organisation_id is not None and batch.organisation_id == user.organisation_id
-    return True
+    return pair if perms.can_view_nomination(user, pair.left) and perms.can_view_nomination(user, pair.right) else None
 
 
 def show_nik(user: Any, nik: str) -> str:
@@ -303,11 +255,6 @@ def compare_with_nik(user: Any, n: Nomination) -> list[Comparison]:
 
 
 # ------------------------------------------------------------------------------ reference lists
-
-
-def may_load_references(user: Any) -> bool:
-    """Reference lists decide who is excluded regency-wide: the Dinas and admins load them."""
-    return perms.role_of(user) in perms.EDIT_ENROLLMENT_ROLES
 
 
 def reference_lists() -> QuerySet[ReferenceList]:

@@ -27,10 +27,9 @@ from ucjamsostek.accounts import permissions as perms
 from ucjamsostek.core import intake
 from ucjamsostek.core import normalize as nz
 from ucjamsostek.core.intake import IntakeError
-from ucjamsostek.core.nik import NIK_PROBLEM_TEXT, NikProblem
 from ucjamsostek.core.reasons import DUPLICATE, REASONS
 from ucjamsostek.core.reasons import Status as CoreStatus
-from ucjamsostek.screening import queries
+from ucjamsostek.core.references import read_reference_list
 from ucjamsostek.screening.models import (
     ColumnMapping,
     Decision,
@@ -54,9 +53,6 @@ if TYPE_CHECKING:
 Progress = Callable[[str, float], None]
 
 BULK_SIZE = 2000
-REFERENCE_FIELDS = ("nik", "name", "birth_date")
-HEADER_SEARCH_ROWS = 20
-MAX_REPORTED_BAD_ROWS = 3
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -78,120 +74,6 @@ def source_key(kind: str, name: str) -> str:
 
 
 # =========================================================================== reference lists
-def _read_cells(path: Path, display: str, sheet: str | None = None) -> tuple[list[list[Any]], str | None, int]:
-    """Cells of a csv/xlsx/xls file (the named or first sheet), the sheet's name, and the number
-    of its first row (calamine drops leading empty rows)."""
-    kind = intake.sniff_format(path)
-    if kind == "encrypted":
-        raise IntakeError("Berkas dilindungi kata sandi. Simpan ulang tanpa kata sandi.", file=display)
-    if kind == "csv":
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            raise IntakeError("Berkas Excel rusak atau bukan berkas Excel yang sah.", file=display)
-        rows: list[list[Any]] = [list(r) for r in intake.read_text_table(path.read_bytes())]
-        return rows, None, 1
-    import python_calamine as pc
-
-    try:
-        book = pc.CalamineWorkbook.from_path(str(path))
-        name = sheet if sheet in book.sheet_names else book.sheet_names[0]
-        ws = book.get_sheet_by_name(name)
-        rows = ws.to_python(skip_empty_area=True)
-        first = (ws.start[0] if ws.start is not None else 0) + 1
-    except IndexError as exc:
-        raise IntakeError("Berkas tidak berisi lembar kerja.", file=display) from exc
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise IntakeError(
-            "Berkas Excel rusak atau bukan berkas Excel yang sah; simpan ulang sebagai .xlsx atau .csv.",
-            file=display,
-        ) from exc
-    return rows, name, first
-
-
-def _cell(value: Any, fld: str) -> str | None:
-    # The intake's cell reading (Excel numbers that lost a NIK digit stay recognisably broken).
-    return intake._nik_cell_text(value) if fld == "nik" else intake._cell_text(value)
-
-
-def read_reference_file(
-    path: str | Path, *, display_name: str | None = None, today: date | None = None
-) -> pl.DataFrame:
-    """Read a reference list (csv/xlsx, DESIGN.md §5.2) into ``row, nik, name, birth_date``.
-
-    Raises :class:`IntakeError` with a located Indonesian message when the file cannot be read,
-    has no NIK column, or any row has an invalid NIK or unreadable birth date (the first bad
-    rows are named; nothing is loaded).
-    """
-    p = Path(path)
-    display = display_name or p.name
-    today = today or timezone.localdate()
-    try:
-        if p.stat().st_size == 0:
-            raise IntakeError("Berkas kosong (0 bita).", file=display)
-    except OSError as exc:
-        raise IntakeError("Berkas tidak ditemukan atau tidak dapat dibuka.", file=display) from exc
-    rows, sheet, first_row = _read_cells(p, display)
-    header_at: int | None = None
-    found: dict[int, str] = {}
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        matched = {j: f for j, cell in enumerate(row) if (f := nz.match_header(cell)) in REFERENCE_FIELDS}
-        if "nik" in matched.values():
-            header_at, found = i, matched
-            break
-    if header_at is None:
-        raise IntakeError(
-            "Kolom NIK tidak ditemukan pada baris judul (daftar rujukan memerlukan kolom nik, "
-            "sebaiknya juga nama dan tanggal_lahir).",
-            file=display,
-            sheet=sheet,
-        )
-    header = rows[header_at]
-    labels: dict[str, str] = {}
-    columns: dict[str, list[str | None]] = {}
-    for j, fld in found.items():
-        if fld in columns:  # the first column of a field wins
-            continue
-        labels[fld] = str(header[j]).strip()
-        columns[fld] = [_cell(r[j], fld) if j < len(r) else None for r in rows[header_at + 1 :]]
-    n = len(rows) - header_at - 1
-    start = first_row + header_at + 1
-    raw = pl.DataFrame(
-        {"row": list(range(start, start + n))} | {f: columns.get(f, [None] * n) for f in REFERENCE_FIELDS},
-        schema={"row": pl.Int64} | {f: pl.Utf8 for f in REFERENCE_FIELDS},
-    )
-    raw = raw.filter(pl.any_horizontal(nz.text_expr(pl.col(f)).is_not_null() for f in REFERENCE_FIELDS))
-    birth = nz.date_expr(nz.text_expr(pl.col("birth_date")), today)
-    nik = nz.nik_clean_expr(pl.col("nik"))
-    frame = raw.select(
-        "row",
-        nik.alias("nik"),
-        nz.text_expr(pl.col("name")).alias("name"),
-        birth.alias("birth_date"),
-        nz.text_expr(pl.col("birth_date")).alias("birth_raw"),
-    ).with_columns(
-        nz.nik_parts_expr(pl.col("nik"), pl.col("birth_date"), today).struct.field("problem").alias("problem")
-    )
-    bad_nik = frame.filter(pl.col("problem").is_not_null())
-    bad_date = frame.filter(pl.col("birth_raw").is_not_null() & pl.col("birth_date").is_null())
-    if bad_nik.height or bad_date.height:
-        problems: list[tuple[int, str, str]] = [
-            (r["row"], labels.get("nik", "nik"), NIK_PROBLEM_TEXT[NikProblem(r["problem"])])
-            for r in bad_nik.head(MAX_REPORTED_BAD_ROWS).iter_rows(named=True)
-        ] + [
-            (r["row"], labels.get("birth_date", "tanggal_lahir"), "tanggal lahir tidak terbaca")
-            for r in bad_date.head(MAX_REPORTED_BAD_ROWS).iter_rows(named=True)
-        ]
-        problems.sort()
-        row_no, column, text = problems[0]
-        total = bad_nik.height + bad_date.height
-        more = f" Ada {total} baris bermasalah; perbaiki semuanya lalu muat ulang." if total > 1 else ""
-        raise IntakeError(
-            f"{text}. Daftar rujukan tidak dimuat.{more}", file=display, sheet=sheet, row=row_no, column=column
-        )
-    if frame.height == 0:
-        raise IntakeError("Daftar rujukan tidak berisi data di bawah baris judul.", file=display, sheet=sheet)
-    return frame.select("row", "nik", "name", "birth_date")
-
-
 def load_reference(
     kind: str,
     path: str | Path,
@@ -202,20 +84,21 @@ def load_reference(
 ) -> ReferenceList:
     """Load a reference list of ``kind`` (enrolled, deaths, asn) as its new active version.
 
-    The previous active version of the kind stays, inactive, for audit. A bad file raises
-    :class:`IntakeError` (located, Indonesian) and writes nothing.
+    The file is read by :func:`ucjamsostek.core.references.read_reference_list` (the reader
+    screening from files uses too). The previous active version of the kind stays, inactive, for
+    audit. A bad file raises :class:`IntakeError` (located, Indonesian) and writes nothing.
     """
     report = progress or _noop
     if kind not in ReferenceKind.values:
         raise ValidationError(
             f"Jenis daftar rujukan '{kind}' tidak dikenal; gunakan salah satu: {', '.join(ReferenceKind.values)}."
         )
-    if actor is not None and not queries.may_load_references(actor):
+    if actor is not None and not perms.can_load_reference_lists(actor):
         raise PermissionDenied(perms.MSG_FORBIDDEN)
     p = Path(path)
     display = display_name or p.name
     report("Membaca berkas", 0.0)
-    frame = read_reference_file(p, display_name=display)
+    frame = read_reference_list(p, display_name=display, today=timezone.localdate())
     digest = file_sha256(p)
     total = frame.height
     report("Menyimpan", 0.2)
@@ -453,9 +336,9 @@ PAIR_DECISIONS = (Decision.MERGE, Decision.DISTINCT)
 
 
 def _check_decision(actor: Any, nominations: Sequence[Nomination], decision: str, reason: str) -> str:
-    if not queries.may_review(actor):
+    if not perms.can_review(actor):
         raise PermissionDenied(perms.MSG_READ_ONLY if perms.role_of(actor) else perms.MSG_FORBIDDEN)
-    if not all(queries.nomination_in_scope(actor, n) for n in nominations):
+    if not perms.can_review_nominations(actor, nominations):
         raise PermissionDenied(perms.MSG_OUT_OF_AREA)
     allowed = ROW_DECISIONS if len(nominations) == 1 else PAIR_DECISIONS
     if decision not in allowed:
@@ -613,6 +496,52 @@ def outputs_dir(batch_id: int) -> Path:
     return Path(settings.MEDIA_ROOT) / "screening" / str(batch_id)
 
 
+def keep_outputs(batch_id: int, files: Iterable[str | Path], *, move: bool = False) -> list[str]:
+    """Make the screening outputs just written (``files``, as ``core.screen.write_outputs``
+    returns them; the report is missing for a file too large for one) the downloads of a stored
+    batch, replacing any it had. Files not named in :data:`OUTPUT_NAMES` are ignored.
+
+    The files are copied (``move``: moved) into a staging folder beside the target, which then
+    takes the target's place, so a batch never shows half its outputs. Returns the names kept.
+    """
+    target = outputs_dir(batch_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{batch_id}-", dir=target.parent))
+    kept: list[str] = []
+    try:
+        for src in map(Path, files):
+            if src.name not in OUTPUT_NAMES or src.name in kept:
+                continue
+            if move:
+                shutil.move(src, staging / src.name)
+            else:
+                shutil.copyfile(src, staging / src.name)
+            kept.append(src.name)
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return kept
+
+
+def save_batch_with_outputs(
+    result: ScreeningResult, outputs: Iterable[str | Path], *, move: bool = False, **options: Any
+) -> NominationBatch:
+    """:func:`save_batch` and :func:`keep_outputs` together: the upload job and ``screen --save``
+    store a batch this way. When the outputs cannot be kept, the batch is not stored either."""
+    batch_id: int | None = None
+    try:
+        with transaction.atomic():
+            batch = save_batch(result, **options)
+            batch_id = batch.pk
+            keep_outputs(batch.pk, outputs, move=move)
+    except BaseException:
+        if batch_id is not None:  # the batch was rolled back: so are its downloads
+            shutil.rmtree(outputs_dir(batch_id), ignore_errors=True)
+        raise
+    return batch
+
+
 def run_upload(
     job: JobContext,
     path: str,
@@ -674,9 +603,11 @@ def run_upload(
     staging = Path(tempfile.mkdtemp(prefix=".batch-", dir=uploads_dir()))
     try:
         report = StagedProgress(job.progress, [("laporan", 1.0)], 0.75, 0.9, {"laporan": "Menulis laporan"})
-        write_outputs(result, staging, source_name=file_name, progress=report)
-        batch = save_batch(
+        written = write_outputs(result, staging, source_name=file_name, progress=report)
+        batch = save_batch_with_outputs(
             result,
+            written.values(),
+            move=True,
             source_name=source_name,
             source_kind=source_kind,
             file_path=path,
@@ -686,10 +617,6 @@ def run_upload(
             segment=segment,
             progress=lambda stage, f: job.progress(stage, 0.9 + 0.1 * f),
         )
-        target = outputs_dir(batch.pk)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(target, ignore_errors=True)
-        staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     Path(path).unlink(missing_ok=True)
@@ -751,18 +678,24 @@ def remap_and_restart(actor: Any, mapping: dict[str, Any], choices: dict[str, st
 
 def header_cells(mapping: dict[str, Any]) -> list[str]:
     """Header texts of a stored upload that failed intake: the cells of the row the intake named,
-    or else the fullest of the first rows."""
+    or else the fullest of the first rows. A file that cannot be read at all (password, damage, a
+    sheet that is not there) raises ValidationError with the intake's located message: mapping
+    columns cannot help it."""
     stored = _stored_upload(mapping)
-    rows, _, first = _read_cells(stored, str(mapping["file_name"]), str(mapping.get("sheet") or "") or None)
+    sheet = str(mapping.get("sheet") or "") or None
+    try:
+        rows, _, first = intake.read_cells(stored, sheet=sheet, display_name=str(mapping["file_name"]))
+    except IntakeError as exc:
+        raise ValidationError(str(exc)) from exc
     row_no = mapping.get("header_row")
     if isinstance(row_no, int) and 0 <= row_no - first < len(rows):
         cells = rows[row_no - first]
     else:
-        head = rows[:HEADER_SEARCH_ROWS]
-        cells = max(head, key=lambda r: sum(1 for c in r if intake._cell_text(c)), default=[])
+        head = rows[: intake.HEADER_SEARCH_ROWS]
+        cells = max(head, key=lambda r: sum(1 for c in r if intake.cell_text(c)), default=[])
     out: list[str] = []
     for c in cells:
-        text = intake._cell_text(c)
+        text = intake.cell_text(c)
         if text and text.strip() not in out:
             out.append(text.strip())
     return out
@@ -813,7 +746,8 @@ def copy_for_upload(path: str | Path) -> Path:
 
 
 def available_outputs(batch: NominationBatch) -> list[str]:
-    """The output files written for a batch (a batch saved by ``screen --save`` may have none)."""
+    """The output files kept for a batch (none for a batch stored by :func:`save_batch` alone;
+    no report for a file too large for one)."""
     folder = outputs_dir(batch.pk)
     return [name for name in OUTPUT_NAMES if (folder / name).exists()]
 
@@ -825,7 +759,7 @@ def export_output(actor: Any, batch: NominationBatch, name: str) -> Path:
 
     if name not in OUTPUT_NAMES:
         raise ValidationError("Berkas hasil tidak dikenal.")
-    perms.require(queries.may_export_batch(actor, batch), "Peran Anda tidak boleh mengunduh berkas ini.")
+    perms.require(perms.can_export_batch(actor, batch), "Peran Anda tidak boleh mengunduh berkas ini.")
     path = outputs_dir(batch.pk) / name
     if not path.exists():
         raise ValidationError("Berkas hasil untuk batch ini tidak tersedia.")

@@ -152,8 +152,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status or "",
             "reason": reason or "",
             "reasons": queries.reason_choices(),
-            "can_export": queries.may_export_batch(request.user, batch),
-            "can_review": queries.may_review(request.user),
+            "can_export": perms.can_export_batch(request.user, batch),
+            "can_review": perms.can_review(request.user),
             "outputs": services.available_outputs(batch),
         },
     )
@@ -196,7 +196,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "screening/review.html",
-        {"batch": batch, "rows": rows, "pairs": pairs, "can_review": queries.may_review(request.user)},
+        {"batch": batch, "rows": rows, "pairs": pairs, "can_review": perms.can_review(request.user)},
     )
 
 
@@ -225,7 +225,7 @@ def review_row(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = DecisionForm(request.POST or None, choices=ROW_CHOICES)
     if request.method == "POST":
-        if not queries.can_decide(request.user, [n]):
+        if not perms.can_review_nominations(request.user, [n]):
             raise PermissionDenied(perms.MSG_FORBIDDEN)
         if form.is_valid() and _decide(request, n, form):
             return redirect("screening:batch_review", n.batch_id)
@@ -240,7 +240,7 @@ def review_row(request: HttpRequest, pk: int) -> HttpResponse:
             "comparison": queries.compare_with_nik(request.user, n),
             "name": queries.show_name(request.user, n.name),
             "history": queries.decisions_for([n], [n.decision_key]),
-            "can_decide": queries.can_decide(request.user, [n]),
+            "can_decide": perms.can_review_nominations(request.user, [n]),
             "back": reverse("screening:batch_review", args=[n.batch_id]),
         },
     )
@@ -254,7 +254,7 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = DecisionForm(request.POST or None, choices=PAIR_CHOICES)
     if request.method == "POST":
-        if not queries.can_decide(request.user, [pair.left, pair.right]):
+        if not perms.can_review_nominations(request.user, [pair.left, pair.right]):
             raise PermissionDenied(perms.MSG_FORBIDDEN)
         if form.is_valid() and _decide(request, pair, form):
             return redirect("screening:batch_review", pair.batch_id)
@@ -269,7 +269,7 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
             "left_findings": findings.get(pair.left_id, []),
             "right_findings": findings.get(pair.right_id, []),
             "history": queries.decisions_for([pair.left, pair.right], [pair.decision_key]),
-            "can_decide": queries.can_decide(request.user, [pair.left, pair.right]),
+            "can_decide": perms.can_review_nominations(request.user, [pair.left, pair.right]),
             "back": reverse("screening:batch_review", args=[pair.batch_id]),
         },
     )
@@ -279,9 +279,9 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def references(request: HttpRequest) -> HttpResponse:
     """Reference lists: every version (the replaced ones kept for audit) and loading a new one."""
-    can_load = queries.may_load_references(request.user)
-    if perms.role_of(request.user) is None:  # the list holds no personal data: every role may read it
+    if not perms.can_view_reference_lists(request.user):
         raise PermissionDenied(perms.MSG_FORBIDDEN)
+    can_load = perms.can_load_reference_lists(request.user)
     form = ReferenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not can_load:

@@ -63,6 +63,7 @@ FLOW: tuple[Stage, ...] = (
 REFERENCE: tuple[Entry, ...] = (
     Entry(_("Cari penduduk"), "registry:search"),
     Entry(_("Wilayah"), "regions:browse"),
+    Entry(_("Daftar rujukan"), "screening:references", "reference_lists"),
     Entry(_("Riwayat perubahan"), "registry:changelog", "audit_log"),
     Entry(_("Data induk (admin)"), "admin:index", "admin"),
 )

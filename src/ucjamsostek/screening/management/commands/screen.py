@@ -2,7 +2,8 @@
 
 Screens a nomination file against the database's regions, reference lists, registry and stored
 review decisions (read-only unless ``--save``) and writes ``DIR/rows.csv``, ``DIR/summary.json``
-and ``DIR/hasil-validasi.xlsx`` (DESIGN.md §5.3). A file that cannot be read gives one located
+and ``DIR/hasil-validasi.xlsx`` (DESIGN.md §5.3). ``--save`` stores the batch as a web upload does,
+with copies of those files as its downloads. A file that cannot be read gives one located
 message in Bahasa Indonesia and exit code 2; the outputs appear all together or not at all.
 """
 
@@ -85,9 +86,11 @@ class Command(BaseCommand):
                     f"hasil-validasi.xlsx tidak ditulis untuk {rows} baris (batas {REPORT_MAX_ROWS}); "
                     "gunakan --report yes"
                 )
-            write_outputs(result, options["out"], source_name=path.name, report=want_report, progress=scaled(0.7, 0.95))
+            written = write_outputs(
+                result, options["out"], source_name=path.name, report=want_report, progress=scaled(0.7, 0.95)
+            )
             if options["save"]:
-                self._save(result, path, when, options["segment"])
+                self._save(result, path, list(written.values()), when, options["segment"])
         except IntakeError as exc:
             bar.close()
             raise CommandError(str(exc), returncode=2) from None
@@ -102,13 +105,13 @@ class Command(BaseCommand):
             f"{s['rejected']} ditolak ({s['seconds']:.1f} detik). Keluaran: {options['out']}"
         )
 
-    def _save(self, result: Any, path: Path, when: date, segment: str | None) -> None:
-        try:
-            from ucjamsostek.screening.services import save_batch
-        except ImportError:  # pragma: no cover - the app's services are written separately
-            raise CommandError("--save belum tersedia: layanan penyimpanan batch belum ada.", returncode=2) from None
-        batch = save_batch(
+    def _save(self, result: Any, path: Path, outputs: list[Path], when: date, segment: str | None) -> None:
+        """Store the batch as an upload does, with copies of the outputs just written as its downloads."""
+        from ucjamsostek.screening.services import save_batch_with_outputs
+
+        batch = save_batch_with_outputs(
             result,
+            outputs,
             source_name=path.stem,
             file_path=path,
             file_name=path.name,
