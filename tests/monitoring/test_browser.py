@@ -24,11 +24,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from ucjamsostek.core import indicators as ind
-from ucjamsostek.core.money import format_number
+from ucjamsostek.core.money import format_number, format_rupiah
 
 PASSWORD = "Monev-Uji-2026!"  # noqa: S105
 #: The demo registry is covered 2022–2024 (the PKS ended in December 2024).
 PERIOD = "2024-12"
+#: Monthly bills (and their SP2D payments) start in December 2025.
+BILLED_PERIOD = "2026-S1"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -67,6 +69,45 @@ def _direct_active(day: date, within: str) -> int:
     return sum(n for (village, _, _), n in queries.active_on(day).items() if village.startswith(within))
 
 
+def _db_figures(period: str) -> dict[str, int]:
+    """The period's figures straight from the records with the ORM (not through the monitoring
+    queries or snapshots): what the dashboard must show."""
+    from django.db.models import Count, Q, Sum
+
+    from ucjamsostek.agreements.models import Agreement
+    from ucjamsostek.billing.models import Invoice, Payment
+    from ucjamsostek.claims.models import Claim
+    from ucjamsostek.registry.models import Enrollment
+
+    p = ind.parse_period(period)
+    day = p.last_day
+    active = Enrollment.objects.filter(
+        Q(coverage_end__isnull=True) | Q(coverage_end__gt=day),
+        status__in=("active", "ended"),
+        coverage_start__lte=day,
+        person__village__code__startswith="74.13.",
+    ).count()
+    y0, y1 = date(p.year, 1, 1), date(p.year + 1, 1, 1)
+    allocated = 0
+    for a in Agreement.objects.exclude(status="draft").filter(start__lt=y1, end__gt=y0):
+        allocated += a.value * (min(a.end, y1) - max(a.start, y0)).days // (a.end - a.start).days
+    in_period = {"period__gte": p.start, "period__lt": p.end}
+    billed = Invoice.objects.filter(**in_period).aggregate(s=Sum("billed_total"))["s"] or 0
+    paid = (
+        Payment.objects.filter(invoice__period__gte=p.start, invoice__period__lt=p.end).aggregate(s=Sum("amount"))["s"]
+        or 0
+    )
+    claims = Claim.objects.filter(paid_on__isnull=False, paid_on__lt=p.end).aggregate(n=Count("pk"), s=Sum("amount"))
+    return {
+        "active": active,
+        "allocated": allocated,
+        "billed": billed,
+        "paid": paid,
+        "claims_count": claims["n"],
+        "claims_amount": claims["s"] or 0,
+    }
+
+
 def _no_external(page: Any, base: str) -> list[str]:
     seen: list[str] = []
     page.on("request", lambda req: seen.append(req.url) if not req.url.startswith(base) else None)
@@ -83,6 +124,7 @@ def test_monitoring_on_the_demo_data(live_server, browser_page, artifacts_dir, d
 
 def _leadership_dashboard_equals_the_database_and_report_downloads(base, page, artifacts_dir, demo):
     from ucjamsostek.monitoring import selectors
+
     external = _no_external(page, base)
     leader = demo["users"]["leadership"]
     _login(page, base, leader.username)
@@ -119,8 +161,26 @@ def _leadership_dashboard_equals_the_database_and_report_downloads(base, page, a
     page.screenshot(path=str(artifacts_dir / "monev-dashboard-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    # the report: a background job, then the PDF download
-    page.goto(f"{base}{reverse('monitoring:index')}?period={PERIOD}")
+    # a period with monthly bills (they start in December 2025): the money and claims figures
+    # equal the records, read with the ORM (not the monitoring queries or the snapshot)
+    page.goto(f"{base}{reverse('monitoring:index')}?period={BILLED_PERIOD}")
+    page.wait_for_selector("[data-testid=active]")
+    db = _db_figures(BILLED_PERIOD)
+    assert db["billed"] > 0 and db["paid"] > 0 and db["claims_count"] > 0, db
+    shown = {  # without the " · lihat" trace links
+        k: page.inner_text(f"[data-testid={k}]").split(" · ")[0]
+        for k in ("active", "coverage", "budget-allocated", "budget-billed", "budget-paid", "claims-amount", "gap")
+    }
+    shown["claims-sentence"] = page.inner_text("[data-testid=claims-sentence]").split(" · ")[0]
+    assert shown["active"] == format_number(db["active"])
+    assert shown["budget-allocated"] == format_rupiah(db["allocated"])
+    assert shown["budget-billed"] == format_rupiah(db["billed"])
+    assert shown["budget-paid"] == format_rupiah(db["paid"])
+    assert shown["claims-amount"] == ind.format_rupiah_words(db["claims_amount"])
+    assert shown["claims-sentence"] == ind.claims_sentence(db["claims_count"], db["claims_amount"])
+    page.screenshot(path=str(artifacts_dir / "monev-dashboard-2026-S1.png"), full_page=True)
+
+    # the report of that period: a background job, then the PDF download
     with page.expect_download(timeout=120_000) as info:
         page.click("[data-testid=report-pdf]")
     pdf = artifacts_dir / "monev-laporan.pdf"
@@ -134,13 +194,23 @@ def _leadership_dashboard_equals_the_database_and_report_downloads(base, page, a
     pages = sorted(artifacts_dir.glob("monev-laporan-*.png"))
     assert len(pages) >= 3
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
-    assert f"Peserta aktif {format_number(expected)}" in text
-    assert "Desember 2024" in text
+    assert "Semester I 2026" in text
+    # the report's totals are the ones the dashboard showed in the browser
+    assert f"Peserta aktif {shown['active']}" in text
+    assert f"Cakupan kepesertaan {shown['coverage']}" in text
+    assert f"Anggaran dialokasikan {shown['budget-allocated']}" in text
+    assert f"Iuran ditagihkan {shown['budget-billed']}" in text
+    assert f"Iuran dibayar {shown['budget-paid']}" in text
+    claims_row = f"{format_number(db['claims_count'])} klaim, {format_rupiah(db['claims_amount'])}"
+    assert f"Klaim sejak program berjalan {claims_row}" in text
+    assert shown["claims-sentence"] in text
+    assert f"Terpapar kesenjangan perlindungan {shown['gap']}" in text
     assert not external, f"requests left the app: {external}"
 
 
 def _desa_operator_sees_only_the_desa_and_follows_an_upload(base, page, artifacts_dir, demo):
     from ucjamsostek.regions.models import Region
+
     desa_user = demo["users"]["desa"]
     desa = Region.objects.get(code=desa_user.area_id)
     _login(page, base, desa_user.username)
@@ -168,7 +238,19 @@ def _desa_operator_sees_only_the_desa_and_follows_an_upload(base, page, artifact
     page.set_input_files("input[name=file]", str(files[0]))
     visited: list[str] = []
     page.on("framenavigated", lambda frame: visited.append(frame.url))
+    polled: list[dict[str, Any]] = []
+
+    def on_response(response: Any) -> None:
+        if "/pekerjaan/" in response.url and response.url.endswith("/status/") and response.ok:
+            try:
+                polled.append(response.json())
+            except Exception:  # noqa: S110 - the body is gone once the page has moved on
+                pass
+
+    page.on("response", on_response)
     page.click("#upload-form button[type=submit]")
+    page.wait_for_selector(".job-progress", state="attached")
+    page.screenshot(path=str(artifacts_dir / "monev-upload-progress.png"), full_page=True)
     try:
         page.wait_for_url("**/validasi/berkas/*/", timeout=300_000)
     except Exception:
@@ -179,6 +261,11 @@ def _desa_operator_sees_only_the_desa_and_follows_an_upload(base, page, artifact
         raise AssertionError(f"upload did not finish: {page.url} {jobs}") from None
     # the browser went through the job's progress page before landing on the result
     assert any("/validasi/unggah/" in u and u.rstrip("/").split("/")[-1].isdigit() for u in visited), visited
+    # the page polled the job while it ran and the bar only moved forward
+    assert polled, "the progress page never asked for the job's status"
+    percents = [p["percent"] for p in polled]
+    assert percents == sorted(percents) and all(0 <= p <= 100 for p in percents), percents
+    assert page.locator("#counts").count() == 1
     page.screenshot(path=str(artifacts_dir / "monev-upload-result.png"), full_page=True)
     # recompute this month: the job page follows the job, then returns to the dashboard
     page.goto(f"{base}{reverse('monitoring:index')}?period={today}")
