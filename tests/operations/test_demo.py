@@ -107,6 +107,7 @@ def test_build_operations_demo(registry, users, pre_existing):
 
     ratio = {r["year"]: r for r in analytics(None).ratio}
     assert ratio[2023]["contributions"] > 0 and ratio[2023]["ratio_percent"]
-    assert res.bsu_lines == 30 and 0 < res.bsu_eligible < 30
+    assert res.bsu_disbursed == 30 < res.bsu_lines and 0 < res.bsu_eligible < 30  # plus lines that failed to pay
+    assert all(c.paid_on is not None for c in Claim.objects.all())  # 20 claims paid: the total returned to residents
     with pytest.raises(ValidationError):
         build_operations_demo(7)

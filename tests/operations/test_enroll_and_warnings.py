@@ -1,5 +1,6 @@
 """Enrolling a final scenario's frozen list from the CLI and the agreement page; the warning for an
-agreement that has already ended says how long ago, never a negative day count."""
+agreement that has already ended says how long ago, never a negative day count; the assistance
+programmes come back with ``init``'s seed after a flush."""
 
 from __future__ import annotations
 
@@ -134,3 +135,18 @@ def test_expired_agreement_warning_counts_days_since_it_ended(client, users):
     assert "-691" not in page and "-692" not in page
     said = _run("agreement", "warnings")
     assert f"PKS PKS/LAMA/001 sudah berakhir {last_day:%d-%m-%Y} (692 hari lalu) tanpa PKS lanjutan." in said
+
+
+@pytest.mark.django_db
+def test_seed_programmes_restores_the_shipped_programmes_and_writes_nothing_twice():
+    from ucjamsostek.assistance.models import AssistanceProgramme
+    from ucjamsostek.assistance.services import seed_programmes
+
+    shipped = AssistanceProgramme.objects.count()  # loaded by the data migration
+    assert shipped >= 1 and seed_programmes() == {"created": 0, "updated": 0}
+    AssistanceProgramme.objects.filter(code="BSU2025").update(amount_per_month=1)
+    assert seed_programmes() == {"created": 0, "updated": 1}
+    AssistanceProgramme.objects.all().delete()  # as 'demo --reset' flushes the database
+    assert seed_programmes() == {"created": shipped, "updated": 0}
+    bsu = AssistanceProgramme.objects.get(code="BSU2025")
+    assert (bsu.amount_per_month, bsu.months, bsu.category) == (300_000, 2, "PU")

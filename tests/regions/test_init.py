@@ -27,7 +27,12 @@ def test_init_loads_every_region_and_is_idempotent():
     assert snapshot() == first
     assert "0 baru, 0 diperbarui" in out2.getvalue()
     # the master data steps write nothing either (DESIGN: running init twice changes nothing)
-    for label in ("Pekerjaan, segmen, sumber dana", "Tarif iuran", "Indikator dan rencana aksi Inpres"):
+    for label in (
+        "Pekerjaan, segmen, sumber dana",
+        "Tarif iuran",
+        "Program bantuan (BSU)",
+        "Indikator dan rencana aksi Inpres",
+    ):
         assert f"{label}: tidak berubah" in out2.getvalue()
     assert "Tarif iuran: tidak berubah" not in out.getvalue()
 

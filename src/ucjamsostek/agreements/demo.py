@@ -9,23 +9,27 @@ a seed:
 * a PKS for non-ASN staff (wage earners, Pemda as employer) from 1 March 2025, and the renewal
   PKS for pekerja rentan from 14 July 2025: the gap is 1 January – 13 July 2025 (194 days) for
   pekerja rentan; about 8% of them are not renewed at all;
-* claims (default 120, Rp4.960.000.000 in total): JKM for registry deaths, JKK and scholarships,
-  a few with the incident in the gap;
+* claims (default 120, Rp4.960.000.000 in total, all paid: "Rp4,96 miliar returned to residents
+  through 120 claims"): JKM for registry deaths, JKK and scholarships, a few with the incident in
+  the gap (paid once the arrears were settled, and flagged as without an agreement in force);
 * twelve monthly bills (December 2025 – November 2026) with realistic discrepancies — people
   billed after their death, twice, not on the roster, outside their coverage, the PP 50/2025
   discount wrongly applied to APBD-paid participants, people not billed — each imported and
   reconciled through the same services as a real file, and SP2D payments for the first eight
   months (the ninth half paid, the last three unpaid: the arrears warning shows);
-* the BSU 2025 recipient list (default 390 lines) checked against the registry.
+* the BSU 2025 recipient list (default 390 paid lines, plus a few that failed to pay out) checked
+  against the registry.
 
 Everything goes through the apps' services (files are written and read back), as the console
-operator (``actor=None``).
+operator (``actor=None``). The files are kept in ``folder`` when one is given (the demo command
+puts them beside its other files, so they can be opened), else in a temporary folder.
 """
 
 from __future__ import annotations
 
 import csv
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -72,6 +76,7 @@ class OperationsDemo:
     claims_total: int = 0
     claims_uncovered: int = 0
     bsu_lines: int = 0
+    bsu_disbursed: int = 0
     bsu_eligible: int = 0
 
     def summary(self) -> str:
@@ -81,7 +86,7 @@ class OperationsDemo:
             f"PKS: {', '.join(self.agreements)}; kepesertaan baru {self.enrolled}; {self.bills} tagihan "
             f"({self.bill_lines} baris), {self.payments} SP2D; {self.claims} klaim "
             f"({format_rupiah(self.claims_total)}), {self.claims_uncovered} tanpa perlindungan; "
-            f"BSU {self.bsu_lines} baris, {self.bsu_eligible} memenuhi syarat."
+            f"BSU {self.bsu_lines} baris ({self.bsu_disbursed} tersalur), {self.bsu_eligible} memenuhi syarat."
         )
 
 
@@ -130,6 +135,7 @@ def build_operations_demo(
     claims_total: int = 4_960_000_000,
     n_bsu: int = 390,
     bill_months: int = 12,
+    folder: Path | None = None,
 ) -> OperationsDemo:
     """Add the operations demo to a database holding the demo registry; see the module doc."""
     if Agreement.objects.filter(number__in=(NEW_NUMBER, NON_ASN_NUMBER)).exists():
@@ -144,8 +150,10 @@ def build_operations_demo(
         raise ValidationError("Data penduduk demo (kepesertaan 2022–2024) belum dimuat.")
     rng = np.random.default_rng(seed)
     out = OperationsDemo()
-    with tempfile.TemporaryDirectory(prefix="ucj-demo-ops-") as tmp:
-        folder = Path(tmp)
+    with ExitStack() as stack:
+        if folder is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ucj-demo-ops-")))
+        folder.mkdir(parents=True, exist_ok=True)
         with transaction.atomic():
             claimants = _choose_claimants(rng, old, n_claims)
             _agreements(rng, old, claimants, out)
@@ -400,8 +408,7 @@ def _claims(rng: np.random.Generator, folder: Path, plan: list[_Claim], total: i
     rows = []
     for i, (c, amount) in enumerate(zip(plan, amounts, strict=True)):
         submitted = c.incident + timedelta(days=int(rng.integers(5, 45)))
-        pending = c.incident >= date(2025, 5, 1) and i % 3 == 0
-        paid = None if pending else submitted + timedelta(days=int(rng.integers(7, 60)))
+        paid = submitted + timedelta(days=int(rng.integers(7, 60)))
         heir = heirs[i % len(heirs)] if c.type in ("JKM", "BEASISWA") else ""
         rows.append(
             [
@@ -412,7 +419,7 @@ def _claims(rng: np.random.Generator, folder: Path, plan: list[_Claim], total: i
                 _dmy(submitted),
                 _dmy(paid),
                 _rp(amount, i),
-                "Proses" if paid is None else "Dibayar",
+                "Dibayar",
                 heir,
             ]
         )
@@ -539,7 +546,7 @@ def _bills(rng: np.random.Generator, folder: Path, months: int, out: OperationsD
 def _bsu(rng: np.random.Generator, folder: Path, n: int, out: OperationsDemo) -> None:
     prog = AssistanceProgramme.objects.filter(code="BSU2025").first()
     if prog is None:
-        return
+        raise ValidationError("Program bantuan BSU2025 belum ada; jalankan 'ucjamsostek init' dahulu.")
     rules = assistance.rules_of(prog)
     active_on = rules.active_on or NON_ASN_START
     pu = list(
@@ -551,28 +558,32 @@ def _bsu(rng: np.random.Generator, folder: Path, n: int, out: OperationsDemo) ->
     lists = assistance.exclusion_lists(rules.excluded_lists)
     on_lists = set().union(*lists.values()) if lists else set()
     pu = [p for p in pu if p[0] not in on_lists]  # the recipients Kemnaker matched are mostly right
+
+    def share(k: int) -> int:  # the problems of a 390-line list, scaled to ``n`` lines
+        return max(1, round(n * k / 390)) if n else 0
+
     bpu = list(
         Enrollment.objects.filter(coverage__agreement__number=NEW_NUMBER)
         .order_by("person_id")
-        .values_list("person__nik", "person__name")[:6]
+        .values_list("person__nik", "person__name")[: share(6)]
     )
     dead = list(
         Person.objects.filter(death_date__lt=date(2025, 7, 1), enrollments__segment_id=NON_ASN)
         .order_by("pk")
-        .values_list("nik", "name")[:2]
+        .values_list("nik", "name")[: share(2)]
     )
-    asn = pu[:4]  # appointed PPPK in 2025: now on the ASN list
-    strangers = [(nik, "") for nik in _outside_niks(rng, 3, set(Person.objects.values_list("nik", flat=True)))]
+    asn = pu[: share(4)]  # appointed PPPK in 2025: now on the ASN list
+    strangers = [(nik, "") for nik in _outside_niks(rng, share(3), set(Person.objects.values_list("nik", flat=True)))]
     problems = bpu + dead + strangers
-    dupes = pu[4:7]
+    dupes = pu[len(asn) : len(asn) + share(3)]
     base = pu[: max(0, n - len(problems) - len(dupes))]
-    lines = base + problems + dupes
-    lines = lines[:n]
+    paid_lines = (base + problems + dupes)[:n]
+    failed_lines = pu[len(base) : len(base) + share(10)]  # not paid out: the account is inactive
+    lines = [(nik, name, False) for nik, name in paid_lines] + [(nik, name, True) for nik, name in failed_lines]
     order = rng.permutation(len(lines))
     rows = []
     for k, i in enumerate(order):
-        nik, name = lines[int(i)]
-        failed = rng.random() < 0.025
+        nik, name, failed = lines[int(i)]
         paid = date(2025, 7, 1) + timedelta(days=int(rng.integers(0, 30)))
         rows.append(
             [
@@ -590,4 +601,5 @@ def _bsu(rng: np.random.Generator, folder: Path, n: int, out: OperationsDemo) ->
     lists.setdefault("asn", set()).update(nik for nik, _ in asn)
     res = assistance.import_recipients(None, path, programme=prog.code, lists=lists)
     out.bsu_lines = res.lines
+    out.bsu_disbursed = len(paid_lines)
     out.bsu_eligible = res.eligible

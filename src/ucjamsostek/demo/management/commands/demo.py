@@ -4,8 +4,11 @@ Builds a realistic Kabupaten Muna Barat dataset into the configured database and
 app: ``init`` (migrate + master data), the registry of 2022–2024 (pekerja rentan and non-ASN, the
 PKS gap from January 2025), demo users, the reference lists, the 2026 nomination files of the 86
 villages and a few OPD (written to ``<DATA_DIR>/demo/`` so they can be opened), each screened and
-stored as a batch, the expired PKS 2022–2024 with its coverage, BPJS claims, a 2026 budget
-scenario and the monitoring indicators. Steps whose app is not installed yet are skipped with a
+stored as a batch, the expired PKS 2022–2024 with its coverage, a 2026 budget scenario, then the
+apps' own demo data — operations (the 2025 gap and the PKS that end it, twelve monthly bills
+reconciled, payments, 120 claims worth Rp4.960.000.000, 390 BSU recipients: ``agreements``) and
+monitoring (Inpres checklist, Rakor Monev, follow-ups: ``monitoring``) — and last the monitoring
+indicators, computed over all of it. Steps whose app is not installed yet are skipped with a
 note. An app adds its own demo data with a module ``<app>.demo_data`` holding
 ``build_demo(data, *, say)`` (see :meth:`Command._app_steps`). Running it again adds nothing twice;
 ``--reset`` empties the database first.
@@ -48,8 +51,9 @@ OPD_CODES: dict[str, tuple[str, str]] = {
 TARGET_2026 = 10_000
 SCENARIO_NAME = "Demo: Skenario 2026 (target 10.000 pekerja rentan)"
 PKS_NUMBER = "DEMO/PKS-UCJ/MUBAR/XI/2022"
-#: Periods whose indicators the demo computes: the last month under the PKS and the gap since.
-MONITORING_PERIODS = ("2024-12", "2025-S1", "2026-01")
+#: Periods whose indicators the demo computes: the last month under the old PKS, the gap (the
+#: semester the Rakor Monev of July 2025 reviewed), the new PKS and BSU, the first month of 2026.
+MONITORING_PERIODS = ("2024-12", "2025-S1", "2025-S2", "2026-01")
 ROLE_TEXT = {
     "admin": "Administrator",
     "dinas": "Dinas (Disnakertrans)",
@@ -141,7 +145,6 @@ class Command(BaseCommand):
             )
         self._step("Registri 2022–2024", lambda: self._registry(data))
         self._step("PKS 2022–2024 (berakhir; jeda sejak Januari 2025)", lambda: self._agreement(data))
-        self._step("Klaim JKM/JKK 2023–2024 dari BPJS", lambda: self._claims(files))
         users = self._step("Pengguna demo", lambda: self._users(area, demo_dir))
         self._step("Daftar rujukan (enrolled, deaths, asn)", lambda: self._references(files))
         self._step("Validasi usulan 2026", lambda: self._screen(data, files))
@@ -184,19 +187,22 @@ class Command(BaseCommand):
     def _app_steps() -> list[tuple[str, Callable[..., Any]]]:
         """Demo steps that apps add without touching this command: a module ``<app>.demo_data``
         with ``build_demo(data: DemoData, *, say: Callable[[str], None]) -> None`` (idempotent)
-        and optionally ``DEMO_TITLE`` (the stage title)."""
+        and optionally ``DEMO_TITLE`` (the stage title) and ``DEMO_ORDER`` (an int, default 100;
+        lower runs first, ties in ``INSTALLED_APPS`` order). They run after the registry, users,
+        screening and budget steps and before the indicators are computed."""
         from django.apps import apps
 
         steps = []
-        for config in apps.get_app_configs():
+        for index, config in enumerate(apps.get_app_configs()):
             if not config.name.startswith("ucjamsostek.") or config.name == "ucjamsostek.demo":
                 continue
             found = _optional(f"{config.name}.demo_data", "build_demo")
             if found is None:
                 continue
             module = importlib.import_module(f"{config.name}.demo_data")
-            steps.append((str(getattr(module, "DEMO_TITLE", config.verbose_name)), found[0]))
-        return steps
+            order = int(getattr(module, "DEMO_ORDER", 100))
+            steps.append((order, index, str(getattr(module, "DEMO_TITLE", config.verbose_name)), found[0]))
+        return [(title, build) for _, _, title, build in sorted(steps, key=lambda s: s[:2])]
 
     def _step(self, title: str, func: Callable[[], Any]) -> Any:
         with self._stage(title):
@@ -246,15 +252,13 @@ class Command(BaseCommand):
         bar.close()
         for kind, path in gen.write_reference_files(demo_dir / "referensi", data).items():
             out[f"referensi-{kind}"] = path
-        if data.claims.height:
-            out["klaim"] = gen.write_claims_file(demo_dir / "bpjs" / "klaim-bpjs-2023-2024.csv", data.claims)
         (demo_dir / "BACA-SAYA.txt").write_text(
             "Data demo ucjamsostek: sintetis, bukan data penduduk sebenarnya.\n"
             f"Benih acak {data.seed}; tanggal acuan {data.as_of.isoformat()}.\n"
             f"usulan/    {len(data.sources)} berkas usulan 2026 ({data.nominations} baris) dari desa dan OPD\n"
             "referensi/ daftar rujukan: enrolled (sudah aktif), deaths (meninggal), asn (ASN/TNI/Polri)\n"
             "kunci/     keputusan yang diharapkan per baris (row,status,reasons,group,...) untuk uji mutu\n"
-            "bpjs/      berkas klaim dari BPJS (JKM dan JKK selama PKS 2022–2024)\n",
+            "bpjs/      berkas BPJS yang sudah dimuat: tagihan Des 2025–Nov 2026, klaim, penerima BSU 2025\n",
             encoding="utf-8",
         )
         return out
@@ -383,17 +387,6 @@ class Command(BaseCommand):
             f"{len(linked) + len(todo)} masa kepesertaan terkait"
         )
 
-    def _claims(self, files: dict[str, Path]) -> None:
-        found = _optional("ucjamsostek.claims.services", "import_claims")
-        if found is None or "klaim" not in files:
-            self._skip("klaim", "aplikasi klaim belum ada" if found is None else "tidak ada registri")
-            return
-        (import_claims,) = found
-        result = import_claims(None, files["klaim"])
-        self._say(
-            f"  {result.created} klaim baru, {result.updated} diperbarui, {result.uncovered} di luar masa perlindungan"
-        )
-
     def _monitoring(self) -> None:
         found = _optional("ucjamsostek.monitoring.services", "seed_monitoring", "refresh")
         if found is None:
@@ -403,11 +396,14 @@ class Command(BaseCommand):
         from ucjamsostek.monitoring.models import Snapshot
 
         seed_monitoring(2026)
-        for period in MONITORING_PERIODS:
-            if Snapshot.objects.filter(period=period).exists():
-                continue
+        done = [p for p in MONITORING_PERIODS if not Snapshot.objects.filter(period=p).exists()]
+        for period in done:
             refresh(period)
-        self._say(f"  indikator dihitung untuk {', '.join(MONITORING_PERIODS)}")
+        if done:
+            self._say(f"  indikator dihitung untuk {', '.join(done)}")
+        if len(done) < len(MONITORING_PERIODS):
+            kept = [p for p in MONITORING_PERIODS if p not in done]
+            self._say(f"  indikator {', '.join(kept)} sudah ada, tidak dihitung ulang")
 
     def _users(self, area: str, demo_dir: Path) -> Any:
         found = _optional("ucjamsostek.accounts.services", "ensure_demo_users")

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from ucjamsostek.assistance.services import seed_programmes
 from ucjamsostek.budget.services import seed_rates
 from ucjamsostek.core.regiondata import RegionDataError, region_table
 from ucjamsostek.monitoring.services import seed_monitoring
@@ -22,6 +23,7 @@ from ucjamsostek.registry.services import seed_master_data
 MASTER_DATA_STEPS: list[tuple[str, Callable[[], object]]] = [
     ("Pekerjaan, segmen, sumber dana", seed_master_data),
     ("Tarif iuran", seed_rates),
+    ("Program bantuan (BSU)", seed_programmes),
     ("Indikator dan rencana aksi Inpres", seed_monitoring),
 ]
 
