@@ -138,3 +138,25 @@ def test_coverage_per_category_with_its_own_denominator(dataset, users):
     assert _v(snap, "COVERAGE", "2025-S1", KEC_A).value == Fraction(2, 5)  # the total keeps its own figure
     d = selectors.dashboard(users["kec"], "2025-S1")
     assert d.coverage_by == [("Kategori BPU", 3, 8, "37,5%")]
+
+
+@pytest.mark.django_db
+def test_paid_counts_bill_payments_by_month_and_lump_sums_by_sp2d_date(dataset):
+    from ucjamsostek.agreements.models import Agreement
+    from ucjamsostek.billing.models import Payment
+    from ucjamsostek.monitoring import queries
+
+    # the dataset pays Rp50.400 against the January 2025 bill (SP2D dated 20 February)
+    assert queries.paid(date(2025, 1, 1), date(2025, 2, 1)) == 50_400
+    assert queries.paid(date(2025, 2, 1), date(2025, 3, 1)) == 0
+    # a quarterly SP2D on the PKS without a monthly bill counts on its own date
+    Payment.objects.create(
+        invoice=None,
+        agreement=Agreement.objects.first(),
+        sp2d_number="SP2D-TW1",
+        paid_on=date(2025, 4, 10),
+        amount=1_000_000,
+    )
+    assert queries.paid(date(2025, 4, 1), date(2025, 5, 1)) == 1_000_000
+    assert queries.paid(date(2025, 1, 1), date(2025, 7, 1)) == 1_050_400
+    assert queries.paid(date(2025, 7, 1), date(2026, 1, 1)) == 0

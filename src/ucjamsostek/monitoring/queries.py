@@ -195,13 +195,14 @@ def billed(start: date, end: date) -> int:
 
 
 def paid(start: date, end: date) -> int:
-    """Payments (SP2D) made for the invoices of the months in ``[start, end)``."""
+    """Payments (SP2D) for the months in ``[start, end)``: a payment that settles a monthly bill
+    counts in the bill's month; a lump-sum payment made on the PKS without a bill (quarterly SP2D,
+    as before monthly bills existed) counts on its SP2D date."""
     payment = _model("billing.Payment")
     try:
-        return int(
-            payment.objects.filter(invoice__period__gte=start, invoice__period__lt=end).aggregate(s=Sum("amount"))["s"]
-            or 0
-        )
+        billed_months = Q(invoice__period__gte=start, invoice__period__lt=end)
+        lump_sums = Q(invoice__isnull=True, paid_on__gte=start, paid_on__lt=end)
+        return int(payment.objects.filter(billed_months | lump_sums).aggregate(s=Sum("amount"))["s"] or 0)
     except FieldError as exc:
         raise Unavailable("Data pembayaran belum memiliki kolom yang dibutuhkan.") from exc
 
