@@ -164,3 +164,98 @@ def test_summary_totals_are_sums_of_lines(lines: list[tuple[int, int]]) -> None:
         assert res[col].dtype == pl.Int64
     assert int(summary["lines"].sum()) == res.height
     assert res.filter(pl.col("line").is_not_null()).height == len(lines)
+
+
+# ------------------------------------------------------------------ against a plain-Python oracle
+MONTHS = [date(2025, 12, 1), JAN, date(2026, 2, 1)]
+KINDS = [("BPU", "public", None), ("BPU", "other", None), ("PU", "public", 2_552_000)]
+
+
+def oracle(bill_rows: list[tuple[int, str, date, int]], roster_rows: list[dict[str, object]], period: date) -> list:
+    """The module doc, one line at a time."""
+
+    def covering(nik_: str, month: date) -> dict[str, object] | None:
+        nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        rows = [
+            r
+            for r in roster_rows
+            if r["nik"] == nik_ and r["start"] < nxt and (r["end"] is None or r["end"] > month)  # type: ignore[operator]
+        ]
+        return max(rows, key=lambda r: (r["start"], r["enrollment_id"]), default=None)
+
+    def rate(r: dict[str, object], month: date) -> int:
+        progs = str(r["programmes"]).split("+")
+        return RATES.monthly_contribution(r["category"], r["payer"], month, progs, r["wage"])  # type: ignore[arg-type]
+
+    on_roster = {r["nik"] for r in roster_rows}
+    deaths = {n: min((r["death_date"] for r in roster_rows if r["nik"] == n and r["death_date"]), default=None)
+              for n in on_roster}  # fmt: skip
+    out, seen = [], set()
+    for line, nik_, month, amount in sorted(bill_rows):
+        cover = covering(nik_, month)
+        death = deaths.get(nik_)
+        if nik_ not in on_roster:
+            cls = NOT_ON_ROSTER
+        elif (nik_, month) in seen:
+            cls = BILLED_TWICE
+        elif death is not None and death < month:
+            cls = BILLED_AFTER_DEATH
+        elif cover is None:
+            cls = OUTSIDE_COVERAGE
+        else:
+            cls = AMOUNT_MISMATCH if amount != rate(cover, month) else MATCHED
+        seen.add((nik_, month))
+        pays = cls in (MATCHED, AMOUNT_MISMATCH)
+        expected = rate(cover, month) if pays and cover else 0
+        eid = cover["enrollment_id"] if pays and cover else None
+        out.append((line, nik_, cls, amount, expected, amount - expected, month, eid))
+    billed_now = {n for _, n, m, _ in bill_rows if m == period}
+    for nik_ in sorted(on_roster - billed_now):
+        cover, death = covering(nik_, period), deaths.get(nik_)
+        if cover is not None and (death is None or death >= period):
+            r = rate(cover, period)
+            out.append((None, nik_, NOT_BILLED, 0, r, -r, period, cover["enrollment_id"]))
+    return out
+
+
+roster_row = st.fixed_dictionaries(
+    {
+        "nik": st.integers(1, 6).map(nik),
+        "start": st.sampled_from([date(2025, 7, 1), date(2025, 12, 15), date(2026, 1, 1), date(2026, 2, 1)]),
+        "end": st.sampled_from([None, date(2025, 12, 1), date(2026, 1, 10), date(2026, 3, 1)]),
+        "kind": st.sampled_from(KINDS),
+        "programmes": st.sampled_from(["JKK+JKM", "JKK+JKM+JHT"]),
+        "death_date": st.sampled_from([None, None, date(2025, 11, 30), date(2026, 1, 1), date(2026, 1, 20)]),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(roster_row, max_size=10),
+    st.lists(st.tuples(st.integers(1, 8), st.sampled_from(MONTHS), st.sampled_from([0, 8_400, 13_780, RATE])),
+             max_size=20),
+)  # fmt: skip
+def test_agrees_with_the_oracle(roster_in: list[dict[str, object]], lines: list[tuple[int, date, int]]) -> None:
+    """Several (overlapping) enrollments per person, deaths, several months on one bill, PU wages."""
+    roster_rows = []
+    for i, r in enumerate(roster_in, start=1):
+        end = r["end"] if r["end"] is None or r["end"] > r["start"] else None  # type: ignore[operator]
+        category, payer, wage = r["kind"]  # type: ignore[misc]
+        programmes = r["programmes"] if category == "BPU" else "JKK+JKM"  # no JHT rate for PU
+        roster_rows.append(
+            {"nik": r["nik"], "start": r["start"], "end": end, "category": category, "payer": payer,
+             "programmes": programmes, "wage": wage, "death_date": r["death_date"], "enrollment_id": i * 7 % 11}
+        )  # fmt: skip
+    bill_rows = [(i + 2, nik(n), m, a) for i, (n, m, a) in enumerate(lines)]
+    roster_frame = pl.DataFrame(
+        roster_rows,
+        schema={"nik": pl.Utf8, "start": pl.Date, "end": pl.Date, "category": pl.Utf8, "payer": pl.Utf8,
+                "programmes": pl.Utf8, "wage": pl.Int64, "death_date": pl.Date, "enrollment_id": pl.Int64},
+    )  # fmt: skip
+    bill_frame = pl.DataFrame(
+        bill_rows, schema={"line": pl.Int64, "nik": pl.Utf8, "period": pl.Date, "amount": pl.Int64}, orient="row"
+    )
+    res = reconcile(bill_frame, roster_frame, RATES, JAN)
+    cols = ["line", "nik", "class", "billed", "expected", "difference", "period", "enrollment_id"]
+    assert res.select(cols).rows() == oracle(bill_rows, roster_rows, JAN)

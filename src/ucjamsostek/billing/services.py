@@ -8,9 +8,8 @@ base from the agreement, death date), stores the bill's payable amount, and writ
 
 from __future__ import annotations
 
-import csv
 import hashlib
-from collections import Counter
+import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,18 +17,18 @@ from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.selectors import COVERED_STATUSES
+from ucjamsostek.billing import workbook
 from ucjamsostek.billing.models import Invoice, InvoiceLine, Payment
 from ucjamsostek.core import bpjsfiles
 from ucjamsostek.core import reconcile as rc
 from ucjamsostek.core.arrears import arrears
-from ucjamsostek.core.nik import mask_nik
 from ucjamsostek.core.rates import RateTable, load_rate_table
-from ucjamsostek.core.xlsxout import Sheet, write_workbook
 from ucjamsostek.registry.models import ChangeLog, Enrollment, Funder
 from ucjamsostek.registry.services import log_change
 
@@ -52,51 +51,72 @@ def rate_table() -> RateTable:
     return db_rates()
 
 
-def _payer(funder_kind: str) -> str:
-    return "public" if funder_kind == Funder.PayerKind.PUBLIC else "other"
+_ROSTER_FIELDS: dict[str, tuple[str, pl.DataType | type[pl.DataType]]] = {
+    # column: (lookup, type)
+    "enrollment_id": ("pk", pl.Int64),
+    "nik": ("person__nik", pl.Utf8),
+    "start": ("coverage_start", pl.Date),
+    "end": ("coverage_end", pl.Date),
+    "category": ("segment__category", pl.Utf8),
+    "payer_kind": ("funder__payer_kind", pl.Utf8),
+    "jkk": ("jkk", pl.Boolean),
+    "jkm": ("jkm", pl.Boolean),
+    "jht": ("jht", pl.Boolean),
+    "wage_base": ("coverage__agreement__wage_base", pl.Int64),
+    "death_date": ("person__death_date", pl.Date),
+}
+
+
+def query_frame(qs: QuerySet[Any], schema: dict[str, pl.DataType | type[pl.DataType]]) -> pl.DataFrame:
+    """The rows of a ``values_list`` queryset as a frame with ``schema`` (one column per value).
+
+    On PostgreSQL the query runs as ``COPY (…) TO STDOUT`` and Polars parses the csv: no Python
+    object per row or cell, which is what makes a million-row roster or bill cheap to load.
+    Elsewhere (SQLite) the queryset's own rows are used."""
+    conn = connections[qs.db]
+    if conn.vendor != "postgresql":
+        return pl.DataFrame(list(qs), schema=schema, orient="row")
+    sql, params = qs.query.sql_with_params()
+    buf = io.BytesIO()
+    with transaction.atomic(using=qs.db), conn.cursor() as cur:
+        cur.execute("SET LOCAL DateStyle = ISO")  # dates as 2026-01-31, whatever the server's default
+        with cur.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
+            for block in copy:
+                buf.write(block)
+    if not buf.tell():
+        return pl.DataFrame(schema=schema)
+    # booleans arrive as t/f: read them as text, then compare
+    text_schema = {c: (pl.Utf8 if t == pl.Boolean else t) for c, t in schema.items()}
+    frame = pl.read_csv(buf.getvalue(), has_header=False, schema=text_schema)
+    return frame.with_columns(pl.col(c) == "t" for c, t in schema.items() if t == pl.Boolean)
 
 
 def roster_frame() -> pl.DataFrame:
     """One row per accepted enrollment: nik, start, end, category, payer, programmes, wage,
     death_date, enrollment_id."""
-    rows = list(
-        Enrollment.objects.filter(status__in=COVERED_STATUSES).values_list(
-            "pk",
-            "person__nik",
-            "coverage_start",
-            "coverage_end",
-            "segment__category",
-            "funder__payer_kind",
-            "jkk",
-            "jkm",
-            "jht",
-            "coverage__agreement__wage_base",
-            "person__death_date",
-        )
+    qs = (
+        Enrollment.objects.filter(status__in=COVERED_STATUSES)
+        .order_by()
+        .values_list(*(lookup for lookup, _ in _ROSTER_FIELDS.values()))
     )
-    return pl.DataFrame(
-        {
-            "enrollment_id": [r[0] for r in rows],
-            "nik": [r[1] for r in rows],
-            "start": [r[2] for r in rows],
-            "end": [r[3] for r in rows],
-            "category": [r[4] for r in rows],
-            "payer": [_payer(r[5]) for r in rows],
-            "programmes": ["+".join(p for p, on in (("JKK", r[6]), ("JKM", r[7]), ("JHT", r[8])) if on) for r in rows],
-            "wage": [r[9] if r[4] == "PU" else None for r in rows],
-            "death_date": [r[10] for r in rows],
-        },
-        schema={
-            "enrollment_id": pl.Int64,
-            "nik": pl.Utf8,
-            "start": pl.Date,
-            "end": pl.Date,
-            "category": pl.Utf8,
-            "payer": pl.Utf8,
-            "programmes": pl.Utf8,
-            "wage": pl.Int64,
-            "death_date": pl.Date,
-        },
+    raw = query_frame(qs, {c: t for c, (_, t) in _ROSTER_FIELDS.items()})
+    return raw.select(
+        "enrollment_id",
+        "nik",
+        "start",
+        "end",
+        "category",
+        pl.when(pl.col("payer_kind") == Funder.PayerKind.PUBLIC.value)
+        .then(pl.lit("public"))
+        .otherwise(pl.lit("other"))
+        .alias("payer"),
+        pl.concat_str(
+            [pl.when(pl.col(f.lower())).then(pl.lit(f)) for f in ("JKK", "JKM", "JHT")],
+            separator="+",
+            ignore_nulls=True,
+        ).alias("programmes"),
+        pl.when(pl.col("category") == "PU").then(pl.col("wage_base")).alias("wage"),
+        "death_date",
     )
 
 
@@ -119,8 +139,9 @@ def import_bill(
     frame = table.frame
     if frame.height == 0:
         raise ValidationError({"file": f"{table.source}: tagihan tidak berisi baris data."})
-    if period is None:
-        period = Counter(frame["period"].to_list()).most_common(1)[0][0]
+    if period is None:  # the most common period; on a tie the one met first in the file
+        counts = frame.group_by("period", maintain_order=True).len()
+        period = counts.sort("len", descending=True, maintain_order=True)["period"][0]
     period = rc.month_start(period)
     from ucjamsostek.agreements.selectors import agreement_in_force
 
@@ -147,21 +168,7 @@ def import_bill(
             billed_total=int(frame["amount"].sum()),
             imported_by=_user(actor),
         )
-        InvoiceLine.objects.bulk_create(
-            [
-                InvoiceLine(
-                    invoice=inv,
-                    line=r["row"],
-                    nik=r["nik"],
-                    kpj=(r["kpj"] or "")[:20],
-                    period=r["period"],
-                    programme=(r["programme"] or "")[:40],
-                    amount=r["amount"],
-                )
-                for r in frame.iter_rows(named=True)
-            ],
-            batch_size=5000,
-        )
+        _store_lines(inv, frame)
         log_change(
             actor,
             ChangeLog.Action.IMPORT,
@@ -174,11 +181,41 @@ def import_bill(
     return inv
 
 
-def bill_frame(invoice: Invoice) -> pl.DataFrame:
-    rows = list(invoice.lines.values_list("line", "nik", "period", "amount"))
-    return pl.DataFrame(
-        rows, schema={"line": pl.Int64, "nik": pl.Utf8, "period": pl.Date, "amount": pl.Int64}, orient="row"
+_LINE_COLUMNS = ("invoice_id", "line", "nik", "kpj", "period", "programme", "amount")
+
+
+def _store_lines(invoice: Invoice, frame: pl.DataFrame) -> None:
+    """Insert the bill's lines in bulk, set-based: ``COPY … FROM STDIN`` on PostgreSQL, one
+    ``executemany`` elsewhere (no model instance per line)."""
+    lines = frame.select(
+        pl.lit(invoice.pk, dtype=pl.Int64).alias("invoice_id"),
+        pl.col("row").cast(pl.Int64).alias("line"),
+        "nik",
+        pl.col("kpj").fill_null("").str.slice(0, 20),
+        "period",
+        pl.col("programme").fill_null("").str.slice(0, 40),
+        pl.col("amount").cast(pl.Int64),
     )
+    conn = connections[InvoiceLine.objects.db]
+    table = conn.ops.quote_name(InvoiceLine._meta.db_table)
+    columns = ", ".join(conn.ops.quote_name(c) for c in _LINE_COLUMNS)
+    with conn.cursor() as cur:
+        if conn.vendor == "postgresql":
+            with cur.cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (kpj, programme))"
+            ) as copy:
+                for part in lines.iter_slices(100_000):
+                    copy.write(part.write_csv(include_header=False, date_format="%Y-%m-%d"))
+        else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_LINE_COLUMNS))})"  # noqa: S608
+            text = lines.with_columns(pl.col("period").dt.strftime("%Y-%m-%d"))
+            for part in text.iter_slices(50_000):
+                cur.executemany(sql, part.rows())
+
+
+def bill_frame(invoice: Invoice) -> pl.DataFrame:
+    qs = invoice.lines.order_by("line").values_list("line", "nik", "period", "amount")
+    return query_frame(qs, {"line": pl.Int64, "nik": pl.Utf8, "period": pl.Date, "amount": pl.Int64})
 
 
 # ------------------------------------------------------------------------------- reconciliation
@@ -220,11 +257,8 @@ def write_reconciliation(rec: Reconciliation, out_dir: str | Path) -> tuple[Path
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = out / "reconciliation.csv", out / "reconciliation.xlsx"
-    with csv_path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(rc.CSV_COLUMNS)
-        for r in rec.lines.select(rc.CSV_COLUMNS).iter_rows():
-            w.writerow(["" if v is None else v for v in r])
+    # as csv.writer writes it: minimal quoting, CRLF line ends, an empty field for a missing line
+    rec.lines.select(rc.CSV_COLUMNS).write_csv(csv_path, line_terminator="\r\n", null_value="")
     write_reconciliation_xlsx(rec, xlsx_path)
     _record_export(None, rec)
     return csv_path, xlsx_path
@@ -237,7 +271,7 @@ def export_reconciliation_xlsx(actor: Any, rec: Reconciliation, path: str | Path
     if not full:
         rec = Reconciliation(
             rec.invoice,
-            rec.lines.with_columns(pl.col("nik").map_elements(mask_nik, return_dtype=pl.Utf8)),
+            rec.lines.with_columns(mask_nik_expr(pl.col("nik")).alias("nik")),
             rec.summary,
             rec.totals,
         )
@@ -245,6 +279,16 @@ def export_reconciliation_xlsx(actor: Any, rec: Reconciliation, path: str | Path
     if full:
         _record_export(actor, rec)
     return full
+
+
+def mask_nik_expr(nik: pl.Expr) -> pl.Expr:
+    """:func:`ucjamsostek.core.nik.mask_nik` on a column: region prefix and last two digits only."""
+    n = nik.str.len_chars()
+    return (
+        pl.when(n <= 8)
+        .then(pl.lit("*").repeat_by(n).list.join(""))
+        .otherwise(pl.concat_str([nik.str.head(6), pl.lit("*").repeat_by(n - 8).list.join(""), nik.str.tail(2)]))
+    )
 
 
 def _record_export(actor: Any, rec: Reconciliation) -> None:
@@ -260,7 +304,7 @@ def _record_export(actor: Any, rec: Reconciliation) -> None:
 
 def write_reconciliation_xlsx(rec: Reconciliation, path: str | Path) -> None:
     period = f"{rec.invoice.period:%m/%Y}"
-    summary_rows = [
+    summary_rows: list[list[Any]] = [
         [rc.CLASS_LABELS[r["class"]], r["class"], r["lines"], r["billed"], r["expected"], r["difference"]]
         for r in rec.summary.iter_rows(named=True)
     ]
@@ -275,24 +319,24 @@ def write_reconciliation_xlsx(rec: Reconciliation, path: str | Path) -> None:
             int(s["difference"].sum()),
         ]
     )
-    line_rows = [
-        [r["line"], r["nik"], rc.CLASS_LABELS[r["class"]], r["class"], r["billed"], r["expected"], r["difference"]]
-        for r in rec.lines.iter_rows(named=True)
-    ]
-    write_workbook(
+    labels = pl.col("class").replace_strict(rc.CLASS_LABELS, return_dtype=pl.Utf8)
+    lines = rec.lines.select("line", "nik", labels.alias("label"), "class", "billed", "expected", "difference")
+    int_, text = workbook.INT, workbook.TEXT
+    workbook.write_workbook(
         path,
         [
-            Sheet(
+            workbook.Sheet(
                 "Ringkasan",
                 ["Kelas", "Kode", "Baris", "Ditagih (Rp)", "Seharusnya (Rp)", "Selisih (Rp)"],
-                summary_rows,
+                rows=summary_rows,
                 title=f"Rekonsiliasi tagihan BPJS periode {period}",
                 widths=(36, 20, 8, 16, 16, 16),
             ),
-            Sheet(
+            workbook.Sheet(
                 "Rincian",
                 ["Baris", "NIK", "Kelas", "Kode", "Ditagih (Rp)", "Seharusnya (Rp)", "Selisih (Rp)"],
-                line_rows,
+                frame=lines,
+                kinds=(int_, text, text, text, int_, int_, int_),
                 widths=(7, 20, 36, 20, 14, 14, 14),
             ),
         ],
