@@ -17,6 +17,7 @@ from ucjamsostek.agreements.models import Agreement
 from ucjamsostek.assistance import services as asv
 from ucjamsostek.billing import selectors as bsel
 from ucjamsostek.billing import services as bil
+from ucjamsostek.billing.models import Invoice, InvoiceLine
 from ucjamsostek.claims import selectors as csel
 from ucjamsostek.claims import services as csv_claims
 from ucjamsostek.claims.models import Claim
@@ -190,8 +191,18 @@ def test_bill_reconciliation_and_outputs(pks, people, users, tmp_path):
     for k in ("billed", "expected", "difference"):
         assert page.total[k] == sum(r[k] for r in page.lines) == page.line_totals[k]
     assert all(r["nik"] != a for r in page.lines)  # masked for leadership
+    # the same file again changes nothing (idempotent by content hash) ...
+    assert bil.import_bill(users["bpjs"], f).pk == inv.pk
+    assert (Invoice.objects.count(), InvoiceLine.objects.count()) == (1, 5)
+    # ... another file for the same month needs an explicit replace
+    other = _write(tmp_path, "tagihan-2026-01-b.csv", f"NIK,Periode,Iuran\n{a},2026-01,16800\n")
     with pytest.raises(ValidationError, match="sudah ada"):
-        bil.import_bill(users["bpjs"], f)
+        bil.import_bill(users["bpjs"], other)
+    # a month that no PKS covers cannot be billed
+    gap = _write(tmp_path, "tagihan-2030-01.csv", f"NIK,Periode,Iuran\n{a},2030-01,16800\n")
+    with pytest.raises(ValidationError, match="tidak ada PKS yang berlaku untuk periode 01/2030"):
+        bil.import_bill(users["bpjs"], gap)
+    assert Invoice.objects.count() == 1
     with pytest.raises(PermissionDenied):
         bil.import_bill(users["leadership"], f, replace=True)
     bil.record_payment(users["dinas"], inv, sp2d_number="SP2D/0001", paid_on=date(2026, 2, 10), amount=RATE)

@@ -13,6 +13,7 @@ from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.models import TRANSITIONS, Agreement, AgreementDocument, Amendment
 from ucjamsostek.core import coverage as cov
 from ucjamsostek.core.money import format_number, format_rupiah
+from ucjamsostek.core.rates import add_months
 from ucjamsostek.registry.models import Enrollment, Person
 from ucjamsostek.registry.selectors import display_name_in_list, display_nik
 
@@ -98,6 +99,18 @@ def agreement_in_force(day: date) -> Agreement | None:
     """The signed/active/ended agreement whose period contains ``day`` (latest start wins)."""
     return (
         Agreement.objects.filter(start__lte=day, end__gt=day, status__in=cov.VALID_AGREEMENT_STATUSES)
+        .order_by("-start")
+        .first()
+    )
+
+
+def agreement_for_month(month: date) -> Agreement | None:
+    """The valid agreement covering any day of the calendar month of ``month`` (a PKS that starts
+    on 14 July still covers the July bill); the one in force on the 1st, else the latest start."""
+    first = month.replace(day=1)
+    nxt = add_months(first, 1)
+    return agreement_in_force(first) or (
+        Agreement.objects.filter(start__lt=nxt, end__gt=first, status__in=cov.VALID_AGREEMENT_STATUSES)
         .order_by("-start")
         .first()
     )

@@ -132,9 +132,14 @@ def import_bill(
 ) -> Invoice:
     """Store a BPJS bill for one period (the lines' most common period unless ``period`` is
     given). A second bill for the same period needs ``replace`` (the old one and its lines go;
-    a bill with payments cannot be replaced)."""
+    a bill with payments cannot be replaced). Importing the very same file again (same content
+    hash) changes nothing and returns the bill already stored. A bill for a month that no PKS
+    covers is refused: the regency has nothing to pay under it."""
     _check(actor, perm.can_upload_bpjs_files(actor))
     p = Path(path)
+    same = already_imported(p)
+    if same is not None:
+        return same
     table = bpjsfiles.read_bpjs_file(p, bpjsfiles.BILL, display_name=display_name)
     frame = table.frame
     if frame.height == 0:
@@ -143,8 +148,17 @@ def import_bill(
         counts = frame.group_by("period", maintain_order=True).len()
         period = counts.sort("len", descending=True, maintain_order=True)["period"][0]
     period = rc.month_start(period)
-    from ucjamsostek.agreements.selectors import agreement_in_force
+    from ucjamsostek.agreements.selectors import agreement_for_month
 
+    agreement = agreement_for_month(period)
+    if agreement is None:
+        raise ValidationError(
+            {
+                "period": f"{table.source}: tidak ada PKS yang berlaku untuk periode {period:%m/%Y}, "
+                "jadi tagihan ini tidak dapat dicatat. Periksa periode tagihan, atau catat dulu PKS "
+                "yang mencakup bulan itu (ucjamsostek agreement create)."
+            }
+        )
     with transaction.atomic():
         old = Invoice.objects.select_for_update().filter(period=period).first()
         if old is not None:
@@ -161,9 +175,9 @@ def import_bill(
         inv = Invoice.objects.create(
             period=period,
             number=number.strip(),
-            agreement=agreement_in_force(period),
+            agreement=agreement,
             source_name=table.source[:255],
-            sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
+            sha256=file_sha256(p),
             line_count=frame.height,
             billed_total=int(frame["amount"].sum()),
             imported_by=_user(actor),
@@ -179,6 +193,23 @@ def import_bill(
             reason=f"Tagihan BPJS {table.source}",
         )
     return inv
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def already_imported(path: str | Path) -> Invoice | None:
+    """The bill stored from a file with exactly these bytes, if any (re-import is a no-op)."""
+    try:
+        sha = file_sha256(path)
+    except OSError:
+        return None  # the reader gives the located message
+    return Invoice.objects.filter(sha256=sha).first()
 
 
 _LINE_COLUMNS = ("invoice_id", "line", "nik", "kpj", "period", "programme", "amount")

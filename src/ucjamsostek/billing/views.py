@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ucjamsostek.agreements.webutil import attempt, post_file, uploaded_table
@@ -33,8 +34,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     if f is None:
         return redirect("billing:index")
 
+    seen: list[Any] = []
+
     def run() -> Any:
         with uploaded_table(f) as path:
+            seen.append(services.already_imported(path))
             return services.import_bill(
                 request.user, path, display_name=f.name, replace=bool(request.POST.get("replace"))
             )
@@ -42,7 +46,17 @@ def upload(request: HttpRequest) -> HttpResponse:
     inv = attempt(request, run)
     if inv is None:
         return redirect("billing:index")
-    messages.success(request, f"Tagihan {inv.period:%m/%Y} diimpor: {inv.line_count} baris.")
+    if seen and seen[0] is not None:
+        messages.info(
+            request,
+            _("Berkas ini sudah diimpor sebagai tagihan %(period)s; tidak ada yang berubah.")
+            % {"period": f"{inv.period:%m/%Y}"},
+        )
+    else:
+        messages.success(
+            request,
+            _("Tagihan %(period)s diimpor: %(n)s baris.") % {"period": f"{inv.period:%m/%Y}", "n": inv.line_count},
+        )
     return redirect("billing:invoice", pk=inv.pk)
 
 

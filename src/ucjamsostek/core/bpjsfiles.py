@@ -25,7 +25,6 @@ import polars as pl
 from ucjamsostek.core import normalize as nz
 from ucjamsostek.core.intake import (
     HEADER_SEARCH_ROWS,
-    MAX_SHEET_BYTES,
     IntakeError,
     cell_text,
     nik_cell_text,
@@ -155,9 +154,11 @@ def read_bpjs_file(
     display_name: str | None = None,
     sheet: str | None = None,
     today: date | None = None,
-    max_bytes: int = MAX_SHEET_BYTES,
+    max_bytes: int | None = None,
 ) -> BpjsTable:
-    """Read one BPJS file of ``kind`` (:data:`KINDS`); :class:`IntakeError` when it cannot be used."""
+    """Read one BPJS file of ``kind`` (:data:`KINDS`); :class:`IntakeError` when it cannot be used.
+    Size limits are the intake's (1 GB for csv, 64 MB for a workbook) unless ``max_bytes`` is given:
+    a real 1.000.000-line monthly bill in csv is larger than 64 MB."""
     if kind not in KINDS:
         raise ValueError(f"Jenis berkas BPJS tidak dikenal: {kind!r}")
     p = Path(path)

@@ -40,6 +40,13 @@ class Command(BaseCommand):
         if o["action"] == "import":
             if not o["file"]:
                 raise CommandError("gunakan: billing import BERKAS [--period YYYY-MM]", returncode=2)
+            same = services.already_imported(o["file"])
+            if same is not None:
+                out(
+                    f"Berkas ini sudah diimpor sebagai tagihan {same.period:%m/%Y} "
+                    f"({same.line_count} baris, {rp(same.billed_total)}); tidak ada yang berubah."
+                )
+                return
             made = run(
                 lambda: services.import_bill(None, o["file"], period=period, number=o["number"], replace=o["replace"])
             )
