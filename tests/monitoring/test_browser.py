@@ -23,6 +23,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.browser_helpers import record_job_polls
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.money import format_number, format_rupiah
 
@@ -238,16 +239,7 @@ def _desa_operator_sees_only_the_desa_and_follows_an_upload(base, page, artifact
     page.set_input_files("input[name=file]", str(files[0]))
     visited: list[str] = []
     page.on("framenavigated", lambda frame: visited.append(frame.url))
-    polled: list[dict[str, Any]] = []
-
-    def on_response(response: Any) -> None:
-        if "/pekerjaan/" in response.url and response.url.endswith("/status/") and response.ok:
-            try:
-                polled.append(response.json())
-            except Exception:  # noqa: S110 - the body is gone once the page has moved on
-                pass
-
-    page.on("response", on_response)
+    polled = record_job_polls(page)
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector(".job-progress", state="attached")
     page.screenshot(path=str(artifacts_dir / "monev-upload-progress.png"), full_page=True)

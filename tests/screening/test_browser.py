@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.browser_helpers import record_job_polls
 from tests.screening.conftest import sample_path
 from ucjamsostek.screening import services
 from ucjamsostek.screening.models import NominationBatch
@@ -27,16 +28,7 @@ def test_upload_sample_shows_progress_then_result(live_server, browser_page, art
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
-    polled: list[dict] = []
-
-    def on_response(response):
-        if "/pekerjaan/" in response.url and response.url.endswith("/status/") and response.ok:
-            try:
-                polled.append(response.json())
-            except Exception:  # noqa: S110 - the body is gone once the page has moved on
-                pass
-
-    page.on("response", on_response)
+    polled = record_job_polls(page)
     page.goto(live_server.url + reverse("screening:upload"))
     page.fill("input[name=source_name]", "Dinas Sosial (DTKS)")
     page.select_option("select[name=source_kind]", "dtks")
