@@ -245,7 +245,8 @@ def test_demo_content_is_idempotent_and_carries_follow_ups(dataset):
         "Usulkan anggaran iur",
         "Siapkan PKS baru den",
     ]
-    assert WorkforceDenominator.objects.filter(source=DEMO_SOURCE).count() == 9  # 11 kecamatan, 2 already had one
+    # every desa (86) and the kecamatan (11) but the 2 that already had a figure
+    assert WorkforceDenominator.objects.filter(source=DEMO_SOURCE).count() == 86 + 9
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@
 * the indicator definitions, the Inpres checklist of 2025 and 2026 and the 2026 target (seed);
 * the Rakor Monev of July 2025 (DOMAIN.md §7) with its follow-ups, and a next meeting that
   carries the open ones;
-* workforce denominators per kecamatan **marked as demo figures** (the real figures are an input:
+* workforce denominators per desa and kecamatan **marked as demo figures** (the real figures are an input:
   no official source was found, DOMAIN.md §8), so the coverage bars have something to show.
 """
 
@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count
 
 from ucjamsostek.monitoring.models import ActionItem, FollowUp, FollowUpStatus, Meeting, WorkforceDenominator
 from ucjamsostek.monitoring.services import seed_monitoring
@@ -61,11 +62,26 @@ def seed_demo_monev(workers_per_person: int = 3) -> dict[str, Any]:
 
     person = apps.get_model("registry.Person")
     root = settings.AREA_CODE
+    # Per desa (so the dashboard can rank desa by coverage), and each kecamatan the sum of its desa.
+    per_village = dict(
+        person.objects.filter(village__code__startswith=root + ".")
+        .values("village__code")
+        .annotate(n=Count("id"))
+        .values_list("village__code", "n")
+    )
     made = 0
-    for code in Region.objects.filter(code__startswith=root + ".", level=3).values_list("code", flat=True):
-        people = person.objects.filter(village__code__startswith=code + ".").count()
+    per_kecamatan: dict[str, int] = {}
+    for code in Region.objects.filter(code__startswith=root + ".", level=4).values_list("code", flat=True):
+        workers = max(30, per_village.get(code, 0) * workers_per_person)
+        kecamatan = code.rsplit(".", 1)[0]
+        per_kecamatan[kecamatan] = per_kecamatan.get(kecamatan, 0) + workers
         _, new = WorkforceDenominator.objects.get_or_create(
-            area_id=code, year=2024, defaults={"workers": max(100, people * workers_per_person), "source": DEMO_SOURCE}
+            area_id=code, year=2024, defaults={"workers": workers, "source": DEMO_SOURCE}
+        )
+        made += new
+    for code, workers in per_kecamatan.items():
+        _, new = WorkforceDenominator.objects.get_or_create(
+            area_id=code, year=2024, defaults={"workers": workers, "source": DEMO_SOURCE}
         )
         made += new
     return {"meetings": Meeting.objects.count(), "workforce": made}

@@ -25,7 +25,7 @@ def build_demo(data: DemoData, *, say: Callable[[str], None]) -> None:
 
     got = seed_demo_monev()
     workforce = (
-        f"angkatan kerja contoh untuk {got['workforce']} kecamatan"
+        f"angkatan kerja contoh untuk {got['workforce']} wilayah (desa dan kecamatan)"
         if got["workforce"]
         else "angkatan kerja contoh sudah ada"
     )

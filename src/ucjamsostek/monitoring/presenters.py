@@ -84,6 +84,7 @@ def charts(d: Dashboard) -> dict[str, Any]:
                 title="Peserta aktif per segmen",
                 max_value=float(max([n for _, n in seg] or [1])),
                 unit="",
+                width=360,  # drawn in a third of the page: a narrower view box keeps the text legible
             )
         )
         if seg
