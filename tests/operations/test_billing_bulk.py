@@ -14,9 +14,8 @@ import python_calamine as pc
 from tests.operations.test_operations import _write, pks  # noqa: F401
 from ucjamsostek.agreements.selectors import COVERED_STATUSES
 from ucjamsostek.billing import services as bil
-from ucjamsostek.billing import workbook
 from ucjamsostek.billing.models import InvoiceLine
-from ucjamsostek.core import xlsxout
+from ucjamsostek.core import xlsxml, xlsxout
 from ucjamsostek.registry.models import Enrollment, Funder, Person
 
 
@@ -91,7 +90,7 @@ def test_stored_lines_bill_frame_and_csv(pks, people, users, tmp_path):  # noqa:
     assert all(r.startswith((b"2,", b"3,", b"4,", b"5,", b",")) for r in raw.split(b"\r\n")[1:-1])
 
 
-def _sheets(frame_rows: list[list[object]]) -> tuple[list[xlsxout.Sheet], list[workbook.Sheet]]:
+def _sheets(frame_rows: list[list[object]]) -> tuple[list[xlsxout.Sheet], list[xlsxml.Sheet]]:
     summary = [["Sesuai", "MATCHED", 3, 50_400, 50_400, 0], ["Jumlah", "", 3, 50_400, 50_400, 0]]
     headers = ["Baris", "NIK", "Kelas", "Ditagih (Rp)"]
     frame = pl.DataFrame(frame_rows, schema=["line", "nik", "class", "billed"], orient="row")
@@ -99,10 +98,13 @@ def _sheets(frame_rows: list[list[object]]) -> tuple[list[xlsxout.Sheet], list[w
         xlsxout.Sheet("Ringkasan", list("ABCDEF"), summary, title="Judul <&>", widths=(36, 20, 8)),
         xlsxout.Sheet("Rincian", headers, frame_rows, widths=(7, 20, 36, 14)),
     ]
-    new = [
-        workbook.Sheet("Ringkasan", list("ABCDEF"), rows=summary, title="Judul <&>", widths=(36, 20, 8)),
-        workbook.Sheet("Rincian", headers, frame=frame, kinds=("int", "text", "text", "int"), widths=(7, 20, 36, 14)),
-    ]
+    look = {"header_style": xlsxml.HEADER_NOWRAP, "int_style": xlsxml.NUMBER, "freeze_header": True, "autofilter": True}
+    new = [  # the layout of xlsxout (its default width 16 spelt out)
+        xlsxml.Sheet("Ringkasan", list("ABCDEF"), rows=summary, title="Judul <&>", widths=(36, 20, 8, 16, 16, 16),
+                     **look),
+        xlsxml.Sheet("Rincian", headers, frame=frame, kinds=("int", "text", "text", "int"), widths=(7, 20, 36, 14),
+                     empty_text=True, **look),
+    ]  # fmt: skip
     return old, new
 
 
@@ -128,7 +130,7 @@ def test_workbook_is_the_xlsxwriter_workbook(tmp_path):
     ]
     old, new = _sheets(rows)
     xlsxout.write_workbook(tmp_path / "old.xlsx", old)
-    workbook.write_workbook(tmp_path / "new.xlsx", new)
+    xlsxml.write_workbook(tmp_path / "new.xlsx", new)
     got, want = _cells(tmp_path / "new.xlsx"), _cells(tmp_path / "old.xlsx")
     widths = {k: v for k, v in want.items() if k.endswith(":width")}  # XlsxWriter groups equal widths
     assert {k: v for k, v in got.items() if not k.endswith(":width") or k in widths} == want
@@ -139,7 +141,7 @@ def test_workbook_is_the_xlsxwriter_workbook(tmp_path):
 def test_workbook_never_drops_lines_past_the_sheet_limit(tmp_path):
     rows: list[list[object]] = [[i, f"74130101019{i:05d}", "Sesuai", 16_800] for i in range(2, 14)]
     _, new = _sheets(rows)
-    workbook.write_workbook(tmp_path / "split.xlsx", new, max_rows=5, chunk=3)
+    xlsxml.write_workbook(tmp_path / "split.xlsx", new, max_rows=5, chunk=3)
     book = pc.CalamineWorkbook.from_path(str(tmp_path / "split.xlsx"))
     assert book.sheet_names == ["Ringkasan", "Rincian", "Rincian (2)", "Rincian (3)"]
     lines = []

@@ -23,9 +23,8 @@ from django.utils import timezone
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.selectors import COVERED_STATUSES
-from ucjamsostek.billing import workbook
 from ucjamsostek.billing.models import Invoice, InvoiceLine, Payment
-from ucjamsostek.core import bpjsfiles
+from ucjamsostek.core import bpjsfiles, xlsxml
 from ucjamsostek.core import reconcile as rc
 from ucjamsostek.core.arrears import arrears
 from ucjamsostek.core.rates import RateTable, load_rate_table
@@ -334,6 +333,10 @@ def _record_export(actor: Any, rec: Reconciliation) -> None:
 
 
 def write_reconciliation_xlsx(rec: Reconciliation, path: str | Path) -> None:
+    """``reconciliation.xlsx``: the layout :func:`ucjamsostek.core.xlsxout.write_workbook` gives
+    (title row, one-line bold header with a filter, frozen panes, rupiah as ``#,##0``, text never a
+    formula, empty strings kept), written column-wise by :mod:`ucjamsostek.core.xlsxml` — a bill of
+    a million lines in seconds; lines past Excel's row limit go on "Rincian (2)", … ."""
     period = f"{rec.invoice.period:%m/%Y}"
     summary_rows: list[list[Any]] = [
         [rc.CLASS_LABELS[r["class"]], r["class"], r["lines"], r["billed"], r["expected"], r["difference"]]
@@ -352,23 +355,32 @@ def write_reconciliation_xlsx(rec: Reconciliation, path: str | Path) -> None:
     )
     labels = pl.col("class").replace_strict(rc.CLASS_LABELS, return_dtype=pl.Utf8)
     lines = rec.lines.select("line", "nik", labels.alias("label"), "class", "billed", "expected", "difference")
-    int_, text = workbook.INT, workbook.TEXT
-    workbook.write_workbook(
+    int_, text = xlsxml.INT, xlsxml.TEXT
+    xlsxml.write_workbook(
         path,
         [
-            workbook.Sheet(
+            xlsxml.Sheet(
                 "Ringkasan",
                 ["Kelas", "Kode", "Baris", "Ditagih (Rp)", "Seharusnya (Rp)", "Selisih (Rp)"],
                 rows=summary_rows,
                 title=f"Rekonsiliasi tagihan BPJS periode {period}",
                 widths=(36, 20, 8, 16, 16, 16),
+                header_style=xlsxml.HEADER_NOWRAP,
+                int_style=xlsxml.NUMBER,
+                freeze_header=True,
+                autofilter=True,
             ),
-            workbook.Sheet(
+            xlsxml.Sheet(
                 "Rincian",
                 ["Baris", "NIK", "Kelas", "Kode", "Ditagih (Rp)", "Seharusnya (Rp)", "Selisih (Rp)"],
                 frame=lines,
                 kinds=(int_, text, text, text, int_, int_, int_),
                 widths=(7, 20, 36, 20, 14, 14, 14),
+                empty_text=True,
+                header_style=xlsxml.HEADER_NOWRAP,
+                int_style=xlsxml.NUMBER,
+                freeze_header=True,
+                autofilter=True,
             ),
         ],
     )
