@@ -68,15 +68,26 @@ def measure(cmd: list[str], repeat: int, env: dict[str, str] | None = None) -> d
     }
 
 
+def in_child(*args: str) -> None:
+    """Run one of this script's helper steps in a child process. Linux carries a process's peak
+    RSS over fork and exec, so a parent that had grown (generating a 1M-row file) would inflate
+    every later child's measured peak; the parent therefore never loads the big data itself."""
+    subprocess.run([str(PY), __file__, *args], check=True)
+
+
 def make_file(rows: int, fmt: str) -> Path:
     path = OUT / f"usulan-{fmt}-{rows}.{fmt}"
     refs = [path.parent / f"{path.stem}-referensi-{k}.csv" for k in KINDS]
     if not path.exists() or not all(r.exists() for r in refs):
-        from ucjamsostek.demo.generator import write_nomination_file
-
         print(f"  membuat {path.name} …", file=sys.stderr)
-        write_nomination_file(path, rows, seed=11)
+        in_child("--internal-make", str(rows), str(path))
     return path
+
+
+def _make(rows: int, path: Path) -> None:
+    from ucjamsostek.demo.generator import write_nomination_file
+
+    write_nomination_file(path, rows, seed=11)
 
 
 def prepare_db(env: dict[str, str]) -> None:
@@ -96,10 +107,10 @@ def load_references(path: Path, env: dict[str, str]) -> None:
 
 def floor_cmd(path: Path) -> list[str]:
     if path.suffix == ".csv":
-        from ucjamsostek.core.intake import HEADER_SEARCH_ROWS, _find_header, _sniff_delimiter
+        from ucjamsostek.core.intake import HEADER_SEARCH_ROWS, _find_header, sniff_delimiter
 
         head = path.read_text(encoding="utf-8", errors="replace")[: 256 * 1024].splitlines()[:HEADER_SEARCH_ROWS]
-        delim = _sniff_delimiter(head)
+        delim = sniff_delimiter(head)
         import csv
 
         found = _find_header([list(r) for r in csv.reader(head, delimiter=delim)], None)
@@ -125,8 +136,12 @@ def floor_cmd(path: Path) -> list[str]:
 def splink_input(path: Path) -> Path:
     """The linkage input of ``screen`` for this file (normalised rows with resolved villages)."""
     target = OUT / f"{path.stem}.{path.suffix.lstrip('.')}.linkage.parquet"
-    if target.exists():
-        return target
+    if not target.exists():
+        in_child("--internal-splink-input", str(path), str(target))
+    return target
+
+
+def _splink_input(path: Path, target: Path) -> None:
     import polars as pl
 
     from ucjamsostek.core.intake import read_nominations
@@ -145,7 +160,6 @@ def splink_input(path: Path) -> Path:
         pl.col("region_code").alias("village_code"),
         pl.col("region_code").str.extract(r"^(\d+\.\d+\.\d+)", 1).alias("district_code"),
     ).write_parquet(target)
-    return target
 
 
 def splink_cmd(parquet: Path) -> list[str]:
@@ -157,6 +171,12 @@ def splink_cmd(parquet: Path) -> list[str]:
 
 
 def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--internal-make":
+        _make(int(sys.argv[2]), Path(sys.argv[3]))
+        return 0
+    if len(sys.argv) == 4 and sys.argv[1] == "--internal-splink-input":
+        _splink_input(Path(sys.argv[2]), Path(sys.argv[3]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="*", default=[10_000, 100_000, 1_000_000], help="csv sizes")
     parser.add_argument("--xlsx", type=int, nargs="*", default=[10_000], help="xlsx sizes (report included)")
