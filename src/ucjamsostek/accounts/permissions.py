@@ -42,6 +42,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from ucjamsostek.accounts.models import Role
 
@@ -65,9 +67,9 @@ READ_ONLY_ROLES = frozenset({Role.BUDGET, Role.LEADERSHIP, Role.AUDITOR, Role.BP
 # Roles limited to part of the people.
 SCOPED_ROLES = frozenset({Role.AREA, Role.OPD})
 
-MSG_FORBIDDEN = "Anda tidak berwenang melakukan tindakan ini."
-MSG_OUT_OF_AREA = "Data ini berada di luar wilayah kerja Anda."
-MSG_READ_ONLY = "Peran Anda hanya dapat melihat data, tidak mengubahnya."
+MSG_FORBIDDEN = gettext_lazy("Anda tidak berwenang melakukan tindakan ini.")
+MSG_OUT_OF_AREA = gettext_lazy("Data ini berada di luar wilayah kerja Anda.")
+MSG_READ_ONLY = gettext_lazy("Peran Anda hanya dapat melihat data, tidak mengubahnya.")
 
 
 def role_of(user: Any) -> str | None:
@@ -300,7 +302,7 @@ def role_label(user_or_role: Any) -> str:
     return str(Role(role).label) if role else ""
 
 
-def require(allowed: bool, message: str = MSG_FORBIDDEN) -> None:
+def require(allowed: bool, message: str | Promise = MSG_FORBIDDEN) -> None:
     """Raise :class:`PermissionDenied` with an Indonesian message unless ``allowed``."""
     if not allowed:
         raise PermissionDenied(message)

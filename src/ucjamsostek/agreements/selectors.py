@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.models import TRANSITIONS, Agreement, AgreementDocument, Amendment
@@ -42,7 +43,12 @@ def amendments(agreement: Agreement) -> QuerySet[Amendment]:
     return agreement.amendments.order_by("seq")
 
 
-_CHANGE_LABELS = {"value": "Nilai", "quota": "Kuota", "start": "Mulai", "end": "Hari terakhir"}
+_CHANGE_LABELS = {
+    "value": gettext_lazy("Nilai"),
+    "quota": gettext_lazy("Kuota"),
+    "start": gettext_lazy("Mulai"),
+    "end": gettext_lazy("Hari terakhir"),
+}
 
 
 def _show_change(field: str, value: Any) -> str:
@@ -66,7 +72,8 @@ def amendment_rows(agreement: Agreement) -> list[dict[str, Any]]:
             "reason": m.reason,
             "created_at": m.created_at,
             "changes": [
-                (_CHANGE_LABELS.get(f, f), _show_change(f, v[0]), _show_change(f, v[1])) for f, v in m.changes.items()
+                (str(_CHANGE_LABELS.get(f, f)), _show_change(f, v[0]), _show_change(f, v[1]))
+                for f, v in m.changes.items()
             ],
         }
         for m in amendments(agreement)

@@ -50,7 +50,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             data["end"] = date.fromisoformat(last) + timedelta(days=1)
         except ValueError:
-            messages.error(request, "Hari terakhir berlaku harus tanggal YYYY-MM-DD.")
+            messages.error(request, gettext("Hari terakhir berlaku harus tanggal YYYY-MM-DD."))
             return redirect("agreements:index")
     previous = selectors.get_agreement(request.user, request.POST.get("predecessor") or 0)
     data = {k: v for k, v in data.items() if v is not None}
@@ -60,7 +60,7 @@ def create(request: HttpRequest) -> HttpResponse:
         made = attempt(request, lambda: services.create_agreement(request.user, data))
     if made is None:
         return redirect("agreements:index")
-    messages.success(request, f"PKS {made.number} dibuat.")
+    messages.success(request, gettext("PKS %(number)s dibuat.") % {"number": made.number})
     return redirect("agreements:detail", pk=made.pk)
 
 
@@ -91,7 +91,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
     if what == "status":
         status = request.POST.get("status", "")
         if attempt(request, lambda: services.set_status(user, agreement, status)):
-            messages.success(request, "Status PKS diubah.")
+            messages.success(request, gettext("Status PKS diubah."))
     elif what == "amend":
         changes = {k: form_value(request, k) for k in ("value", "quota", "start")}
         last = form_value(request, "last_day")
@@ -99,19 +99,19 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 changes["end"] = date.fromisoformat(last) + timedelta(days=1)
             except ValueError:
-                messages.error(request, "Hari terakhir berlaku harus tanggal YYYY-MM-DD.")
+                messages.error(request, gettext("Hari terakhir berlaku harus tanggal YYYY-MM-DD."))
                 return redirect("agreements:detail", pk=pk)
         changes = {k: v for k, v in changes.items() if v is not None}
         reason = request.POST.get("reason", "")
         number = request.POST.get("number", "")
         if attempt(request, lambda: services.amend(user, agreement, changes, reason=reason, number=number)):
-            messages.success(request, "Addendum dicatat.")
+            messages.success(request, gettext("Addendum dicatat."))
     elif what == "attach":
         f = post_file(request)
         if f is not None:
             title = request.POST.get("title", "")
             if attempt(request, lambda: services.attach_document(user, agreement, f.name or "", f, title=title)):
-                messages.success(request, "Dokumen dilampirkan.")
+                messages.success(request, gettext("Dokumen dilampirkan."))
     elif what == "enroll":
         year = (request.POST.get("year") or "").strip()
         if year and not year.isdigit():
@@ -179,10 +179,11 @@ def registration_import(request: HttpRequest) -> HttpResponse:
         if res is not None:
             messages.success(
                 request,
-                f"Jawaban BPJS: diterima {res.accepted}, ditolak {res.rejected}, tidak cocok {len(res.unmatched)}.",
+                gettext("Jawaban BPJS: diterima %(accepted)s, ditolak %(rejected)s, tidak cocok %(unmatched)s.")
+                % {"accepted": res.accepted, "rejected": res.rejected, "unmatched": len(res.unmatched)},
             )
             for row, why in res.unmatched[:20]:
-                messages.warning(request, f"Baris {row}: {why}")
+                messages.warning(request, gettext("Baris %(row)s: %(why)s") % {"row": row, "why": why})
     return redirect("agreements:index")
 
 
@@ -193,7 +194,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
         try:
             as_of = date.fromisoformat(request.GET["as_of"])
         except ValueError:
-            messages.error(request, "Tanggal acuan harus YYYY-MM-DD.")
+            messages.error(request, gettext("Tanggal acuan harus YYYY-MM-DD."))
     if request.GET.get("unduh"):
         full = selectors.coverage_gaps(request.user, as_of=as_of)
         with tempfile.TemporaryDirectory(prefix="ucj-gap-") as tmp:

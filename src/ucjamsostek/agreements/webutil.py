@@ -12,7 +12,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
+from ucjamsostek.accounts.permissions import MSG_FORBIDDEN
 from ucjamsostek.core.intake import IntakeError
 
 T = TypeVar("T")
@@ -26,9 +28,11 @@ def uploaded_table(upload: UploadedFile) -> Iterator[Path]:
     name = upload.name or "berkas"
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise ValidationError("Berkas harus .xlsx, .xls atau .csv.")
+        raise ValidationError(gettext("Berkas harus .xlsx, .xls atau .csv."))
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"Berkas terlalu besar (batas {MAX_UPLOAD_BYTES // 1024 // 1024} MB).")
+        raise ValidationError(
+            gettext("Berkas terlalu besar (batas %(mb)s MB).") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
+        )
     with tempfile.TemporaryDirectory(prefix="ucj-up-") as tmp:
         path = Path(tmp) / f"unggahan{suffix}"
         with path.open("wb") as fh:
@@ -44,14 +48,14 @@ def attempt(request: HttpRequest, fn: Callable[[], T]) -> T | None:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except (IntakeError, PermissionDenied) as exc:
-        messages.error(request, str(exc) or "Anda tidak berwenang melakukan tindakan ini.")
+        messages.error(request, str(exc) or str(MSG_FORBIDDEN))
     return None
 
 
 def post_file(request: HttpRequest, field: str = "file") -> UploadedFile | None:
     f = request.FILES.get(field)
     if f is None:
-        messages.error(request, "Pilih berkas terlebih dahulu.")
+        messages.error(request, gettext("Pilih berkas terlebih dahulu."))
     return f
 
 

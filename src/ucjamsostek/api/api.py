@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -148,7 +149,7 @@ def _f(v: Any) -> float | None:
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
-    return api.create_response(request, {"detail": str(exc) or "Tidak berwenang."}, status=403)
+    return api.create_response(request, {"detail": str(exc) or gettext("Tidak berwenang.")}, status=403)
 
 
 @api.get("/indicators", response=list[IndicatorOut], tags=["indikator"], summary="Daftar indikator")
@@ -194,7 +195,7 @@ def indicator_values(
     p = _period(period)
     code = selectors.scope_area(request.user, area)
     if area and code != area:
-        raise PermissionDenied("Wilayah di luar wilayah kerja Anda.")
+        raise PermissionDenied(gettext("Wilayah di luar wilayah kerja Anda."))
     return Status(
         200,
         [

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ucjamsostek.agreements.webutil import attempt, post_file, uploaded_table
@@ -43,8 +44,16 @@ def upload(request: HttpRequest) -> HttpResponse:
         if res is not None:
             messages.success(
                 request,
-                f"{res.programme.name}: {res.lines} penerima, memenuhi syarat {res.eligible}, "
-                f"tidak memenuhi syarat {res.not_eligible}.",
+                _(
+                    "%(programme)s: %(lines)s penerima, memenuhi syarat %(eligible)s, "
+                    "tidak memenuhi syarat %(not_eligible)s."
+                )
+                % {
+                    "programme": res.programme.name,
+                    "lines": res.lines,
+                    "eligible": res.eligible,
+                    "not_eligible": res.not_eligible,
+                },
             )
             return redirect("assistance:programme", pk=res.programme.pk)
     return redirect("assistance:index")

@@ -107,11 +107,11 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
         amount = parse_rupiah(request.POST.get("amount", ""))
         paid_on = date.fromisoformat(request.POST.get("paid_on", ""))
     except (MoneyError, ValueError):
-        messages.error(request, "Jumlah harus Rupiah (contoh 201.600.000) dan tanggal YYYY-MM-DD.")
+        messages.error(request, _("Jumlah harus Rupiah (contoh 201.600.000) dan tanggal YYYY-MM-DD."))
         return redirect("billing:invoice", pk=pk)
     sp2d = request.POST.get("sp2d_number", "")
     if attempt(
         request, lambda: services.record_payment(request.user, inv, sp2d_number=sp2d, paid_on=paid_on, amount=amount)
     ):
-        messages.success(request, "Pembayaran dicatat.")
+        messages.success(request, _("Pembayaran dicatat."))
     return redirect("billing:invoice", pk=pk)

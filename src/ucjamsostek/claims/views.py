@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ucjamsostek.accounts import permissions as perm
@@ -35,12 +36,16 @@ def upload(request: HttpRequest) -> HttpResponse:
         if res is not None:
             messages.success(
                 request,
-                f"Klaim baru {res.created}, diperbarui {res.updated}; tanpa perlindungan "
-                f"pada tanggal kejadian {res.uncovered}.",
+                _(
+                    "Klaim baru %(created)s, diperbarui %(updated)s; tanpa perlindungan "
+                    "pada tanggal kejadian %(uncovered)s."
+                )
+                % {"created": res.created, "updated": res.updated, "uncovered": res.uncovered},
             )
             if res.unknown_person:
                 messages.warning(
                     request,
-                    "NIK tidak ada di data penduduk pada baris: " + ", ".join(str(r) for r in res.unknown_person[:30]),
+                    _("NIK tidak ada di data penduduk pada baris: %(rows)s")
+                    % {"rows": ", ".join(str(r) for r in res.unknown_person[:30])},
                 )
     return redirect("claims:index")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from ucjamsostek.jobs.models import Job
 
@@ -39,7 +40,7 @@ def job_status(job: Job) -> dict[str, Any]:
         "kind": job.kind,
         "status": job.status,
         "status_text": str(job.get_status_display()),
-        "stage": job.stage,
+        "stage": gettext(job.stage) if job.stage else "",  # stages are stored as Indonesian msgids
         "progress": round(job.progress, 4),
         "percent": job.percent,
         "message": job.message,

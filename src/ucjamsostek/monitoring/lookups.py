@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.core.nik import clean_nik
@@ -16,7 +17,7 @@ def person_by_nik(user: Any, nik: str) -> dict[str, Any] | None:
     """The person with ``nik`` inside the user's scope, or None. Only roles that may see full NIKs
     may look up by NIK (a masked-NIK role searching by NIK would learn the NIK anyway)."""
     if not perm.can_see_full_nik(user):
-        raise PermissionDenied("Peran Anda tidak boleh mencari penduduk berdasarkan NIK.")
+        raise PermissionDenied(gettext("Peran Anda tidak boleh mencari penduduk berdasarkan NIK."))
     from django.apps import apps
 
     key = clean_nik(nik)

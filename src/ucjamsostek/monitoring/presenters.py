@@ -7,10 +7,12 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core import svgcharts
 from ucjamsostek.core.money import format_number, format_rupiah
+from ucjamsostek.monitoring import labels
 from ucjamsostek.monitoring.selectors import Bar, Dashboard
 
 
@@ -32,8 +34,12 @@ def trace_url(indicator: str, period: str, area: str, breakdown: str = "") -> st
 def _bars(rows: list[Bar], period: str, title: str, target: float | None) -> SafeString:
     top = max([100.0, *(b.percent for b in rows)])
     tips = [
-        f"{b.name}: {b.text} — {format_number(b.active)} peserta"
-        + (f" dari {format_number(b.workers)} pekerja" if b.workers else ", jumlah pekerja belum diisi")
+        (
+            _("%(name)s: %(text)s — %(active)s peserta dari %(workers)s pekerja")
+            if b.workers
+            else _("%(name)s: %(text)s — %(active)s peserta, jumlah pekerja belum diisi")
+        )
+        % {"name": b.name, "text": b.text, "active": format_number(b.active), "workers": format_number(b.workers or 0)}
         for b in rows
     ]
     return _safe(
@@ -54,25 +60,39 @@ def charts(d: Dashboard) -> dict[str, Any]:
     target_pct = None
     trend = d.trend
     line = svgcharts.line_chart(
-        [(label, n, f"{ind.parse_period(code).label}: {format_number(n)} peserta aktif") for code, label, n in trend],
-        title="Peserta aktif per bulan",
+        [
+            (
+                label,
+                n,
+                _("%(period)s: %(n)s peserta aktif")
+                % {"period": labels.period_label(ind.parse_period(code)), "n": format_number(n)},
+            )
+            for code, label, n in trend
+        ],
+        title=_("Peserta aktif per bulan"),
         target=float(d.headline["target"]) if d.headline.get("target") else None,
-        target_label=f"target {format_number(d.headline['target'])}" if d.headline.get("target") else "",
+        target_label=_("target %(n)s") % {"n": format_number(d.headline["target"])} if d.headline.get("target") else "",
     )
     out: dict[str, Any] = {"trend": _safe(line)}
-    out["ranking"] = _bars(d.ranking, d.period.code, f"Cakupan per {d.ranking_level}", target_pct) if d.ranking else ""
+    out["ranking"] = (
+        _bars(d.ranking, d.period.code, _("Cakupan per %(level)s") % {"level": d.ranking_level}, target_pct)
+        if d.ranking
+        else ""
+    )
     out["desa"] = (
-        _bars(d.desa_ranking[:15], d.period.code, "Cakupan desa/kelurahan terendah", target_pct)
+        _bars(d.desa_ranking[:15], d.period.code, _("Cakupan desa/kelurahan terendah"), target_pct)
         if d.desa_ranking
         else ""
     )
     b = d.budget
     if b.get("paid") is not None:
-        parts = [("Dibayar", float(b["paid"] or 0), f"Dibayar {format_rupiah(b['paid'] or 0)}")]
+        paid = _("Dibayar")
+        parts = [(paid, float(b["paid"] or 0), f"{paid} {format_rupiah(b['paid'] or 0)}")]
         if b.get("arrears") is not None:
-            parts.append(("Tunggakan", float(b["arrears"] or 0), f"Tunggakan {format_rupiah(b['arrears'] or 0)}"))
+            arrears = _("Tunggakan")
+            parts.append((arrears, float(b["arrears"] or 0), f"{arrears} {format_rupiah(b['arrears'] or 0)}"))
         out["budget"] = _safe(
-            svgcharts.stacked_bar(parts, title="Realisasi anggaran", total=float(b["budget_allocated"] or 0) or None)
+            svgcharts.stacked_bar(parts, title=_("Realisasi anggaran"), total=float(b["budget_allocated"] or 0) or None)
         )
     else:
         out["budget"] = ""
@@ -81,7 +101,7 @@ def charts(d: Dashboard) -> dict[str, Any]:
         _safe(
             svgcharts.bar_chart(
                 [(name, float(n), format_number(n), "") for name, n in seg],
-                title="Peserta aktif per segmen",
+                title=_("Peserta aktif per segmen"),
                 max_value=float(max([n for _, n in seg] or [1])),
                 unit="",
                 width=360,  # drawn in a third of the page: a narrower view box keeps the text legible
@@ -93,16 +113,12 @@ def charts(d: Dashboard) -> dict[str, Any]:
     return out
 
 
-def money(value: int | None) -> str:
-    return ind.NO_DATA if value is None else format_rupiah(value)
-
-
-def number(value: int | None) -> str:
-    return ind.NO_DATA if value is None else format_number(value)
+money = labels.money
+number = labels.number
 
 
 def texts(d: Dashboard) -> dict[str, str]:
-    """Every figure of the dashboard as Indonesian text (the E2E test compares these to the DB)."""
+    """Every figure of the dashboard as text in the user's language (the E2E test compares these to the DB)."""
     h = d.headline
     c = d.claims
     return {
@@ -114,15 +130,17 @@ def texts(d: Dashboard) -> dict[str, str]:
         "gap_trace": trace_url("GAP_EXPOSED", d.period.code, d.area_code),
         "claims_trace": trace_url("CLAIMS_AMOUNT", f"..{d.period.code}", d.area_code),
         "nominations_trace": trace_url("NOMINATIONS", d.period.code, d.area_code),
-        "claims_amount": ind.format_rupiah_words(c["cumulative"]["amount"])
+        "claims_amount": labels.rupiah_words(c["cumulative"]["amount"])
         if c["cumulative"]["amount"] is not None
-        else ind.NO_DATA,
-        "claims_period": ind.NO_DATA
+        else labels.no_data(),
+        "claims_period": labels.no_data()
         if c["period"]["count"] is None
-        else f"{format_number(c['period']['count'])} klaim, {format_rupiah(c['period']['amount'] or 0)}",
-        "bsu": ind.NO_DATA
+        else _("%(n)s klaim, %(amount)s")
+        % {"n": format_number(c["period"]["count"]), "amount": format_rupiah(c["period"]["amount"] or 0)},
+        "bsu": labels.no_data()
         if d.bsu["count"] is None
-        else f"{format_number(d.bsu['count'])} orang, {format_rupiah(d.bsu['amount'] or 0)}",
+        else _("%(n)s orang, %(amount)s")
+        % {"n": format_number(d.bsu["count"]), "amount": format_rupiah(d.bsu["amount"] or 0)},
         "allocated": money(d.budget.get("budget_allocated")),
         "billed": money(d.budget.get("billed")),
         "paid": money(d.budget.get("paid")),

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.money import format_number, format_rupiah
@@ -654,7 +655,17 @@ def build_inpres_xlsx(r: ReportData) -> bytes:
 
 
 def build(period: str, kind: str, area: str | None = None) -> tuple[str, bytes]:
-    """``kind`` pdf | xlsx | inpres → (file name, bytes)."""
+    """``kind`` pdf | xlsx | inpres → (file name, bytes).
+
+    The reports are official documents of the Rakor Monev in Bahasa Indonesia whatever the language
+    of the user who asks for them: the texts the selectors give (ranking level, month labels, "tidak
+    ada data") are made under Indonesian.
+    """
+    with translation.override("id"):
+        return _build(period, kind, area)
+
+
+def _build(period: str, kind: str, area: str | None = None) -> tuple[str, bytes]:
     r = collect(period, area)
     if kind == "pdf":
         return _file_name(r.d.period.code, "pdf"), build_pdf(r)
@@ -670,9 +681,9 @@ _SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
 def report_job(ctx: Any, period: str, kind: str, area: str) -> dict[str, Any]:
-    ctx.progress("Menyusun laporan", 0.2)
+    ctx.progress(gettext_noop("Menyusun laporan"), 0.2)
     name, data = build(period, kind, area)
-    ctx.progress("Menyimpan laporan", 0.9)
+    ctx.progress(gettext_noop("Menyimpan laporan"), 0.9)
     folder = Path(settings.MEDIA_ROOT) / REPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     stored = f"{ctx.job_id}-{name}"

@@ -16,12 +16,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ucjamsostek.accounts.permissions import MSG_FORBIDDEN
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.money import format_number
 from ucjamsostek.core.nik import mask_nik
-from ucjamsostek.monitoring import queries
+from ucjamsostek.monitoring import labels, queries
 from ucjamsostek.monitoring.models import (
     ActionItem,
     FollowUp,
@@ -77,7 +78,7 @@ class Bar:
 
     @property
     def workers_text(self) -> str:
-        return ind.NO_DATA if self.workers is None else format_number(self.workers)
+        return labels.number(self.workers)
 
     @property
     def percent(self) -> float:
@@ -110,6 +111,11 @@ class Dashboard:
     lineage: list[tuple[str, str]] = field(default_factory=list)
     #: (label, active, workers, coverage text) per category/segment with its own denominator
     coverage_by: list[tuple[str, int, int | None, str]] = field(default_factory=list)
+
+    @property
+    def period_label(self) -> str:
+        """The period in the user's language (``d.period.label`` is always Indonesian)."""
+        return labels.period_label(self.period)
 
 
 def _values(snap: Snapshot, codes: list[str], area_codes: list[str] | None = None) -> list[IndicatorValue]:
@@ -191,19 +197,19 @@ def dashboard_for_area(code: str, period: str | None = None, user: Any = None) -
         "workers_source": workers_trace.get("source", ""),
         "workers_year": workers_trace.get("year"),
         "coverage": cov.value if cov else None,
-        "coverage_text": ind.format_percent(cov.value if cov else None),
+        "coverage_text": labels.percent(cov.value if cov else None),
         "target": target.denominator if target else None,
         "target_actual": target.numerator if target else None,
         "target_label": _breakdown_label(target.breakdown, seg_names, fund_names) if target else "",
         "progress": target.value if target else None,
-        "progress_text": ind.format_percent(target.value if target else None),
+        "progress_text": labels.percent(target.value if target else None),
     }
     trend = sorted(
         (v.period, v.numerator or 0)
         for v in vals
         if v.indicator_id == "ACTIVE" and v.area_code == code and not v.breakdown and len(v.period) == 7
     )
-    trend_rows = [(pc, _short_month(pc), n) for pc, n in trend if pc <= last_month.code]
+    trend_rows = [(pc, labels.short_month(pc), n) for pc, n in trend if pc <= last_month.code]
 
     def breakdown(prefix: str, names: dict[str, str]) -> list[tuple[str, int]]:
         rows = [
@@ -220,7 +226,7 @@ def dashboard_for_area(code: str, period: str | None = None, user: Any = None) -
         act = {c: _num(g("ACTIVE", c)) or _num(g("ACTIVE", c, per=last_month.code)) or 0 for c in areas}
         wk = {c: _num(g("WORKERS", c)) for c in areas}
         return [
-            Bar(r.code, r.name, r.value, r.active, r.workers, ind.format_percent(r.value))
+            Bar(r.code, r.name, r.value, r.active, r.workers, labels.percent(r.value))
             for r in ind.coverage_ranking(areas, act, wk)
         ]
 
@@ -230,7 +236,7 @@ def dashboard_for_area(code: str, period: str | None = None, user: Any = None) -
     }
     real = by_key.get(("BUDGET_REALISATION", p.code, root, ""))
     budget["realisation"] = real.value if real else None
-    budget["realisation_text"] = ind.format_percent(budget["realisation"])
+    budget["realisation_text"] = labels.percent(budget["realisation"])
     budget["regency_only"] = code != root
 
     def claims_for(per: str) -> dict[str, Any]:
@@ -250,12 +256,12 @@ def dashboard_for_area(code: str, period: str | None = None, user: Any = None) -
             "count": n,
             "amount": s,
             "by_type": [(t, counts.get(t, 0), a) for t, a in types],
-            "sentence": ind.claims_sentence(n, s) if n is not None and s is not None else "",
+            "sentence": labels.claims_sentence(n, s) if n is not None and s is not None else "",
         }
 
     claims: dict[str, Any] = {"period": claims_for(p.code), "cumulative": claims_for(f"..{p.code}")}
     ratio = by_key.get(("CLAIMS_RATIO", p.code, root, ""))
-    claims["ratio_text"] = ind.format_percent(ratio.value if ratio else None)
+    claims["ratio_text"] = labels.percent(ratio.value if ratio else None)
     bsu = {
         "count": _num(g("BSU_COUNT")),
         "amount": _num(g("BSU_AMOUNT")),
@@ -286,7 +292,7 @@ def dashboard_for_area(code: str, period: str | None = None, user: Any = None) -
         by_category=breakdown("category", {}),
         by_funder=breakdown("funder", fund_names),
         ranking=bars(children),
-        ranking_level="kecamatan" if level == 2 else "desa/kelurahan",
+        ranking_level=gettext("kecamatan") if level == 2 else gettext("desa/kelurahan"),
         desa_ranking=bars(desa) if desa else [],
         budget=budget,
         claims=claims,
@@ -300,10 +306,10 @@ def dashboard_for_area(code: str, period: str | None = None, user: Any = None) -
             (
                 _breakdown_label(v.breakdown, seg_names, fund_names)
                 if not v.breakdown.startswith("category:")
-                else f"Kategori {v.breakdown.split(':', 1)[1]}",
+                else gettext("Kategori %(category)s") % {"category": v.breakdown.split(":", 1)[1]},
                 v.numerator or 0,
                 v.denominator,
-                ind.format_percent(v.value),
+                labels.percent(v.value),
             )
             for v in vals
             if v.indicator_id == "COVERAGE" and v.area_code == code and v.period == p.code and v.breakdown
@@ -327,14 +333,9 @@ def _safe(fn: Any, default: Any) -> Any:
         return default
 
 
-def _short_month(code: str) -> str:
-    y, m = code.split("-")
-    return f"{ind.MONTHS_ID_SHORT[int(m) - 1]} {y[2:]}"
-
-
 def _breakdown_label(bd: str, seg: dict[str, str], fund: dict[str, str]) -> str:
     if not bd:
-        return "seluruh peserta"
+        return gettext("seluruh peserta")
     dim, key = bd.split(":", 1)
     if dim == "segment":
         return seg.get(key, key)
@@ -437,7 +438,7 @@ def trace(user: Any, indicator: str, period: str, area: str, breakdown: str = ""
     out: dict[str, Any] = {
         "indicator": definition,
         "value": value,
-        "text": ind.format_value(value.value if value else None, definition.unit if definition else "count"),
+        "text": labels.value(value.value if value else None, definition.unit if definition else "count"),
         "period": period,
         "area": area,
         "breakdown": breakdown,
@@ -596,15 +597,15 @@ def period_choices(today: date | None = None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     m = ind.period_of(today)
     for _ in range(24):
-        out.append((m.code, m.label))
+        out.append((m.code, labels.period_label(m)))
         m = m.previous()
     s = ind.period_of(today, ind.PeriodKind.SEMESTER)
     for _ in range(6):
-        out.append((s.code, s.label))
+        out.append((s.code, labels.period_label(s)))
         s = s.previous()
     y = ind.period_of(today, ind.PeriodKind.YEAR)
     for _ in range(4):
-        out.append((y.code, y.label))
+        out.append((y.code, labels.period_label(y)))
         y = y.previous()
     return out
 

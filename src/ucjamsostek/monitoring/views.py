@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, require
@@ -81,15 +81,19 @@ def trace(request: HttpRequest) -> HttpResponse:
 
 class ActionForm(forms.Form):
     organisation_id = forms.TypedChoiceField(
-        label=_l("OPD penanggung jawab"), required=False, coerce=int, empty_value=None, choices=[]
+        label=gettext_lazy("OPD penanggung jawab"), required=False, coerce=int, empty_value=None, choices=[]
     )
-    responsible = forms.CharField(label=_l("Penanggung jawab (teks)"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_l("Status"), choices=services.ACTION_STATUS_CHOICES)
-    due_date = forms.DateField(label=_l("Batas waktu"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    evidence_url = forms.URLField(label=_l("Tautan bukti (regulasi)"), required=False, assume_scheme="https")
-    apbd_line = forms.CharField(label=_l("Mata anggaran APBD"), required=False, max_length=255)
-    evidence_file = forms.FileField(label=_l("Dokumen bukti (PDF/gambar)"), required=False)
-    notes = forms.CharField(label=_l("Catatan tindak lanjut"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    responsible = forms.CharField(label=gettext_lazy("Penanggung jawab (teks)"), required=False, max_length=200)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=services.ACTION_STATUS_CHOICES)
+    due_date = forms.DateField(
+        label=gettext_lazy("Batas waktu"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    evidence_url = forms.URLField(label=gettext_lazy("Tautan bukti (regulasi)"), required=False, assume_scheme="https")
+    apbd_line = forms.CharField(label=gettext_lazy("Mata anggaran APBD"), required=False, max_length=255)
+    evidence_file = forms.FileField(label=gettext_lazy("Dokumen bukti (PDF/gambar)"), required=False)
+    notes = forms.CharField(
+        label=gettext_lazy("Catatan tindak lanjut"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, manage: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,10 +165,10 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_l("Tanggal rapat"), widget=forms.DateInput(attrs={"type": "date"}))
-    period = forms.CharField(label=_l("Periode ditinjau (mis. 2025-S1)"), required=False, max_length=8)
-    title = forms.CharField(label=_l("Judul"), required=False, max_length=200)
-    place = forms.CharField(label=_l("Tempat"), required=False, max_length=200)
+    date = forms.DateField(label=gettext_lazy("Tanggal rapat"), widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.CharField(label=gettext_lazy("Periode ditinjau (mis. 2025-S1)"), required=False, max_length=8)
+    title = forms.CharField(label=gettext_lazy("Judul"), required=False, max_length=200)
+    place = forms.CharField(label=gettext_lazy("Tempat"), required=False, max_length=200)
 
     def clean_period(self) -> str:
         raw = self.cleaned_data.get("period") or ""
@@ -177,9 +181,11 @@ class MeetingForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    action = forms.CharField(label=_l("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.CharField(label=_l("Penanggung jawab"), max_length=200)
-    deadline = forms.DateField(label=_l("Batas waktu"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    action = forms.CharField(label=gettext_lazy("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label=gettext_lazy("Penanggung jawab"), max_length=200)
+    deadline = forms.DateField(
+        label=gettext_lazy("Batas waktu"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 @login_required
@@ -281,19 +287,23 @@ def report_download(request: HttpRequest, job_id: int) -> HttpResponseBase:
 
 
 class TargetForm(forms.Form):
-    indicator = forms.ChoiceField(label=_l("Indikator"), choices=[("ACTIVE", "Peserta aktif")])
-    year = forms.IntegerField(label=_l("Tahun"), min_value=2000, max_value=2100)
-    area = forms.CharField(label=_l("Kode wilayah"), max_length=13)
-    breakdown = forms.CharField(label=_l("Rincian (mis. segment:pekerja_rentan)"), max_length=64, required=False)
-    value = forms.IntegerField(label=_l("Nilai target"), min_value=0)
+    indicator = forms.ChoiceField(label=gettext_lazy("Indikator"), choices=[("ACTIVE", gettext_lazy("Peserta aktif"))])
+    year = forms.IntegerField(label=gettext_lazy("Tahun"), min_value=2000, max_value=2100)
+    area = forms.CharField(label=gettext_lazy("Kode wilayah"), max_length=13)
+    breakdown = forms.CharField(
+        label=gettext_lazy("Rincian (mis. segment:pekerja_rentan)"), max_length=64, required=False
+    )
+    value = forms.IntegerField(label=gettext_lazy("Nilai target"), min_value=0)
 
 
 class WorkforceForm(forms.Form):
-    area = forms.CharField(label=_l("Kode wilayah"), max_length=13)
-    year = forms.IntegerField(label=_l("Tahun"), min_value=2000, max_value=2100)
-    breakdown = forms.CharField(label=_l("Rincian (kosong = semua; mis. category:BPU)"), max_length=64, required=False)
-    workers = forms.IntegerField(label=_l("Jumlah pekerja"), min_value=0)
-    source = forms.CharField(label=_l("Sumber data"), max_length=255)
+    area = forms.CharField(label=gettext_lazy("Kode wilayah"), max_length=13)
+    year = forms.IntegerField(label=gettext_lazy("Tahun"), min_value=2000, max_value=2100)
+    breakdown = forms.CharField(
+        label=gettext_lazy("Rincian (kosong = semua; mis. category:BPU)"), max_length=64, required=False
+    )
+    workers = forms.IntegerField(label=gettext_lazy("Jumlah pekerja"), min_value=0)
+    source = forms.CharField(label=gettext_lazy("Sumber data"), max_length=255)
 
 
 @login_required

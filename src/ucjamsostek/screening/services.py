@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ucjamsostek.accounts import permissions as perms
 from ucjamsostek.core import intake
@@ -97,11 +98,11 @@ def load_reference(
         raise PermissionDenied(perms.MSG_FORBIDDEN)
     p = Path(path)
     display = display_name or p.name
-    report("Membaca berkas", 0.0)
+    report(gettext_noop("Membaca berkas"), 0.0)
     frame = read_reference_list(p, display_name=display, today=timezone.localdate())
     digest = file_sha256(p)
     total = frame.height
-    report("Menyimpan", 0.2)
+    report(gettext_noop("Menyimpan"), 0.2)
     with transaction.atomic():
         # Lock the kind's lists so two loads cannot take the same version number.
         previous = list(ReferenceList.objects.select_for_update().filter(kind=kind))
@@ -128,8 +129,8 @@ def load_reference(
                 ],
             )
             done += chunk.height
-            report("Menyimpan", 0.2 + 0.8 * done / max(total, 1))
-    report("Selesai", 1.0)
+            report(gettext_noop("Menyimpan"), 0.2 + 0.8 * done / max(total, 1))
+    report(gettext_noop("Selesai"), 1.0)
     return ref
 
 
@@ -204,7 +205,7 @@ def save_batch(
     counts = {s: statuses.count(s) for s in Status.values}
     codes = {c for c in set(_column(rows, "region_code")) if c}
     known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True)) if codes else set()
-    report("Menyimpan hasil", 0.0)
+    report(gettext_noop("Menyimpan hasil"), 0.0)
     with transaction.atomic():
         batch = NominationBatch.objects.create(
             source_kind=source_kind,
@@ -255,7 +256,9 @@ def save_batch(
         ]
         for start in range(0, len(nomination_values), BULK_SIZE):
             _insert_many(Nomination, fields, nomination_values[start : start + BULK_SIZE])
-            report("Menyimpan hasil", 0.8 * min(1.0, (start + BULK_SIZE) / max(len(nomination_values), 1)))
+            report(
+                gettext_noop("Menyimpan hasil"), 0.8 * min(1.0, (start + BULK_SIZE) / max(len(nomination_values), 1))
+            )
         by_row: dict[int, int] = dict(Nomination.objects.filter(batch=batch).values_list("row", "id"))
         findings = result.findings
         if findings is not None and findings.height:
@@ -290,7 +293,7 @@ def save_batch(
                 ],
                 batch_size=BULK_SIZE,
             )
-    report("Menyimpan hasil", 1.0)
+    report(gettext_noop("Menyimpan hasil"), 1.0)
     return batch
 
 
@@ -483,11 +486,11 @@ OUTPUT_NAMES = ("rows.csv", "summary.json", "hasil-validasi.xlsx")
 #: rough share of the time, and how the bar names them.
 SCREENING_STAGES = [("membaca berkas", 2.0), ("aturan", 0.5), ("wilayah", 1.0), ("pencocokan", 4.0), ("selesai", 0.2)]
 SCREENING_STAGE_LABELS = {
-    "membaca berkas": "Membaca berkas",
-    "aturan": "Memeriksa aturan",
-    "wilayah": "Mencocokkan desa/kelurahan",
-    "pencocokan": "Mencari data ganda",
-    "selesai": "Menyusun hasil",
+    "membaca berkas": gettext_noop("Membaca berkas"),
+    "aturan": gettext_noop("Memeriksa aturan"),
+    "wilayah": gettext_noop("Mencocokkan desa/kelurahan"),
+    "pencocokan": gettext_noop("Mencari data ganda"),
+    "selesai": gettext_noop("Menyusun hasil"),
 }
 
 
@@ -586,7 +589,7 @@ def run_upload(
         "as_of": as_of,
         "sheet": sheet or "",
     }
-    job.progress("Menyiapkan data rujukan", 0.01)
+    job.progress(gettext_noop("Menyiapkan data rujukan"), 0.01)
     purge_old_uploads()
     try:
         ctx = screening_context(when)
@@ -602,7 +605,9 @@ def run_upload(
         raise JobError(str(exc), result={"mapping": mapping}) from exc
     staging = Path(tempfile.mkdtemp(prefix=".batch-", dir=uploads_dir()))
     try:
-        report = StagedProgress(job.progress, [("laporan", 1.0)], 0.75, 0.9, {"laporan": "Menulis laporan"})
+        report = StagedProgress(
+            job.progress, [("laporan", 1.0)], 0.75, 0.9, {"laporan": gettext_noop("Menulis laporan")}
+        )
         written = write_outputs(result, staging, source_name=file_name, progress=report)
         batch = save_batch_with_outputs(
             result,

@@ -1,0 +1,101 @@
+"""Monitoring texts in the user's language.
+
+:mod:`ucjamsostek.core.indicators` writes periods, "tidak ada data" and claim sentences in Bahasa
+Indonesia and stays free of Django; these helpers give the same texts through gettext, so the pages
+follow the user's language. With Indonesian active (the default, and always for the Rakor Monev
+reports, see :func:`reports.build`) they return exactly what core returns.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+
+from ucjamsostek.core import indicators as ind
+from ucjamsostek.core.money import format_decimal, format_number, format_rupiah
+
+MONTHS = (
+    gettext_lazy("Januari"),
+    gettext_lazy("Februari"),
+    gettext_lazy("Maret"),
+    gettext_lazy("April"),
+    gettext_lazy("Mei"),
+    gettext_lazy("Juni"),
+    gettext_lazy("Juli"),
+    gettext_lazy("Agustus"),
+    gettext_lazy("September"),
+    gettext_lazy("Oktober"),
+    gettext_lazy("November"),
+    gettext_lazy("Desember"),
+)
+
+MONTHS_SHORT = (
+    pgettext_lazy("short month", "Jan"),
+    pgettext_lazy("short month", "Feb"),
+    pgettext_lazy("short month", "Mar"),
+    pgettext_lazy("short month", "Apr"),
+    pgettext_lazy("short month", "Mei"),
+    pgettext_lazy("short month", "Jun"),
+    pgettext_lazy("short month", "Jul"),
+    pgettext_lazy("short month", "Agu"),
+    pgettext_lazy("short month", "Sep"),
+    pgettext_lazy("short month", "Okt"),
+    pgettext_lazy("short month", "Nov"),
+    pgettext_lazy("short month", "Des"),
+)
+
+
+def no_data() -> str:
+    return gettext("tidak ada data")
+
+
+def period_label(p: ind.Period) -> str:
+    """``Oktober 2026`` / ``October 2026``, ``Semester II 2026``, ``Tahun 2026`` / ``Year 2026``."""
+    if p.kind is ind.PeriodKind.MONTH:
+        return f"{MONTHS[p.index - 1]} {p.year}"
+    if p.kind is ind.PeriodKind.SEMESTER:
+        return gettext("Semester %(n)s %(year)s") % {"n": "I" if p.index == 1 else "II", "year": p.year}
+    return gettext("Tahun %(year)s") % {"year": p.year}
+
+
+def short_month(code: str) -> str:
+    """``2026-10`` → ``Okt 26`` / ``Oct 26``."""
+    y, m = code.split("-")
+    return f"{MONTHS_SHORT[int(m) - 1]} {y[2:]}"
+
+
+def number(value: int | None) -> str:
+    return no_data() if value is None else format_number(value)
+
+
+def money(value: int | None) -> str:
+    return no_data() if value is None else format_rupiah(value)
+
+
+def percent(value: Fraction | int | None) -> str:
+    return no_data() if value is None else ind.format_percent(value)
+
+
+def value(value: int | Fraction | None, unit: ind.Unit | str) -> str:
+    return no_data() if value is None else ind.format_value(value, unit)
+
+
+def rupiah_words(amount: int, places: int = 2) -> str:
+    """4960000000 → ``Rp4,96 miliar`` / ``Rp4,96 billion``; under a million the full amount."""
+    for size, word in (
+        (10**12, gettext("triliun")),
+        (10**9, gettext("miliar")),
+        (10**6, gettext("juta")),
+    ):
+        if abs(amount) >= size:
+            return f"Rp{format_decimal(Fraction(amount, size), places)} {word}"
+    return format_rupiah(amount)
+
+
+def claims_sentence(count: int, amount: int) -> str:
+    """``Rp4,96 miliar dikembalikan kepada warga melalui 120 klaim`` in the user's language."""
+    return gettext("%(amount)s dikembalikan kepada warga melalui %(n)s klaim") % {
+        "amount": rupiah_words(amount),
+        "n": format_number(count),
+    }
