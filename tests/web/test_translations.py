@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.monitoring.conftest import dataset  # noqa: F401  (the monitoring data set, for the dashboard)
+
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "ucjamsostek" / "locale"
 MINE = ("registry/", "accounts/", "web/")
 
@@ -162,3 +164,116 @@ def test_key_pages_render_in_english(client, users, name, english, indonesian):
     assert not missing, f"{url_en}: English text missing {missing}"
     left = [t for t in indonesian if t in body]
     assert not left, f"{url_en}: still Indonesian {left}"
+
+
+# --- texts made in Python (flash messages, charts, periods) follow the language too ---------------
+
+
+def _english_client(client, user):
+    from django.urls import reverse
+
+    client.force_login(user)
+    r = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert r.status_code == 302
+    return client
+
+
+def _url(name: str, *args) -> str:
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+@pytest.mark.django_db
+def test_monitoring_dashboard_and_inputs_in_english(client, users, dataset):  # noqa: F811
+    c = _english_client(client, users["dinas"])
+    body = c.get(_url("monitoring:index") + "?period=2025-07").content.decode()
+    english = [
+        'data-testid="period-label">July 2025<',  # period label (core's label is "Juli 2025")
+        '<option value="2025-S2">Semester II 2025</option>',
+        "Coverage per kecamatan",  # chart title; kecamatan stays untranslated
+        "Active participants per month",
+        "Jul 25",  # short month on the trend chart
+        "no data",  # kecamatan B has no workers figure
+        "returned to residents through",  # claims sentence
+        "participants of",  # ranking tooltips
+    ]
+    missing = [t for t in english if t not in body]
+    assert not missing, f"dashboard: English text missing {missing}"
+    left = [
+        t for t in ("Juli 2025", "Cakupan per", "tidak ada data", "dikembalikan kepada warga", "Agu 25") if t in body
+    ]
+    assert not left, f"dashboard: still Indonesian {left}"
+
+    body = c.get(_url("monitoring:inputs")).content.decode()
+    missing = [
+        t
+        for t in ("Area code", "Target value", "Number of workers", "Data source", "Active participants")
+        if t not in body
+    ]
+    assert not missing, f"inputs: English text missing {missing}"
+    assert "Kode wilayah" not in body and "Nilai target" not in body
+
+
+@pytest.mark.django_db
+def test_rakor_monev_report_stays_indonesian_under_english(users, dataset):  # noqa: F811
+    """The PDF is an official document in Bahasa Indonesia, whoever asks for it."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from django.utils import translation
+
+    from ucjamsostek.monitoring import reports
+
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing (poppler-utils)")
+    with translation.override("en"):
+        _name, data = reports.build("2025-07", "pdf")
+        assert translation.get_language() == "en"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(data)
+        fh.flush()
+        text = " ".join(
+            subprocess.run(["pdftotext", fh.name, "-"], capture_output=True, text=True, check=True).stdout.split()
+        )
+    assert "Juli 2025" in text and "Cakupan per kecamatan" in text
+    assert "July 2025" not in text and "Coverage per" not in text
+
+
+@pytest.mark.django_db
+def test_agreement_page_and_flash_messages_in_english(client, users):
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ucjamsostek.agreements.models import Agreement
+
+    pks = Agreement.objects.create(
+        number="PKS/EN/1",
+        start=date(2025, 1, 1),
+        end=date(2026, 1, 1),
+        funder_id="apbd_kab",
+        value=1_000_000,
+        quota=10,
+        status="active",
+    )
+    c = _english_client(client, users["dinas"])
+    action = _url("agreements:action", pks.pk)
+    body = c.post(action, {"action": "amend", "quota": "20", "reason": "Tambah kuota"}, follow=True).content.decode()
+    assert "Addendum recorded." in body and "Addendum dicatat" not in body
+    assert "Quota: 10 → 20" in body and "Kuota:" not in body  # the amendment's change label
+    pdf = SimpleUploadedFile("pks.pdf", b"%PDF-1.7\n", content_type="application/pdf")
+    body = c.post(action, {"action": "attach", "file": pdf, "title": "PKS 2025"}, follow=True).content.decode()
+    assert "Document attached." in body and "9 bytes" in body and " bita" not in body
+    body = c.post(action, {"action": "attach"}, follow=True).content.decode()
+    assert "Choose a file first." in body
+    body = c.post(action, {"action": "amend", "last_day": "31/12/2026"}, follow=True).content.decode()
+    assert "The last day in force must be a date YYYY-MM-DD." in body
+    assert ">Amount<" in body  # payments column: "Jumlah" in the sense of an amount
+
+    c.force_login(users["leadership"])  # may read, not change: the forbidden message in English
+    body = c.post(action, {"action": "status", "status": "ended"}, follow=True).content.decode()
+    assert "You are not authorised to do this." in body, body[body.find("messages") : body.find("messages") + 400]
