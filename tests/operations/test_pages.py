@@ -99,3 +99,21 @@ def test_agreement_actions(client, users, pks):  # noqa: F811
     r = client.post(url, {"action": "attach", "file": fake}, follow=True)
     assert "bukan PDF" in r.content.decode()
     assert date.today()  # page round-trip done
+
+
+def test_long_reconciliation_is_cut_on_the_page_but_totals_cover_every_line(client, users, people, pks, monkeypatch):  # noqa: F811
+    from ucjamsostek.billing import selectors as bsel
+
+    client.force_login(users["bpjs"])
+    data = _bill(people).replace(b"=1+2", b"16800")
+    url = client.post(reverse("billing:upload"), {"file": SimpleUploadedFile("t.csv", data)})["Location"]
+    full = client.get(url + "?semua=1").context["page"]
+    assert not full.truncated and full.selected == len(full.lines) > 2
+    monkeypatch.setattr(bsel, "PAGE_LINES", 2)
+    r = client.get(url + "?semua=1")
+    cut = r.context["page"]
+    assert cut.truncated and len(cut.lines) == 2 and cut.selected == full.selected
+    assert cut.line_totals == full.line_totals == {k: sum(x[k] for x in full.lines) for k in full.line_totals}
+    text = r.content.decode()
+    assert f"Ditampilkan 2 baris pertama dari {full.selected}" in text
+    assert f"Jumlah semua {full.selected} baris terpilih" in text

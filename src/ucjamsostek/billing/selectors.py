@@ -47,14 +47,20 @@ def can_pay(user: Any) -> bool:
     return perm.role_of(user) in (*perm.EDIT_ENROLLMENT_ROLES, "budget")
 
 
+#: Lines drawn on the page; the xlsx download has every line.
+PAGE_LINES = 2000
+
+
 @dataclass
 class ReconciliationPage:
     invoice: Invoice
     summary: list[dict[str, Any]]  # class, label, lines, billed, expected, difference
     total: dict[str, int]  # sums of the summary rows (= sums of the lines)
-    lines: list[dict[str, Any]]  # the shown lines (filtered by class)
-    line_totals: dict[str, int]  # sums of the shown lines
+    lines: list[dict[str, Any]]  # the shown lines (filtered by class; at most PAGE_LINES)
+    line_totals: dict[str, int]  # sums of every selected line (all of them, shown or not)
     classes: list[tuple[str, str]]
+    selected: int = 0  # lines the filter selects
+    truncated: bool = False  # more lines selected than shown
 
 
 def reconciliation_page(user: Any, invoice: Invoice, *, cls: str = "", flagged_only: bool = True) -> ReconciliationPage:
@@ -66,13 +72,20 @@ def reconciliation_page(user: Any, invoice: Invoice, *, cls: str = "", flagged_o
         frame = frame.filter(frame["class"] == cls)
     elif flagged_only:
         frame = frame.filter(frame["class"] != rc.MATCHED)
+    line_totals = {k: int(frame[k].sum() or 0) for k in ("billed", "expected", "difference")}
     lines = [
         r | {"nik": display_nik(user, r["nik"]), "label": rc.CLASS_LABELS[r["class"]]}
-        for r in frame.iter_rows(named=True)
+        for r in frame.head(PAGE_LINES).iter_rows(named=True)
     ]
-    line_totals = {k: sum(int(r[k]) for r in lines) for k in ("billed", "expected", "difference")}
     return ReconciliationPage(
-        invoice, summary, total, lines, line_totals, [(c, rc.CLASS_LABELS[c]) for c in rc.CLASSES]
+        invoice,
+        summary,
+        total,
+        lines,
+        line_totals,
+        [(c, rc.CLASS_LABELS[c]) for c in rc.CLASSES],
+        selected=frame.height,
+        truncated=frame.height > len(lines),
     )
 
 
