@@ -19,7 +19,7 @@ from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.assistance.models import AssistanceProgramme, Recipient
 from ucjamsostek.core import bpjsfiles
 from ucjamsostek.core import normalize as nz
-from ucjamsostek.core.assistance import AssistanceRules, check_recipients, default_programmes
+from ucjamsostek.core.assistance import AssistanceRules, check_recipients, default_programmes, programme_record
 from ucjamsostek.registry.masterdata import sync_rows
 from ucjamsostek.registry.models import ChangeLog, Enrollment, Person
 from ucjamsostek.registry.services import log_change
@@ -31,20 +31,7 @@ def seed_programmes() -> dict[str, int]:
     """The shipped programmes (BSU 2025, …) with their rules, as the data migration loads them:
     missing ones created, changed ones updated, equal ones not written (``init`` runs it, so a
     flushed database gets them back). Returns created/updated counts."""
-    rows = [
-        {
-            "code": p.code,
-            "name": p.name,
-            "amount_per_month": p.amount_per_month,
-            "months": p.months,
-            "category": p.category or "",
-            "active_on": p.active_on,
-            "max_wage": p.max_wage,
-            "excluded_lists": ";".join(p.excluded_lists),
-            "legal_basis": p.legal_basis,
-        }
-        for p in default_programmes()
-    ]
+    rows = [programme_record(p) for p in default_programmes()]
     with transaction.atomic():
         return sync_rows(AssistanceProgramme, ("code",), rows)
 

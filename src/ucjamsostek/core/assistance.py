@@ -31,6 +31,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
+from typing import Any
 
 import polars as pl
 
@@ -114,6 +115,21 @@ def default_programmes() -> list[AssistanceRules]:
     """The packaged programme table (``core/data/assistance_programmes.csv``)."""
     text = resources.files("ucjamsostek.core").joinpath("data/assistance_programmes.csv").read_text("utf-8")
     return parse_programmes_csv(text)
+
+
+def programme_record(p: AssistanceRules) -> dict[str, Any]:
+    """One programme as the stored record's fields (the data migration and ``init`` both load it)."""
+    return {
+        "code": p.code,
+        "name": p.name,
+        "amount_per_month": p.amount_per_month,
+        "months": p.months,
+        "category": p.category or "",
+        "active_on": p.active_on,
+        "max_wage": p.max_wage,
+        "excluded_lists": ";".join(p.excluded_lists),
+        "legal_basis": p.legal_basis,
+    }
 
 
 def check_recipients(
