@@ -117,3 +117,16 @@ def test_long_reconciliation_is_cut_on_the_page_but_totals_cover_every_line(clie
     text = r.content.decode()
     assert f"Ditampilkan 2 baris pertama dari {full.selected}" in text
     assert f"Jumlah semua {full.selected} baris terpilih" in text
+
+
+def test_uploading_the_same_bill_again_changes_nothing_and_says_so(client, users, people, pks):  # noqa: F811
+    from ucjamsostek.billing.models import Invoice, InvoiceLine
+
+    client.force_login(users["bpjs"])
+    data = _bill(people).replace(b"=1+2", b"16800")
+    first = client.post(reverse("billing:upload"), {"file": SimpleUploadedFile("t.csv", data)})
+    counts = (Invoice.objects.count(), InvoiceLine.objects.count())
+    again = client.post(reverse("billing:upload"), {"file": SimpleUploadedFile("lagi.csv", data)}, follow=True)
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert "sudah diimpor" in again.content.decode()
+    assert (Invoice.objects.count(), InvoiceLine.objects.count()) == counts

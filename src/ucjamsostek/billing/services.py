@@ -136,7 +136,11 @@ def import_bill(
     covers is refused: the regency has nothing to pay under it."""
     _check(actor, perm.can_upload_bpjs_files(actor))
     p = Path(path)
-    same = already_imported(p)
+    try:
+        sha = file_sha256(p)
+    except OSError:
+        sha = ""  # the reader below gives the located message
+    same = Invoice.objects.filter(sha256=sha).first() if sha else None
     if same is not None:
         return same
     table = bpjsfiles.read_bpjs_file(p, bpjsfiles.BILL, display_name=display_name)
@@ -176,7 +180,7 @@ def import_bill(
             number=number.strip(),
             agreement=agreement,
             source_name=table.source[:255],
-            sha256=file_sha256(p),
+            sha256=sha,
             line_count=frame.height,
             billed_total=int(frame["amount"].sum()),
             imported_by=_user(actor),

@@ -34,19 +34,19 @@ def upload(request: HttpRequest) -> HttpResponse:
     if f is None:
         return redirect("billing:index")
 
-    seen: list[Any] = []
-
     def run() -> Any:
         with uploaded_table(f) as path:
-            seen.append(services.already_imported(path))
-            return services.import_bill(
+            seen_before = services.already_imported(path) is not None
+            made = services.import_bill(
                 request.user, path, display_name=f.name, replace=bool(request.POST.get("replace"))
             )
+            return made, seen_before
 
-    inv = attempt(request, run)
-    if inv is None:
+    done = attempt(request, run)
+    if done is None:
         return redirect("billing:index")
-    if seen and seen[0] is not None:
+    inv, seen_before = done
+    if seen_before:
         messages.info(
             request,
             _("Berkas ini sudah diimpor sebagai tagihan %(period)s; tidak ada yang berubah.")
