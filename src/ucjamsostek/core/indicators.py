@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
-from ucjamsostek.core.money import format_decimal, format_number, format_rupiah
+from ucjamsostek.core.money import format_decimal, format_number, format_rupiah, format_rupiah_short
 
 NO_DATA = "tidak ada data"
 
@@ -544,10 +544,7 @@ def format_percent(value: Fraction | int | None, places: int = 1) -> str:
 
 def format_rupiah_words(amount: int, places: int = 2) -> str:
     """4960000000 → ``"Rp4,96 miliar"``; under a million the full amount."""
-    for size, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")):
-        if abs(amount) >= size:
-            return f"Rp{format_decimal(Fraction(amount, size), places)} {word}"
-    return format_rupiah(amount)
+    return format_rupiah_short(amount, places)
 
 
 def format_value(value: int | Fraction | None, unit: Unit | str) -> str:

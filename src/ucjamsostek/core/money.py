@@ -7,6 +7,7 @@ from decimal text), never binary floating point, and every rounding is explicit.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -88,11 +89,16 @@ def format_decimal(value: Fraction | int, places: int = 1) -> str:
     return ("-" if rounded < 0 else "") + text
 
 
-def format_rupiah_short(amount: Rupiah) -> str:
-    """Large amounts the way reports say them: 2016000000 → ``"Rp2,0 miliar"``."""
-    for size, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")):
+#: the scale words of :func:`format_rupiah_short`, largest first (a page may pass translated ones)
+SCALE_WORDS = ("triliun", "miliar", "juta")
+
+
+def format_rupiah_short(amount: Rupiah, places: int = 1, words: Sequence[str] = SCALE_WORDS) -> str:
+    """Large amounts the way reports say them: 2016000000 → ``"Rp2,0 miliar"`` (``places`` decimals;
+    ``words`` for 10¹², 10⁹ and 10⁶); under a million the full amount."""
+    for size, word in zip((10**12, 10**9, 10**6), words, strict=True):
         if abs(amount) >= size:
-            return f"Rp{format_decimal(Fraction(amount, size), 1)} {word}"
+            return f"Rp{format_decimal(Fraction(amount, size), places)} {word}"
     return format_rupiah(amount)
 
 

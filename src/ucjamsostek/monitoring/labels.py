@@ -13,7 +13,7 @@ from fractions import Fraction
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from ucjamsostek.core import indicators as ind
-from ucjamsostek.core.money import format_decimal, format_number, format_rupiah
+from ucjamsostek.core.money import format_number, format_rupiah, format_rupiah_short
 
 MONTHS = (
     gettext_lazy("Januari"),
@@ -83,14 +83,7 @@ def value(value: int | Fraction | None, unit: ind.Unit | str) -> str:
 
 def rupiah_words(amount: int, places: int = 2) -> str:
     """4960000000 → ``Rp4,96 miliar`` / ``Rp4,96 billion``; under a million the full amount."""
-    for size, word in (
-        (10**12, gettext("triliun")),
-        (10**9, gettext("miliar")),
-        (10**6, gettext("juta")),
-    ):
-        if abs(amount) >= size:
-            return f"Rp{format_decimal(Fraction(amount, size), places)} {word}"
-    return format_rupiah(amount)
+    return format_rupiah_short(amount, places, words=(gettext("triliun"), gettext("miliar"), gettext("juta")))
 
 
 def claims_sentence(count: int, amount: int) -> str:
