@@ -161,11 +161,15 @@ def events_in_gaps(
     day: str = "day",
 ) -> pl.DataFrame:
     """The ``events`` whose ``day`` falls in one of the person's ``gaps`` (from :func:`person_gaps`),
-    with that gap's ``gap_start``/``gap_end``."""
+    with that gap's ``gap_start``/``gap_end``. Row order of ``events`` is kept (a join alone does
+    not promise it)."""
     return (
         events.lazy()
+        .with_row_index("_ev")
         .join(gaps.lazy().select(key, "gap_start", "gap_end"), on=key, how="inner")
         .filter((pl.col("gap_start") <= pl.col(day)) & (pl.col(day) < pl.col("gap_end")))
+        .sort("_ev", "gap_start")
+        .drop("_ev")
         .collect()
     )
 
