@@ -197,3 +197,19 @@ def test_seed_master_data_is_idempotent():
 def test_person_str_has_no_nik(people):
     p = Person.objects.get(pk=people["p_a"].pk)
     assert p.nik not in str(p)
+
+
+@pytest.mark.django_db
+def test_occupation_code_is_checked_against_occupations_not_villages(users, people):
+    p = people["p_a"]
+    services.update_person(users["dinas"], p, {"occupation": "nelayan"}, reason="sesuai KK")
+    p.refresh_from_db()
+    assert p.occupation_id == "nelayan"
+    services.update_person(
+        users["dinas"], p, {"village": DESA_A2, "occupation": "buruh_bangunan"}, reason="pindah dan ganti pekerjaan"
+    )
+    p.refresh_from_db()
+    assert (p.village_id, p.occupation_id) == (DESA_A2, "buruh_bangunan")
+    with pytest.raises(ValidationError) as e:
+        services.update_person(users["dinas"], p, {"occupation": "74.13.01.2001"})
+    assert e.value.message_dict["occupation"] == ["Kode pekerjaan tidak dikenal."]

@@ -233,7 +233,7 @@ def _clean_person(data: Mapping[str, Any], *, current: Person | None) -> dict[st
         out["village"] = code
     if "occupation" in data:
         occ_code = _pk(data["occupation"]) or None
-        if occ_code is not None and not Occupation.objects.filter(pk=code).exists():
+        if occ_code is not None and not Occupation.objects.filter(pk=occ_code).exists():
             errors["occupation"] = "Kode pekerjaan tidak dikenal."
         out["occupation"] = occ_code
     if "occupation_text" in data:
