@@ -62,3 +62,62 @@ def browser_page(chromium_browser):
     page.set_default_timeout(20_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def inline_jobs(settings):
+    """Background jobs run at once in the calling thread (``JOBS_RUN_INLINE``)."""
+    settings.JOBS_RUN_INLINE = True
+
+
+@pytest.fixture
+def jobs_worker(settings):
+    """The real queue: jobs go through django-tasks' database queue and a worker loop (the one
+    ``ucjamsostek worker`` runs) takes them in a thread of the test process. Needs committed data:
+    use it with ``live_server`` or ``django_db(transaction=True)``."""
+    import threading
+
+    from django.db import connection
+
+    from ucjamsostek.jobs.queue import QueueWorker
+
+    settings.JOBS_RUN_INLINE = False
+    worker = QueueWorker(worker_id="test-worker", interval=0.05)
+
+    def loop() -> None:
+        try:
+            worker.run()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=loop, name="jobs-worker", daemon=True)
+    thread.start()
+    yield worker
+    worker.running = False
+    thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file, as in production, not Django's shared in-memory
+    database (whose table locks fail at once instead of waiting): the test, a worker thread and
+    the server and worker processes started by the tests share it. One file per test run (its
+    process id); files of runs that died are removed first."""
+    from django.conf import settings
+    from django.db import connections
+
+    db = connections["default"].settings_dict
+    if not db["ENGINE"].endswith("sqlite3"):
+        yield
+        return
+    folder = Path(settings.DATA_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("test-db-*.sqlite3*"):
+        pid = old.name.removeprefix("test-db-").split(".")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            old.unlink(missing_ok=True)
+    name = folder / f"test-db-{os.getpid()}.sqlite3"
+    db["TEST"]["NAME"] = str(name)
+    yield
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{name}{suffix}").unlink(missing_ok=True)

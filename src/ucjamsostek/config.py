@@ -51,6 +51,11 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name}={raw!r} bukan bilangan bulat.") from None
 
 
+def env_str(name: str, default: str) -> str:
+    raw = os.environ.get(name)
+    return default if raw is None or not raw.strip() else raw.strip()
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("UCJAMSOSTEK_DATA_DIR", "var")).resolve()
 

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "ucjamsostek.regions",
     "ucjamsostek.accounts",
     "ucjamsostek.registry",
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "ucjamsostek.monitoring",
     "ucjamsostek.jobs",
     "ucjamsostek.web",
+    "ucjamsostek.backups",
     "ucjamsostek.demo",
 ]
 
@@ -55,6 +58,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# `ucjamsostek serve` (web/server.py): gunicorn processes (0: 2 × CPU cores + 1) of WEB_THREADS
+# threads; WEB_FORWARDED_ALLOW_IPS are the reverse proxies trusted for X-Forwarded-* headers.
+WEB_WORKERS = config.env_int("UCJAMSOSTEK_WEB_WORKERS", 0)
+WEB_THREADS = config.env_int("UCJAMSOSTEK_WEB_THREADS", 4)
+WEB_FORWARDED_ALLOW_IPS = config.env_str("UCJAMSOSTEK_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 ROOT_URLCONF = "ucjamsostek.urls"
 WSGI_APPLICATION = "ucjamsostek.wsgi.application"
@@ -88,6 +97,21 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (jobs/services.py): a durable queue in the database (django-tasks' database
+# backend, on SQLite and PostgreSQL alike) run by `ucjamsostek worker`. JOBS_RUN_INLINE runs each
+# job at once in the calling thread instead (tests, one-shot commands). A worker writes its
+# heartbeat every JOBS_HEARTBEAT_SECONDS and sweeps every JOBS_SWEEP_SECONDS for running jobs whose
+# process died; a worker on another host counts as dead after JOBS_STALE_SECONDS without a heartbeat.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_RUN_INLINE = config.env_bool("UCJAMSOSTEK_JOBS_INLINE", False)
+JOBS_HEARTBEAT_SECONDS = 5
+JOBS_SWEEP_SECONDS = 30
+JOBS_STALE_SECONDS = config.env_int("UCJAMSOSTEK_JOBS_STALE_SECONDS", 60)
+
+# /healthz fails when a job waited longer than this in the queue, or the data folder has less free.
+HEALTH_QUEUE_MAX_AGE_SECONDS = config.env_int("UCJAMSOSTEK_HEALTH_QUEUE_MAX_AGE", 300)
+HEALTH_MIN_FREE_MB = config.env_int("UCJAMSOSTEK_HEALTH_MIN_FREE_MB", 1024)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -148,13 +172,20 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = config.env_bool("UCJAMSOSTEK_HTTPS", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Personal data (NIK, names) never reaches the logs: only warnings and errors, no request bodies.
+# Logs are JSON lines on stderr (journald, container logs) and never carry personal data: every
+# handler strips NIK-like numbers and name fields (core/logs.py). The project's own events (jobs,
+# worker, server) at INFO; Django and libraries at WARNING; no request bodies.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "ucjamsostek.core.logs.PersonalDataFilter"}},
+    "formatters": {"json": {"()": "ucjamsostek.core.logs.JsonLinesFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "ucjamsostek": {"level": "INFO"},
         "splink": {"level": "ERROR"},
         "axes": {"level": "ERROR"},
         "django.request": {"level": "ERROR"},

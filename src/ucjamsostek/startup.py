@@ -11,7 +11,7 @@ from ucjamsostek.core.regiondata import RegionDataError
 # Commands that work before the database exists or is migrated.
 _NO_DB_COMMANDS = {"", "help", "--help", "-h", "version", "--version", "migrate", "init", "demo",
                    "makemigrations", "check", "collectstatic", "compilemessages", "makemessages",
-                   "shell", "test", "dbshell", "showmigrations", "sqlmigrate"}  # fmt: skip
+                   "shell", "test", "dbshell", "showmigrations", "sqlmigrate", "restore"}  # fmt: skip
 
 
 def check_deployment(command: str) -> None:

@@ -74,8 +74,7 @@ def test_nik_lookup_for_allowed_roles_only(dataset, users):
 
 
 @pytest.mark.django_db
-def test_screening_submission_and_status(dataset, users, settings):
-    settings.JOBS_RUN_INLINE = True
+def test_screening_submission_and_status(dataset, users, inline_jobs):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from ucjamsostek.core.nik import make_nik

@@ -11,12 +11,11 @@ from ucjamsostek.monitoring import services
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_no_server_error_for_generated_requests(dataset, users, settings):
+def test_no_server_error_for_generated_requests(dataset, users, inline_jobs):
     from django.core import signals
     from django.core.wsgi import get_wsgi_application
     from django.db import close_old_connections
 
-    settings.JOBS_RUN_INLINE = True
     app = get_wsgi_application()
     # As Django's test client does: requests must not close the test's connection (its transaction).
     signals.request_started.disconnect(close_old_connections)

@@ -116,7 +116,7 @@ def _no_external(page: Any, base: str) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_monitoring_on_the_demo_data(live_server, browser_page, artifacts_dir, demo):
+def test_monitoring_on_the_demo_data(live_server, jobs_worker, browser_page, artifacts_dir, demo):
     """One demo build (a few minutes) serves both users."""
     _leadership_dashboard_equals_the_database_and_report_downloads(live_server.url, browser_page, artifacts_dir, demo)
     browser_page.context.clear_cookies()

@@ -88,8 +88,7 @@ def start_headerless_upload(tmp_path, user):
 
 
 @pytest.mark.django_db
-def test_a_failing_upload_job_leaves_no_batch_and_says_where(tmp_path, users, settings):
-    settings.JOBS_RUN_INLINE = True
+def test_a_failing_upload_job_leaves_no_batch_and_says_where(tmp_path, users, inline_jobs):
     job, _ = start_headerless_upload(tmp_path, users["dinas"])
     assert job.status == "failed"
     assert "usulan.csv" in job.message and "NIK" in job.message
@@ -142,10 +141,9 @@ def test_fourteen_thousand_rows_store_quickly(tmp_path, users):
 
 
 @pytest.mark.django_db
-def test_failed_job_result_names_no_server_path_and_old_uploads_are_purged(tmp_path, users, settings):
+def test_failed_job_result_names_no_server_path_and_old_uploads_are_purged(tmp_path, users, settings, inline_jobs):
     import os
 
-    settings.JOBS_RUN_INLINE = True
     job, stored = start_headerless_upload(tmp_path, users["dinas"])
     assert str(settings.MEDIA_ROOT) not in str(job.result)
     assert services.header_cells(job.result["mapping"]) == ["Nomor", "Nama Peserta"]

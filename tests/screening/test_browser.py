@@ -16,7 +16,9 @@ from ucjamsostek.screening.models import NominationBatch
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_upload_sample_shows_progress_then_result(live_server, browser_page, artifacts_dir, users, villages):
+def test_upload_sample_shows_progress_then_result(
+    live_server, jobs_worker, browser_page, artifacts_dir, users, villages
+):
     sample = sample_path()
     if sample is None:
         pytest.skip("../shared/samples/usulan-contoh.xlsx is not beside the repository")
@@ -68,7 +70,9 @@ def test_upload_sample_shows_progress_then_result(live_server, browser_page, art
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_unknown_header_is_mapped_in_the_browser(live_server, browser_page, artifacts_dir, users, villages, tmp_path):
+def test_unknown_header_is_mapped_in_the_browser(
+    live_server, jobs_worker, browser_page, artifacts_dir, users, villages, tmp_path
+):
     from tests.core.nomination_files import write_xlsx
     from tests.screening.conftest import rows_for
 

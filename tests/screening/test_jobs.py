@@ -1,9 +1,11 @@
-"""The background job facility: a real thread, progress visible while it runs, failures caught."""
+"""The background job facility: jobs go through the durable queue to a worker, progress is
+visible while they run, failures are caught, the files a job owns are removed."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -12,63 +14,94 @@ from ucjamsostek.jobs.models import Job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+RELEASE = threading.Event()
+SECRET = "La Ode Amir " + "7413011705900011"
 
-def test_job_runs_in_a_thread_and_reports_progress(users):
-    release = threading.Event()
+
+# Job bodies are module-level functions: the worker imports them by name.
+def slow_work(ctx, n):
+    assert threading.current_thread().name == "jobs-worker"
+    ctx.progress("Tahap satu", 0.4)
+    RELEASE.wait(10)
+    ctx.progress("Tahap dua", 0.9)
+    return {"n": n, "message": "beres"}
+
+
+def known_failure(ctx):
+    raise jobs.JobError("berkas x.xlsx, baris 4: NIK kosong", result={"hint": 1})
+
+
+def crash(ctx):
+    raise ValueError(SECRET)  # the trace shows this source line, never the value
+
+
+def many_progress_writes(ctx):
+    for i in range(500):
+        ctx.progress("Menghitung", i / 500)
+    return {}
+
+
+def leaves_files(ctx, owned):
+    (ctx.scratch_dir() / "partial.xlsx").write_bytes(b"half")
+    assert Path(owned).exists()
+    raise jobs.JobError("gagal")
+
+
+def test_job_runs_in_the_worker_and_reports_progress(users, jobs_worker):
+    RELEASE.clear()
     seen: list[float] = []
-
-    def work(ctx, n):
-        assert threading.current_thread().name == f"job-{ctx.job_id}"
-        ctx.progress("Tahap satu", 0.4)
-        release.wait(10)
-        ctx.progress("Tahap dua", 0.9)
-        return {"n": n, "message": "beres"}
-
-    job = jobs.start("test.work", work, 7, user=users["dinas"])
-    # the job row shows the first stage while the thread waits
-    for _ in range(100):
+    job = jobs.start("test.work", slow_work, 7, user=users["dinas"])
+    assert job.task_id  # its entry in the durable queue
+    # the job row shows the first stage while the worker waits
+    for _ in range(200):
         current = Job.objects.get(pk=job.pk)
         if current.stage == "Tahap satu":
             seen.append(current.progress)
             break
         threading.Event().wait(0.05)
     assert seen == [0.4] and Job.objects.get(pk=job.pk).status == "running"
-    release.set()
+    RELEASE.set()
     done = jobs.wait(job.pk, timeout=20)
     assert (done.status, done.progress, done.result, done.message) == ("done", 1.0, {"n": 7}, "beres")
     assert done.started_at and done.finished_at and done.created_by == users["dinas"]
+    assert done.runner == jobs.runner_id()
 
 
-def test_known_failure_keeps_its_message(users):
-    def work(ctx):
-        raise jobs.JobError("berkas x.xlsx, baris 4: NIK kosong", result={"hint": 1})
+def test_a_queued_job_waits_for_a_worker(users):
+    job = jobs.start("test.work", many_progress_writes, user=users["dinas"])
+    assert Job.objects.get(pk=job.pk).status == "queued"
 
-    job = jobs.start("test.fail", work, user=users["dinas"])
+
+def test_a_job_body_must_be_importable(users):
+    def local(ctx):
+        return {}
+
+    with pytest.raises(TypeError, match="module-level"):
+        jobs.start("test.local", local, user=users["dinas"])
+    assert not Job.objects.exists()
+
+
+def test_known_failure_keeps_its_message(users, jobs_worker):
+    job = jobs.start("test.fail", known_failure, user=users["dinas"])
     done = jobs.wait(job.pk, timeout=20)
     assert (done.status, done.message, done.result) == ("failed", "berkas x.xlsx, baris 4: NIK kosong", {"hint": 1})
 
 
-def test_unexpected_failure_is_caught_without_personal_data_in_the_log(users, caplog):
-    secret = "La Ode Amir " + "7413011705900011"
-
-    def work(ctx):
-        raise ValueError(secret)  # the trace shows this source line, never the value
+def test_unexpected_failure_is_caught_without_personal_data_in_the_log(users, jobs_worker, caplog):
+    from django_tasks_db.models import DBTaskResult
 
     with caplog.at_level(logging.ERROR):
-        job = jobs.start("test.crash", work, user=users["dinas"])
+        job = jobs.start("test.crash", crash, user=users["dinas"])
         done = jobs.wait(job.pk, timeout=20)
     assert done.status == "failed" and f"#{job.pk}" in done.message
     assert "ValueError" in caplog.text
     assert "7413011705900011" not in caplog.text and "La Ode" not in caplog.text
+    queued = DBTaskResult.objects.get(pk=done.task_id)  # the queue keeps no exception text either
+    assert "La Ode" not in queued.traceback and "7413011705900011" not in str(queued.args_kwargs)
 
 
-def test_progress_writes_are_throttled(users, django_assert_max_num_queries):
-    def work(ctx):
-        for i in range(500):
-            ctx.progress("Menghitung", i / 500)
-        return {}
-
-    job = jobs.start("test.many", work, user=users["dinas"])
+def test_progress_writes_are_throttled(users, jobs_worker, django_assert_max_num_queries):
+    job = jobs.start("test.many", many_progress_writes, user=users["dinas"])
     assert jobs.wait(job.pk, timeout=20).status == "done"
     ctx = jobs.JobContext(job_id=job.pk, user_id=None)
     with django_assert_max_num_queries(2):
@@ -76,7 +109,18 @@ def test_progress_writes_are_throttled(users, django_assert_max_num_queries):
             ctx.progress("Menghitung", i / 200)
 
 
-def test_upload_job_in_the_background_reaches_done(users, small_file):
+def test_the_files_a_job_owns_are_removed_when_it_fails(users, settings, tmp_path, jobs_worker):
+    settings.DATA_DIR = tmp_path
+    owned = tmp_path / "media" / "uploads" / "upload.xlsx"
+    owned.parent.mkdir(parents=True)
+    owned.write_bytes(b"data")
+    job = jobs.start("test.files", leaves_files, str(owned), user=users["dinas"], owns=[owned])
+    done = jobs.wait(job.pk, timeout=20)
+    assert done.status == "failed"
+    assert not owned.exists() and not jobs.scratch_dir(job.pk).exists()
+
+
+def test_upload_job_in_the_background_reaches_done(users, small_file, jobs_worker):
     from tests.screening.conftest import AS_OF
     from ucjamsostek.screening import services
     from ucjamsostek.screening.models import NominationBatch
@@ -96,6 +140,8 @@ def test_upload_job_in_the_background_reaches_done(users, small_file):
     batch = NominationBatch.objects.get(pk=done.result["batch_id"])
     assert batch.row_count == 6 and batch.file_name == "usulan-kecil.xlsx"
     assert (services.outputs_dir(batch.pk) / "hasil-validasi.xlsx").exists()
+    assert not list(services.uploads_dir().iterdir())  # the upload and the job's scratch files are gone
+    assert not jobs.scratch_dir(job.pk).exists()
 
 
 def test_staged_progress_moves_forward_only():

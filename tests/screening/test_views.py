@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def inline(settings):
-    settings.JOBS_RUN_INLINE = True
+def inline(inline_jobs):
+    """Uploads run their job at once."""
 
 
 def upload(client, path, **extra):

@@ -24,7 +24,7 @@ from django.utils import timezone
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.selectors import COVERED_STATUSES
 from ucjamsostek.billing.models import Invoice, InvoiceLine, Payment
-from ucjamsostek.core import bpjsfiles, xlsxml
+from ucjamsostek.core import bpjsfiles, csvout, xlsxml
 from ucjamsostek.core import reconcile as rc
 from ucjamsostek.core.arrears import arrears
 from ucjamsostek.core.rates import RateTable, load_rate_table
@@ -292,7 +292,7 @@ def write_reconciliation(rec: Reconciliation, out_dir: str | Path) -> tuple[Path
     out.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = out / "reconciliation.csv", out / "reconciliation.xlsx"
     # as csv.writer writes it: minimal quoting, CRLF line ends, an empty field for a missing line
-    rec.lines.select(rc.CSV_COLUMNS).write_csv(csv_path, line_terminator="\r\n", null_value="")
+    csvout.write_csv(rec.lines.select(rc.CSV_COLUMNS), csv_path, line_terminator="\r\n", null_value="")
     write_reconciliation_xlsx(rec, xlsx_path)
     _record_export(None, rec)
     return csv_path, xlsx_path

@@ -13,11 +13,11 @@ from datetime import date, datetime
 from typing import IO, Any
 
 import polars as pl
-import xlsxwriter
 
 from ucjamsostek.core.budget import Selection, format_date_id
 from ucjamsostek.core.money import format_number, format_rupiah
 from ucjamsostek.core.priority import PART_LABELS, SCORE_PARTS
+from ucjamsostek.core.xlsxout import new_workbook
 
 LEFT_OUT_SHEET_LIMIT = 200_000  # more rows than this would take minutes to write (DESIGN §7)
 
@@ -104,10 +104,7 @@ def write_workbook(
     by_area: pl.DataFrame | None = None,
 ) -> None:
     """Write the scenario workbook: Ringkasan, Terpilih, Per wilayah, Tidak terpilih."""
-    wb = xlsxwriter.Workbook(
-        target,
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True},
-    )
+    wb = new_workbook(target)
     fmt = {
         "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
         "int": wb.add_format({"num_format": "#,##0"}),

@@ -17,10 +17,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import xlsxwriter
 
 from ucjamsostek.core import reasons as rc
 from ucjamsostek.core import xlsxml
+from ucjamsostek.core.xlsxout import new_workbook
 
 if TYPE_CHECKING:
     from ucjamsostek.core.screen import ScreeningResult
@@ -142,11 +142,7 @@ def _write_report_xlsxwriter(
     progress: Callable[[str, float], None] | None,
 ) -> None:
     frame = report_frame(result)
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-         "strings_to_numbers": False},
-    )  # fmt: skip
+    wb = new_workbook(os.fspath(path), constant_memory=True)
     try:
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
         fmt = {

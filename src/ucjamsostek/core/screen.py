@@ -37,8 +37,8 @@ from typing import Any
 
 import polars as pl
 
+from ucjamsostek.core import csvout, rules
 from ucjamsostek.core import reasons as rc
-from ucjamsostek.core import rules
 from ucjamsostek.core.intake import IntakeError, Nominations, read_nominations
 from ucjamsostek.core.references import read_reference_list
 
@@ -445,7 +445,7 @@ def write_outputs(
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".screen-", dir=out))
     try:
-        rows_csv_frame(result).write_csv(tmp / "rows.csv", null_value="")
+        csvout.write_csv(rows_csv_frame(result), tmp / "rows.csv", null_value="")
         summary = dict(result.summary)
         if source_name is not None:
             summary["source"] = source_name

@@ -2,6 +2,10 @@
 
 Text is always written as text (``write_string``), so a cell such as ``=HYPERLINK(…)`` from an
 imported file is shown, never evaluated; integers (rupiah) are numbers with a thousands format.
+:func:`new_workbook` is the one way the project opens an XlsxWriter workbook: with
+:data:`SAFE_OPTIONS` even a plain ``write()`` of text starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a CR stores it as text, never as a formula, URL or number. (``core/xlsxml.py``, the fast
+writer, writes every text as an inline string; ``core/csvout.py`` guards the csv files.)
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
 
@@ -24,9 +28,22 @@ class Sheet:
     widths: Sequence[int] | None = None
 
 
+#: XlsxWriter options of every workbook: a text value is always written as text.
+SAFE_OPTIONS: dict[str, bool] = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def new_workbook(target: str | Path | IO[bytes], *, constant_memory: bool = False) -> xlsxwriter.Workbook:
+    """An XlsxWriter workbook with :data:`SAFE_OPTIONS` (in memory when ``target`` is a buffer)."""
+    options: dict[str, bool] = {**SAFE_OPTIONS, "constant_memory": constant_memory}
+    if not isinstance(target, str | Path):
+        options["in_memory"] = True
+        return xlsxwriter.Workbook(target, options)
+    return xlsxwriter.Workbook(str(target), options)
+
+
 def write_workbook(path: str | Path, sheets: Sequence[Sheet]) -> None:
     """Write ``sheets`` to ``path``: optional title row, a bold header with filters, frozen panes."""
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+    wb = new_workbook(path, constant_memory=True)
     try:
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         title_fmt = wb.add_format({"bold": True, "font_size": 13})

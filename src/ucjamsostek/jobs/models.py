@@ -16,6 +16,11 @@ class Job(models.Model):
       on success, a short summary. Never personal data.
     * ``result`` — JSON the page needs afterwards (e.g. ``{"batch_id": 7}``).
     * ``created_by`` — who started it; only they (and administrators) see it.
+    * ``runner`` — ``host:pid`` of the process running it (a ``ucjamsostek worker``, or the caller
+      in inline mode); the stale-job sweep fails a running job whose runner is gone.
+    * ``task_id`` — its entry in the durable queue (django-tasks' database backend).
+    * ``temp_paths`` — files and folders the job owns (the uploaded file, its scratch folder):
+      removed when it ends, whatever the outcome, unless the job kept one for a next step.
     """
 
     class Status(models.TextChoices):
@@ -41,6 +46,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    runner = models.CharField(_("pelaksana"), max_length=200, blank=True, default="")
+    task_id = models.CharField(_("antrean"), max_length=64, blank=True, default="")
+    temp_paths = models.JSONField(_("berkas sementara"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("pekerjaan")
@@ -57,3 +65,20 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return max(0, min(100, round(self.progress * 100)))
+
+
+class Worker(models.Model):
+    """A running ``ucjamsostek worker`` process: ``runner`` is ``host:pid``; ``heartbeat_at`` moves
+    every few seconds while it lives (``settings.JOBS_HEARTBEAT_SECONDS``). ``/healthz`` and the
+    stale-job sweep read it; the row is deleted when the worker stops."""
+
+    runner = models.CharField(_("pelaksana"), max_length=200, unique=True)
+    started_at = models.DateTimeField(_("mulai"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("denyut terakhir"), db_index=True)
+
+    class Meta:
+        verbose_name = _("pekerja latar belakang")
+        verbose_name_plural = _("pekerja latar belakang")
+
+    def __str__(self) -> str:
+        return self.runner

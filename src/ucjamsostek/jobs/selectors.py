@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import socket
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Count, Min, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 
-from ucjamsostek.jobs.models import Job
+from ucjamsostek.jobs.models import Job, Worker
 
 
 def _is_admin(user: Any) -> bool:
@@ -51,3 +56,49 @@ def job_status(job: Job) -> dict[str, Any]:
 
 def recent_jobs(limit: int = 50) -> list[Job]:
     return list(Job.objects.select_related("created_by").order_by("-created_at", "-id")[:limit])
+
+
+# ------------------------------------------------------------------------- runners and the queue
+def runner_id() -> str:
+    """This process as a job runner: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def runner_alive(runner: str, workers: dict[str, Any] | None = None) -> bool:
+    """Whether the process ``host:pid`` still runs: on this host, asked of the system; elsewhere,
+    from its worker heartbeat (younger than ``JOBS_STALE_SECONDS``)."""
+    host, _, pid = runner.rpartition(":")
+    if not host or not pid.isdigit():
+        return False
+    if host == socket.gethostname():
+        return _process_alive(int(pid))
+    if workers is None:
+        workers = dict(Worker.objects.values_list("runner", "heartbeat_at"))
+    beat = workers.get(runner)
+    return beat is not None and beat >= timezone.now() - timedelta(seconds=settings.JOBS_STALE_SECONDS)
+
+
+def queue_state() -> dict[str, Any]:
+    """The queue as ``/healthz`` reports it: jobs waiting (and the oldest one's age in seconds),
+    jobs running, live workers and the age of the latest heartbeat."""
+    now = timezone.now()
+    waiting = Job.objects.filter(status=Job.Status.QUEUED).aggregate(n=Count("pk"), oldest=Min("created_at"))
+    beats = dict(Worker.objects.values_list("runner", "heartbeat_at"))
+    latest = max(beats.values(), default=None)
+    return {
+        "queued": waiting["n"],
+        "oldest_queued_seconds": round((now - waiting["oldest"]).total_seconds(), 1) if waiting["oldest"] else None,
+        "running": Job.objects.filter(status=Job.Status.RUNNING).count(),
+        "workers": sum(1 for runner in beats if runner_alive(runner, beats)),
+        "last_heartbeat_seconds": round((now - latest).total_seconds(), 1) if latest else None,
+    }

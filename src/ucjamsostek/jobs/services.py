@@ -1,28 +1,48 @@
-"""Background jobs: run a function in a thread of this process with visible progress.
+"""Background jobs: long work runs outside the web request, from a durable queue, with progress.
 
-Small offices run one process, so a thread is enough: the job row is the shared state that pages
-poll (``selectors.job_status``). ``start`` creates the row and launches the thread only after the
-surrounding transaction commits; the thread closes its database connection at the end and turns
-every exception into status *failed* with one clear Indonesian message — never a crash, never a
-half-finished "running" job.
+``start`` creates the job row (what pages poll, ``selectors.job_status``) and, in the same
+transaction, its entry in the durable queue in the database (django-tasks with its database
+backend: it works on SQLite, the default deployment, and on PostgreSQL). ``ucjamsostek worker``
+(``management/commands/worker.py``) takes entries from the queue and runs them through
+:func:`run_job`, so a job survives a restart of the web server. With ``settings.JOBS_RUN_INLINE``
+(tests, one-shot commands) the job runs at once in the calling thread instead.
+
+Whatever happens, a job ends *done* or *failed* with one clear Indonesian message — never a crash,
+never "running" forever — and the files it owns (``temp_paths``: the uploaded file, its
+:meth:`JobContext.scratch_dir`) are removed:
+
+* an exception in the body → *failed* (``JobError``/``ValidationError`` text, or a generic message
+  with the job number; the log gets the type and stack only, never the text);
+* the worker stopped mid-job (SIGTERM twice, Ctrl+C) → *failed* with :data:`INTERRUPTED_MESSAGE`;
+* the worker killed (SIGKILL, out of memory, power cut) → the next :func:`sweep_stale_jobs` (each
+  worker runs it when it starts and every ``JOBS_SWEEP_SECONDS``) finds the job's runner gone — a
+  dead process on this host, or no worker heartbeat for ``JOBS_STALE_SECONDS`` — and marks it
+  *failed* with :data:`ABANDONED_MESSAGE`. Nothing half-written remains: job bodies write in one
+  transaction.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
 
-from ucjamsostek.jobs.models import Job
+from ucjamsostek.jobs.models import Job, Worker
+from ucjamsostek.jobs.selectors import runner_alive, runner_id
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +52,15 @@ PROGRESS_INTERVAL = 0.3
 UNEXPECTED_MESSAGE = (
     "Terjadi kesalahan yang tidak terduga saat memproses (pekerjaan #{id}). "
     "Tidak ada data yang disimpan; hubungi admin dan sebutkan nomor pekerjaan ini."
+)
+ABANDONED_MESSAGE = (
+    "Pekerjaan #{id} terhenti karena proses pekerja latar belakang mati di tengah jalan (server "
+    "dimatikan atau kehabisan memori). Tidak ada data yang disimpan dan berkas sementaranya sudah "
+    "dihapus; jalankan atau unggah ulang."
+)
+INTERRUPTED_MESSAGE = (
+    "Pekerjaan #{id} dihentikan karena proses pekerja latar belakang dimatikan. Tidak ada data yang "
+    "disimpan dan berkas sementaranya sudah dihapus; jalankan atau unggah ulang."
 )
 
 
@@ -46,7 +75,8 @@ class JobError(Exception):
 
 @dataclass
 class JobContext:
-    """What a job function receives: the job id, who started it, and a throttled progress callback."""
+    """What a job function receives: the job id, who started it, a throttled progress callback, a
+    scratch folder removed when the job ends, and :meth:`keep` for a file it must leave behind."""
 
     job_id: int
     user_id: int | None
@@ -74,6 +104,18 @@ class JobContext:
             Job.objects.filter(pk=self.job_id).update(stage=stage[:200], progress=fraction)
         except OperationalError:  # progress is best effort: a busy database must not stop the work
             pass
+
+    def scratch_dir(self) -> Path:
+        """A private folder (mode 700) for the job's temporary files, removed when it ends."""
+        path = scratch_dir(self.job_id)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return path
+
+    def keep(self, path: str | Path) -> None:
+        """Leave ``path`` (a file the job owns, e.g. an upload a next step needs) in place when the job ends."""
+        keep = str(Path(path))
+        job = Job.objects.only("temp_paths").get(pk=self.job_id)
+        _update(self.job_id, temp_paths=[p for p in job.temp_paths if p != keep])
 
 
 class StagedProgress:
@@ -110,43 +152,94 @@ class StagedProgress:
 JobFunc = Callable[..., dict[str, Any] | None]
 
 
-def start(kind: str, func: JobFunc, *args: Any, user: Any = None, **kwargs: Any) -> Job:
-    """Create a queued job and run ``func(ctx, *args, **kwargs)`` in a background thread.
+def start(
+    kind: str, func: JobFunc, *args: Any, user: Any = None, owns: Iterable[str | Path] = (), **kwargs: Any
+) -> Job:
+    r"""Create a queued job that runs ``func(ctx, *args, **kwargs)`` in a worker.
 
-    ``func`` returns a JSON-able dict kept as the job's result (or None). The thread starts when
-    the current transaction commits (at once outside one). With the setting ``JOBS_RUN_INLINE``
-    true (tests, one-shot commands) the job runs at once in the calling thread instead.
+    ``func`` is a module-level function (the worker imports it by name); ``args``/``kwargs`` are
+    JSON values (ids, strings — never model instances). It returns a JSON-able dict kept as the
+    job's result (or None). ``owns`` lists files handed over to the job (e.g. the stored upload):
+    they are removed when the job ends, unless it :meth:`~JobContext.keep`\ s them. The queue
+    entry is written in the current transaction, so the job exists for the worker exactly when
+    the caller's work is committed. With ``settings.JOBS_RUN_INLINE`` the job runs at once here.
     """
-    job = Job.objects.create(kind=kind, created_by=user if getattr(user, "pk", None) else None)
-    user_id = job.created_by_id
-
-    if getattr(settings, "JOBS_RUN_INLINE", False):
-        _execute(job.pk, user_id, func, args, kwargs)
-        job.refresh_from_db()
-        return job
-
-    def launch() -> None:
-        thread = threading.Thread(
-            target=_run_in_thread, args=(job.pk, user_id, func, args, kwargs), name=f"job-{job.pk}", daemon=True
+    path = _func_path(func)
+    payload = _payload(kind, args, kwargs)
+    owned = [str(Path(p)) for p in owns]
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=kind, created_by=user if getattr(user, "pk", None) else None, temp_paths=owned
         )
-        thread.start()
-
-    transaction.on_commit(launch)
+        if not settings.JOBS_RUN_INLINE:
+            queued = run_job.enqueue(job.pk, path, payload["args"], payload["kwargs"])
+            Job.objects.filter(pk=job.pk).update(task_id=str(queued.id))
+    if settings.JOBS_RUN_INLINE:
+        _execute(job.pk, job.created_by_id, func, args, kwargs)
+    job.refresh_from_db()
     return job
 
 
-def _run_in_thread(job_id: int, user_id: int | None, func: JobFunc, args: tuple, kwargs: dict) -> None:
-    close_old_connections()
+def _func_path(func: JobFunc) -> str:
+    path = f"{func.__module__}.{func.__qualname__}"
     try:
-        _execute(job_id, user_id, func, args, kwargs)
-    finally:
-        connection.close()
+        found = import_string(path)
+    except ImportError:
+        found = None
+    if found is not func:
+        raise TypeError(f"a job body must be a module-level function, not {path}")
+    return path
+
+
+def _payload(kind: str, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
+    payload = {"args": list(args), "kwargs": kwargs}
+    try:
+        if json.loads(json.dumps(payload)) != payload:
+            raise TypeError
+    except (TypeError, ValueError):
+        raise TypeError(f"job {kind}: arguments must be JSON values (ids, strings, numbers)") from None
+    return payload
+
+
+@task()
+def run_job(job_id: int, func_path: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """The one queued task: run the job ``job_id`` in this worker. Never raises (the queue keeps an
+    exception's text, which may quote personal data): every outcome is recorded on the job."""
+    if not _claim(job_id):  # swept or already run: nothing to do
+        logger.warning("job %s was not queued any more; skipped", job_id)
+        return
+    try:
+        func = import_string(func_path)
+    except ImportError:
+        logger.error("job %s: its body %s cannot be imported", job_id, func_path)
+        _finish(job_id, Job.Status.FAILED, UNEXPECTED_MESSAGE.format(id=job_id), {})
+        _clean_up(job_id)
+        return
+    _execute(job_id, Job.objects.values_list("created_by_id", flat=True).get(pk=job_id), func, tuple(args), kwargs)
+
+
+def _claim(job_id: int) -> bool:
+    """Mark a queued job running in this process (waiting out a busy SQLite database); False when
+    it is not queued any more."""
+    for attempt in range(600):
+        try:
+            claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+                status=Job.Status.RUNNING, started_at=timezone.now(), runner=runner_id()
+            )
+            return bool(claimed)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 599:
+                raise
+            time.sleep(0.1)
+    return False  # pragma: no cover - the loop returns or raises
 
 
 def _execute(job_id: int, user_id: int | None, func: JobFunc, args: tuple, kwargs: dict) -> None:
     ctx = JobContext(job_id=job_id, user_id=user_id)
+    started = time.monotonic()
     try:
-        _update(job_id, status=Job.Status.RUNNING, started_at=timezone.now())
+        _update(job_id, status=Job.Status.RUNNING, started_at=timezone.now(), runner=runner_id())
+        logger.info("job %s started", job_id, extra={"job": job_id})
         result = func(ctx, *args, **kwargs) or {}
     except Exception as exc:  # every failure ends as a failed job with a clear message
         message = user_message(exc)
@@ -158,8 +251,14 @@ def _execute(job_id: int, user_id: int | None, func: JobFunc, args: tuple, kwarg
             message = UNEXPECTED_MESSAGE.format(id=job_id)
         _finish(job_id, Job.Status.FAILED, message, exc.result if isinstance(exc, JobError) else {})
         return
+    except BaseException:  # the worker is being stopped (SIGTERM twice, Ctrl+C): record it, then stop
+        _finish(job_id, Job.Status.FAILED, INTERRUPTED_MESSAGE.format(id=job_id), {})
+        raise
+    finally:
+        _clean_up(job_id)
     message = str(result.pop("message", "")) if isinstance(result, dict) else ""
     _finish(job_id, Job.Status.DONE, message, result)
+    logger.info("job %s done in %.1f s", job_id, time.monotonic() - started, extra={"job": job_id})
 
 
 def _finish(job_id: int, status: str, message: str, result: dict[str, Any]) -> None:
@@ -202,3 +301,68 @@ def wait(job_id: int, timeout: float = 60.0, interval: float = 0.25) -> Job:
         if job.finished or time.monotonic() > deadline:
             return job
         time.sleep(interval)
+
+
+# ------------------------------------------------------------------------------ files a job owns
+def jobs_dir() -> Path:
+    return Path(settings.DATA_DIR) / "jobs"
+
+
+def scratch_dir(job_id: int) -> Path:
+    return jobs_dir() / str(job_id)
+
+
+def _clean_up(job_id: int) -> None:
+    """Remove the job's scratch folder and the files it still owns (only inside the data folder)."""
+    try:
+        owned = Job.objects.values_list("temp_paths", flat=True).get(pk=job_id) or []
+    except (Job.DoesNotExist, OperationalError):
+        owned = []
+    roots = [Path(settings.DATA_DIR).resolve(), Path(settings.MEDIA_ROOT).resolve()]
+    for raw in [str(scratch_dir(job_id)), *owned]:
+        path = Path(raw).resolve()
+        if not any(path.is_relative_to(root) and path != root for root in roots):
+            logger.warning("job %s: not removing a path outside the data folder", job_id)
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------------ runners and the sweep
+def sweep_stale_jobs() -> list[int]:
+    """Fail every running job whose runner is gone (see the module docstring), remove its files,
+    close its queue entry, forget dead workers; returns the ids of the jobs failed."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    workers = dict(Worker.objects.values_list("runner", "heartbeat_at"))
+    failed: list[int] = []
+    for job_id, runner, task_id in Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", "runner", "task_id"):
+        if runner_alive(runner, workers):
+            continue
+        swept = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, runner=runner).update(
+            status=Job.Status.FAILED, message=ABANDONED_MESSAGE.format(id=job_id), finished_at=timezone.now()
+        )
+        if not swept:
+            continue
+        _clean_up(job_id)
+        if task_id:
+            DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED, finished_at=timezone.now(), exception_class_path="", traceback=""
+            )
+        logger.warning("job %s failed: its runner stopped", job_id, extra={"job": job_id})
+        failed.append(job_id)
+    dead = [r for r in workers if not runner_alive(r, workers)]
+    Worker.objects.filter(runner__in=dead).delete()
+    return failed
+
+
+def heartbeat() -> None:
+    """Record that this worker process lives (``Worker.heartbeat_at``)."""
+    Worker.objects.update_or_create(runner=runner_id(), defaults={"heartbeat_at": timezone.now()})
+
+
+def worker_stopped() -> None:
+    Worker.objects.filter(runner=runner_id()).delete()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.money import format_number, format_rupiah
+from ucjamsostek.core.xlsxout import new_workbook
 from ucjamsostek.monitoring import selectors
 from ucjamsostek.monitoring.selectors import Dashboard
 
@@ -439,11 +440,9 @@ def _pct(v: Any) -> float | None:
 
 
 def build_xlsx(r: ReportData) -> bytes:
-    import xlsxwriter
-
     d = r.d
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = new_workbook(buf)
     fmt = _formats(wb)
     ws = wb.add_worksheet("Ringkasan")
     ws.write(0, 0, f"Laporan Rakor Monev UC Jamsostek — {r.regency}", fmt["title"])
@@ -571,11 +570,9 @@ def _follow_up_sheet(wb: Any, r: ReportData, fmt: dict[str, Any]) -> None:
 
 def build_inpres_xlsx(r: ReportData) -> bytes:
     """The 6-monthly Inpres 2/2021 report as a table set."""
-    import xlsxwriter
-
     d = r.d
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = new_workbook(buf)
     fmt = _formats(wb)
     ws = wb.add_worksheet("Identitas")
     for i, (a, b) in enumerate(

@@ -601,30 +601,26 @@ def run_upload(
             source_name=file_name,
         )
     except IntakeError as exc:
+        job.keep(path)  # the column-mapping page screens the same stored file again
         mapping = {**upload, "header_row": exc.row, "sheet": exc.sheet or upload["sheet"]}
         raise JobError(str(exc), result={"mapping": mapping}) from exc
-    staging = Path(tempfile.mkdtemp(prefix=".batch-", dir=uploads_dir()))
-    try:
-        report = StagedProgress(
-            job.progress, [("laporan", 1.0)], 0.75, 0.9, {"laporan": gettext_noop("Menulis laporan")}
-        )
-        written = write_outputs(result, staging, source_name=file_name, progress=report)
-        batch = save_batch_with_outputs(
-            result,
-            written.values(),
-            move=True,
-            source_name=source_name,
-            source_kind=source_kind,
-            file_path=path,
-            file_name=file_name,
-            actor=actor,
-            as_of=when,
-            segment=segment,
-            progress=lambda stage, f: job.progress(stage, 0.9 + 0.1 * f),
-        )
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    Path(path).unlink(missing_ok=True)
+    # The outputs are written in the job's scratch folder, removed with the upload when the job
+    # ends whatever the outcome (a killed worker's job is cleaned by the stale-job sweep).
+    report = StagedProgress(job.progress, [("laporan", 1.0)], 0.75, 0.9, {"laporan": gettext_noop("Menulis laporan")})
+    written = write_outputs(result, job.scratch_dir(), source_name=file_name, progress=report)
+    batch = save_batch_with_outputs(
+        result,
+        written.values(),
+        move=True,
+        source_name=source_name,
+        source_kind=source_kind,
+        file_path=path,
+        file_name=file_name,
+        actor=actor,
+        as_of=when,
+        segment=segment,
+        progress=lambda stage, f: job.progress(stage, 0.9 + 0.1 * f),
+    )
     return {
         "batch_id": batch.pk,
         "url": reverse("screening:batch", args=[batch.pk]),
@@ -734,6 +730,7 @@ def start_upload(
         run_upload,
         str(stored_path),
         user=actor,
+        owns=[stored_path],
         file_name=name,
         source_kind=source_kind,
         source_name=source_name,

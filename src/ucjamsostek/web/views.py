@@ -1,8 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from ucjamsostek.registry import selectors as registry
+from ucjamsostek.web import selectors
 from ucjamsostek.web.navigation import build_navigation
 
 
@@ -14,3 +17,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "flow": build_navigation(request.user, request.path)["stages"],
     }
     return render(request, "web/home.html", context)
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The service's health for monitoring (no login, no personal data): 200 when healthy, else 503."""
+    report = selectors.health()
+    return JsonResponse(report, status=200 if report["ok"] else 503)

@@ -1,10 +1,11 @@
 """``ucjamsostek demo [--no-serve] [--seed N] [--addr 127.0.0.1:8000] [--reset]``
 
 Builds a realistic Kabupaten Muna Barat dataset into the configured database and serves the web
-app: ``init`` (migrate + master data), the registry of 2022–2024 (pekerja rentan and non-ASN, the
-PKS gap from January 2025), demo users, the reference lists, the 2026 nomination files of the 86
-villages and a few OPD (written to ``<DATA_DIR>/demo/`` so they can be opened), each screened and
-stored as a batch, the expired PKS 2022–2024 with its coverage, a 2026 budget scenario, then the
+app under the production server with a background worker (``serve`` + ``worker``): ``init``
+(migrate + master data), the registry of 2022–2024 (pekerja rentan and non-ASN, the PKS gap
+from January 2025), demo users, the reference lists, the 2026 nomination files of the 86 villages
+and a few OPD (written to ``<DATA_DIR>/demo/`` so they can be opened), each screened and stored
+as a batch, the expired PKS 2022–2024 with its coverage, a 2026 budget scenario, then the
 apps' own demo data — operations (the 2025 gap and the PKS that end it, twelve monthly bills
 reconciled, payments, 120 claims worth Rp4.960.000.000, 390 BSU recipients: ``agreements``) and
 monitoring (Inpres checklist, Rakor Monev, follow-ups: ``monitoring``) — and last the monitoring
@@ -156,7 +157,23 @@ class Command(BaseCommand):
         self._print_logins(users, options["addr"])
         if options["no_serve"]:
             return
-        call_command("runserver", options["addr"], "--noreload", "--insecure")
+        self._serve(options["addr"])
+
+    def _serve(self, addr: str) -> None:
+        """Serve the app as in production: ``ucjamsostek worker`` in a child process for the
+        background jobs, ``ucjamsostek serve`` (gunicorn) here; Ctrl+C or SIGTERM stops both."""
+        import subprocess
+
+        worker = subprocess.Popen([sys.executable, "-m", "ucjamsostek", "worker"])
+        self._say(f"Pekerja latar belakang berjalan (pid {worker.pid}); server web di {addr}. Ctrl+C menghentikan.")
+        try:
+            call_command("serve", "--bind", addr)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     def _check_same_demo(self, demo_dir: Path, options: dict[str, Any]) -> None:
         """Refuse to mix two demo datasets (another seed or size) in one database."""

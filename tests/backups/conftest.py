@@ -1,0 +1,1 @@
+from tests.people_fixtures import organisations, regions, users  # noqa: F401
