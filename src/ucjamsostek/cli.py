@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management.base import CommandError
 
     from ucjamsostek.config import ConfigError
+    from ucjamsostek.errors import USER_ERRORS, user_message
 
     try:
         import django
@@ -49,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         if show_trace:
             raise
         return _fail(str(exc))
+    except USER_ERRORS as exc:  # the CLI's one translator of user errors: one line, exit code 2
+        if show_trace:
+            raise
+        return _fail(user_message(exc))
     except Exception as exc:  # one clear message for known classes, traceback otherwise
         from ucjamsostek.startup import explain
 

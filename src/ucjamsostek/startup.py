@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import DatabaseError, OperationalError
 
 from ucjamsostek.config import ConfigError
-from ucjamsostek.core.regiondata import RegionDataError
 
 # Commands that work before the database exists or is migrated.
 _NO_DB_COMMANDS = {"", "help", "--help", "-h", "version", "--version", "migrate", "init", "demo",
@@ -60,8 +59,6 @@ def _database_message(exc: Exception) -> str:
 
 def explain(exc: BaseException) -> str | None:
     """A one-line message for errors a user can fix, or None to show the traceback."""
-    if isinstance(exc, RegionDataError):
-        return f"data induk rusak: {exc}"
     if isinstance(exc, OperationalError | DatabaseError):
         return _database_message(exc)
     if isinstance(exc, ConfigError):

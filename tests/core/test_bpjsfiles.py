@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from ucjamsostek.core.bpjsfiles import BILL, CLAIMS, REGISTRATION, parse_period, read_bpjs_file
+from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.intake import IntakeError
 from ucjamsostek.core.xlsxout import Sheet, write_workbook
 
@@ -14,7 +15,7 @@ def test_periods(text: str) -> None:
 
 
 def test_bad_period() -> None:
-    with pytest.raises(ValueError, match="Periode"):
+    with pytest.raises(UserError, match="Periode"):
         parse_period("2026")
 
 

@@ -46,6 +46,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from ucjamsostek.accounts.models import Role
+from ucjamsostek.errors import MSG_FORBIDDEN
 
 ALL_ROLES: tuple[str, ...] = tuple(Role.values)
 
@@ -67,7 +68,6 @@ READ_ONLY_ROLES = frozenset({Role.BUDGET, Role.LEADERSHIP, Role.AUDITOR, Role.BP
 # Roles limited to part of the people.
 SCOPED_ROLES = frozenset({Role.AREA, Role.OPD})
 
-MSG_FORBIDDEN = gettext_lazy("Anda tidak berwenang melakukan tindakan ini.")
 MSG_OUT_OF_AREA = gettext_lazy("Data ini berada di luar wilayah kerja Anda.")
 MSG_READ_ONLY = gettext_lazy("Peran Anda hanya dapat melihat data, tidak mengubahnya.")
 

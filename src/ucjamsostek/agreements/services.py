@@ -25,7 +25,7 @@ from django.utils import timezone
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.models import TRANSITIONS, Agreement, AgreementDocument, Amendment, Coverage
 from ucjamsostek.core import bpjsfiles
-from ucjamsostek.core.money import parse_rupiah
+from ucjamsostek.core.money import MoneyError, parse_rupiah
 from ucjamsostek.core.xlsxout import Sheet, write_workbook
 from ucjamsostek.registry.models import ChangeLog, Enrollment, Funder, Person, Segment
 from ucjamsostek.registry.services import log_change
@@ -56,7 +56,7 @@ def _int(value: Any, label: str, errors: dict[str, str]) -> int | None:
         return None
     try:
         out = parse_rupiah(value) if isinstance(value, str) else int(value)
-    except (ValueError, TypeError):
+    except (MoneyError, ValueError, TypeError):
         errors[label] = "Harus bilangan bulat Rupiah (contoh 2.016.000.000)."
         return None
     if out < 0:

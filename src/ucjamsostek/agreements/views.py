@@ -12,8 +12,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from ucjamsostek.agreements import selectors, services
-from ucjamsostek.agreements.webutil import attempt, form_value, post_file, uploaded_table
+from ucjamsostek.agreements.webutil import form_value, post_file, uploaded_table
 from ucjamsostek.billing import selectors as billing_selectors
+from ucjamsostek.errors import attempt
 
 
 @login_required

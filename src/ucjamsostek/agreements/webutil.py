@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
-from ucjamsostek.accounts.permissions import MSG_FORBIDDEN
-from ucjamsostek.core.intake import IntakeError
-
-T = TypeVar("T")
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv")
 
@@ -39,17 +35,6 @@ def uploaded_table(upload: UploadedFile) -> Iterator[Path]:
             for chunk in upload.chunks():
                 fh.write(chunk)
         yield path
-
-
-def attempt(request: HttpRequest, fn: Callable[[], T]) -> T | None:
-    """Run a service call; show user errors as a message and return ``None``."""
-    try:
-        return fn()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except (IntakeError, PermissionDenied) as exc:
-        messages.error(request, str(exc) or str(MSG_FORBIDDEN))
-    return None
 
 
 def post_file(request: HttpRequest, field: str = "file") -> UploadedFile | None:

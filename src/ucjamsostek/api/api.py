@@ -15,11 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import File, Form, NinjaAPI, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from ucjamsostek.api.auth import TokenAuth
 from ucjamsostek.core import indicators as ind
+from ucjamsostek.core.errors import UserError
+from ucjamsostek.errors import user_message
 
 api = NinjaAPI(
     title="UC Jamsostek API",
@@ -131,10 +132,7 @@ class BatchOut(Schema):
 
 
 def _period(text: str | None) -> str:
-    try:
-        return ind.parse_period(text).code if text else _default_period()
-    except ind.PeriodError as exc:
-        raise HttpError(422, str(exc)) from exc
+    return ind.parse_period(text).code if text else _default_period()
 
 
 def _default_period() -> str:
@@ -147,9 +145,16 @@ def _f(v: Any) -> float | None:
     return None if v is None else float(v)
 
 
+# The API's one translator of user errors: a 4xx answer {"detail": message} (errors.py).
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
-    return api.create_response(request, {"detail": str(exc) or gettext("Tidak berwenang.")}, status=403)
+    return api.create_response(request, {"detail": user_message(exc)}, status=403)
+
+
+@api.exception_handler(UserError)
+@api.exception_handler(ValidationError)
+def _user_error(request: HttpRequest, exc: Exception) -> Any:
+    return api.create_response(request, {"detail": user_message(exc)}, status=422)
 
 
 @api.get("/indicators", response=list[IndicatorOut], tags=["indikator"], summary="Daftar indikator")
@@ -302,17 +307,14 @@ def submit_batch(
 
     if not (file.name or "").lower().endswith((".xlsx", ".xls", ".csv")):
         return Status(400, {"detail": "Berkas harus .xlsx, .xls atau .csv"})
-    try:
-        job = screening.start_upload(
-            request.user,
-            file,
-            source_kind=source_kind,
-            source_name=source_name,
-            segment=segment or None,
-            as_of=as_of or timezone.localdate(),
-        )
-    except ValidationError as exc:
-        return Status(422, {"detail": " ".join(exc.messages)})
+    job = screening.start_upload(
+        request.user,
+        file,
+        source_kind=source_kind,
+        source_name=source_name,
+        segment=segment or None,
+        as_of=as_of or timezone.localdate(),
+    )
     return Status(202, _job(job))
 
 

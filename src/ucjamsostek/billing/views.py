@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ucjamsostek.agreements.webutil import attempt, post_file, uploaded_table
+from ucjamsostek.agreements.webutil import post_file, uploaded_table
 from ucjamsostek.billing import selectors, services
 from ucjamsostek.core.money import MoneyError, parse_rupiah
+from ucjamsostek.errors import attempt
 
 
 @login_required

@@ -21,9 +21,11 @@ from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.budget import charts, exports, selectors, services
 from ucjamsostek.budget.forms import ScenarioForm, initial_from_params
 from ucjamsostek.core.budget import BudgetInputError, Selection, format_date_id
+from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.money import format_number, format_rupiah, format_rupiah_short
 from ucjamsostek.core.priority import PART_LABELS, SCORE_PARTS
-from ucjamsostek.core.projection import ProjectionError, claims_for_contributions, cost_path, target_path
+from ucjamsostek.core.projection import claims_for_contributions, cost_path, target_path
+from ucjamsostek.core.rates import RateError
 
 VIEW_ROLES = frozenset({"admin", "dinas", "budget", "leadership", "auditor"})
 LIST_PREVIEW = 50
@@ -44,7 +46,7 @@ def _projection(request: HttpRequest, year: int, payer: str, first_target: int |
     try:
         path = target_path(first_year=year, first_target=target, last_year=year + 4, growth_percent=growth)
         plans = cost_path(path, payer=payer, table=selectors.rate_table())
-    except (ProjectionError, ValueError) as exc:
+    except UserError as exc:
         return {"error": str(exc), "growth": growth, "target": target}
     return {
         "growth": growth,
@@ -60,7 +62,7 @@ def _claims(cost: int, start: date, payer: str) -> Any:
     table = selectors.rate_table()
     try:
         monthly = table.monthly_contribution("BPU", payer, start)
-    except ValueError:
+    except RateError:
         return None
     return claims_for_contributions(cost, monthly, selectors.claim_history())
 

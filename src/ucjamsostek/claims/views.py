@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ucjamsostek.accounts import permissions as perm
-from ucjamsostek.agreements.webutil import attempt, post_file, uploaded_table
+from ucjamsostek.agreements.webutil import post_file, uploaded_table
 from ucjamsostek.claims import selectors, services
+from ucjamsostek.errors import attempt
 
 
 @login_required

@@ -35,7 +35,8 @@ from typing import Any
 
 import polars as pl
 
-from ucjamsostek.core.money import Rupiah, parse_rupiah
+from ucjamsostek.core.errors import UserError
+from ucjamsostek.core.money import MoneyError, Rupiah, parse_rupiah
 
 REASON_LABELS: dict[str, str] = {
     "NOT_FOUND": "NIK tidak ada di data penduduk",
@@ -51,7 +52,7 @@ REASON_LABELS: dict[str, str] = {
 }
 
 
-class AssistanceError(ValueError):
+class AssistanceError(UserError):
     """Programme rules that cannot be used; Indonesian message."""
 
 
@@ -106,7 +107,7 @@ def parse_programmes_csv(text: str) -> list[AssistanceRules]:
                     legal_basis=rec["legal_basis"].strip(),
                 )
             )
-        except ValueError as exc:
+        except (ValueError, MoneyError) as exc:
             raise AssistanceError(f"Tabel program bantuan baris {line}: {exc}") from exc
     return out
 

@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from ucjamsostek.core import normalize as nz
+from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.intake import (
     HEADER_SEARCH_ROWS,
     IntakeError,
@@ -126,10 +127,10 @@ def period_expr(raw: pl.Expr) -> pl.Expr:
 
 
 def parse_period(text: str) -> date:
-    """One period text → first day of the month; :class:`ValueError` (Indonesian) when unreadable."""
+    """One period text → first day of the month; :class:`UserError` (Indonesian) when unreadable."""
     value = pl.select(period_expr(pl.lit(str(text)))).item()
     if value is None:
-        raise ValueError(f"Periode tidak terbaca: {text!r} (contoh: 2026-01, 01/2026, Januari 2026)")
+        raise UserError(f"Periode tidak terbaca: {text!r} (contoh: 2026-01, 01/2026, Januari 2026)")
     return value
 
 

@@ -58,6 +58,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.money import Rupiah, format_number, format_rupiah
 from ucjamsostek.core.priority import SCORE_PARTS, PriorityPolicy, score_frame
 from ucjamsostek.core.rates import (
@@ -105,7 +106,7 @@ def format_date_id(day: date) -> str:
     return f"{day.day} {_MONTHS_ID[day.month - 1]} {day.year}"
 
 
-class BudgetInputError(ValueError):
+class BudgetInputError(UserError):
     """Bad scenario or pool; ``code`` is stable, ``message`` is Bahasa Indonesia for people."""
 
     def __init__(self, code: str, message: str) -> None:

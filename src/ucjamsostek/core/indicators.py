@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
+from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.money import format_decimal, format_number, format_rupiah, format_rupiah_short
 
 NO_DATA = "tidak ada data"
@@ -44,7 +45,7 @@ MONTHS_ID = (
 MONTHS_ID_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
-class PeriodError(ValueError):
+class PeriodError(UserError):
     """A period text that cannot be read; the message is Indonesian."""
 
 

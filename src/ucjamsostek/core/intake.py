@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from ucjamsostek.core import normalize as nz
+from ucjamsostek.core.errors import UserError
 
 #: Refuse larger files with a clear message (bytes). Spreadsheets are held in memory cell by cell
 #: by the reader, so their limit is lower than the csv one.
@@ -41,30 +42,8 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARKERS = ("EncryptionInfo", "EncryptedPackage")
 
 
-@dataclass
-class IntakeError(Exception):
+class IntakeError(UserError):
     """A nomination file that cannot be read; ``str()`` is the located Indonesian message."""
-
-    message: str
-    file: str | None = None
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-
-    def __post_init__(self) -> None:
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        where = []
-        if self.file:
-            where.append(f"berkas {self.file}")
-        if self.sheet:
-            where.append(f"lembar '{self.sheet}'")
-        if self.row is not None:
-            where.append(f"baris {self.row}")
-        if self.column:
-            where.append(f"kolom '{self.column}'")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
 @dataclass

@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from ucjamsostek.core.errors import UserError
+
 Rupiah = int
 
 PPM = 1_000_000  # parts per million: 1% = 10_000 ppm, 0,24% = 2_400 ppm
 
 
-class MoneyError(ValueError):
+class MoneyError(UserError):
     """A text cannot be read as an amount or a rate."""
 
 

@@ -29,6 +29,8 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
+from ucjamsostek.core.errors import UserError
+
 RISK_HIGH = "high"
 RISK_MEDIUM = "medium"
 RISK_LOW = "low"
@@ -41,7 +43,7 @@ _MIN_CONTAINED_LEN = 4
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
-class OccupationDataError(Exception):
+class OccupationDataError(UserError):
     """The occupation list is missing or malformed."""
 
 

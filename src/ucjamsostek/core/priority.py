@@ -23,6 +23,8 @@ from typing import Any
 
 import polars as pl
 
+from ucjamsostek.core.errors import UserError
+
 SCORE_PARTS: tuple[str, ...] = (
     "score_poverty",
     "score_decile",
@@ -69,7 +71,7 @@ DEFAULT_OCCUPATION_POINTS: tuple[tuple[str, int], ...] = (
 DEFAULT_AGE_BANDS: tuple[tuple[int, int, int], ...] = ((50, 65, 10), (35, 49, 6), (18, 34, 3))
 
 
-class PolicyError(ValueError):
+class PolicyError(UserError):
     """A priority policy is malformed; the message is in Bahasa Indonesia."""
 
 

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import polars as pl
 
+from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.money import (
     PPM,
     Rupiah,
@@ -31,7 +32,7 @@ from ucjamsostek.core.money import (
 from ucjamsostek.core.rates import DEFAULT_PROGRAMMES, RateTable, load_rate_table
 
 
-class ProjectionError(ValueError):
+class ProjectionError(UserError):
     """Bad projection input; the message is in Bahasa Indonesia."""
 
 

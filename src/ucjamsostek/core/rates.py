@@ -28,7 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from ucjamsostek.core.money import PPM, Rupiah, apply_ppm, percent_to_ppm
+from ucjamsostek.core.errors import UserError
+from ucjamsostek.core.money import PPM, MoneyError, Rupiah, apply_ppm, percent_to_ppm
 
 Programme = Literal["JKK", "JKM", "JHT"]
 Category = Literal["BPU", "PU"]
@@ -44,7 +45,7 @@ DEFAULT_PROGRAMMES: tuple[str, ...] = ("JKK", "JKM")
 _PUBLIC_FUNDERS = ("APBN", "APBD", "APBD_KAB", "APBD_KABUPATEN", "APBD_KOTA", "APBD_PROV", "APBD_PROVINSI")
 
 
-class RateError(ValueError):
+class RateError(UserError):
     """A rate table or a rate lookup is wrong; the message is in Bahasa Indonesia."""
 
 
@@ -286,7 +287,7 @@ def parse_rate_csv(text: str) -> list[RateRow]:
                     note=(rec.get("note") or "").strip(),
                 )
             )
-        except ValueError as exc:
+        except (ValueError, MoneyError) as exc:
             raise RateError(f"Baris {line}: {exc}") from exc
     return rows
 

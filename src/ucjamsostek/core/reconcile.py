@@ -28,6 +28,7 @@ from datetime import date
 
 import polars as pl
 
+from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.rates import RateError, RateTable, add_months
 
 MATCHED = "MATCHED"
@@ -74,7 +75,7 @@ _OUT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 
 
-class ReconcileError(ValueError):
+class ReconcileError(UserError):
     """Reconciliation cannot be computed (e.g. no rate for a covered month); Indonesian message."""
 
 

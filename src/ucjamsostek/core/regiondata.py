@@ -16,6 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
+from ucjamsostek.core.errors import UserError
+
 LEVEL_PROVINCE = 1
 LEVEL_REGENCY = 2
 LEVEL_DISTRICT = 3
@@ -30,7 +32,7 @@ REGION_SCHEMA = {
 }
 
 
-class RegionDataError(Exception):
+class RegionDataError(UserError):
     """The region master-data file is missing or unreadable."""
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from ucjamsostek.core import indicators as ind
+from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.money import format_number, format_rupiah
 from ucjamsostek.core.xlsxout import new_workbook
 from ucjamsostek.monitoring import selectors
@@ -670,7 +671,7 @@ def _build(period: str, kind: str, area: str | None = None) -> tuple[str, bytes]
         return _file_name(r.d.period.code, "xlsx"), build_xlsx(r)
     if kind == "inpres":
         return f"laporan-inpres-2-2021-{r.d.period.code}.xlsx", build_inpres_xlsx(r)
-    raise ValueError(f"Jenis laporan tidak dikenal: {kind}")
+    raise UserError(f"Jenis laporan tidak dikenal: {kind}")
 
 
 REPORT_DIR = "monev/laporan"

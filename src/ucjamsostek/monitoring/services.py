@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, require
 from ucjamsostek.core import indicators as ind
+from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.inpres import ACTION_TEMPLATES
 from ucjamsostek.monitoring import queries
 from ucjamsostek.monitoring.models import (
@@ -486,7 +487,7 @@ def update_action(user: Any, item: ActionItem, **fields: Any) -> ActionItem:
     require(can_edit_action(user, item), MSG_FORBIDDEN)
     unknown = set(fields) - ACTION_FIELDS
     if unknown:
-        raise ValueError(f"Isian tidak dikenal: {', '.join(sorted(unknown))}")
+        raise UserError(f"Isian tidak dikenal: {', '.join(sorted(unknown))}")
     for k, v in fields.items():
         setattr(item, k, v)
     item.updated_at = timezone.now()
@@ -548,7 +549,7 @@ def add_follow_up(
 def set_follow_up_status(user: Any, fu: FollowUp, status: str, notes: str | None = None) -> FollowUp:
     require(can_manage_monev(user), MSG_FORBIDDEN)
     if status not in FollowUpStatus.values:
-        raise ValueError(f"Status tidak dikenal: {status}")
+        raise UserError(f"Status tidak dikenal: {status}")
     fu.status = status
     if notes is not None:
         fu.notes = notes
@@ -559,12 +560,12 @@ def set_follow_up_status(user: Any, fu: FollowUp, status: str, notes: str | None
 
 def _check_breakdown(breakdown: str) -> None:
     if breakdown and not breakdown.startswith(("segment:", "funder:", "category:")):
-        raise ValueError("Rincian harus diawali segment:, funder: atau category:")
+        raise UserError("Rincian harus diawali segment:, funder: atau category:")
 
 
 def _known_area(code: str) -> None:
     if not Region.objects.filter(code=code, level__gte=2).exists():
-        raise ValueError(f"Kode wilayah {code!r} tidak dikenal.")
+        raise UserError(f"Kode wilayah {code!r} tidak dikenal.")
 
 
 def set_workforce(
@@ -587,22 +588,22 @@ def load_workforce(rows: list[dict[str, str]]) -> int:
     for i, row in enumerate(rows, start=2):
         code = (row.get("kode_wilayah") or "").strip()
         if code not in known:
-            raise ValueError(f"baris {i}: kode wilayah {code!r} tidak dikenal")
+            raise UserError(f"kode wilayah {code!r} tidak dikenal", row=i)
         try:
             year = int((row.get("tahun") or "").strip())
             workers = int((row.get("jumlah_pekerja") or "").strip().replace(".", ""))
-        except ValueError as exc:
-            raise ValueError(f"baris {i}: tahun dan jumlah_pekerja harus bilangan bulat") from exc
+        except ValueError:
+            raise UserError("tahun dan jumlah_pekerja harus bilangan bulat", row=i) from None
         source = (row.get("sumber") or "").strip()
         breakdown = (row.get("rincian") or "").strip()
         try:
             _check_breakdown(breakdown)
-        except ValueError as exc:
-            raise ValueError(f"baris {i}: {exc}") from exc
+        except UserError as exc:
+            raise UserError(exc.message, row=i) from None
         if not source:
-            raise ValueError(f"baris {i}: sumber data wajib diisi")
+            raise UserError("sumber data wajib diisi", row=i)
         if workers < 0:
-            raise ValueError(f"baris {i}: jumlah pekerja tidak boleh negatif")
+            raise UserError("jumlah pekerja tidak boleh negatif", row=i)
         clean.append((code, year, workers, source, breakdown))
     with transaction.atomic():
         for code, year, workers, source, breakdown in clean:

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, require
 from ucjamsostek.core import indicators as ind
+from ucjamsostek.core.errors import UserError
+from ucjamsostek.errors import attempt, user_message
 from ucjamsostek.monitoring import presenters, reports, selectors, services
 from ucjamsostek.monitoring.permissions import can_edit_action, can_manage_monev, can_trace, can_view_monev
 
@@ -245,10 +247,8 @@ def follow_up_status(request: HttpRequest, pk: int) -> HttpResponse:
     fu = selectors.get_follow_up(pk)
     if fu is None:
         raise Http404
-    try:
-        services.set_follow_up_status(request.user, fu, request.POST.get("status", ""), request.POST.get("notes"))
-    except ValueError as exc:
-        messages.error(request, str(exc))
+    status, notes = request.POST.get("status", ""), request.POST.get("notes")
+    attempt(request, lambda: services.set_follow_up_status(request.user, fu, status, notes))
     return redirect("monitoring:meeting", pk=fu.meeting_id)
 
 
@@ -328,8 +328,8 @@ def inputs(request: HttpRequest) -> HttpResponse:
                     request, _("Jumlah pekerja disimpan; hitung ulang indikator untuk melihat cakupannya.")
                 )
                 return redirect("monitoring:inputs")
-        except ValueError as exc:
-            messages.error(request, str(exc))
+        except (UserError, ValidationError) as exc:
+            messages.error(request, user_message(exc))
     return render(
         request,
         "monitoring/inputs.html",

@@ -6,23 +6,21 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 
-from ucjamsostek.core.intake import IntakeError
 from ucjamsostek.core.money import format_rupiah
+from ucjamsostek.errors import USER_ERRORS, user_message
 
 T = TypeVar("T")
 
 
 def run(fn: Callable[[], T]) -> T:
-    """Call ``fn``; turn the errors users cause into a :class:`CommandError` (exit code 2)."""
+    """Call ``fn``; turn a user error into a :class:`CommandError` (exit code 2), for callers of
+    ``call_command``; the console script (``cli.main``) prints the same message either way."""
     try:
         return fn()
-    except ValidationError as exc:
-        raise CommandError(" ".join(exc.messages), returncode=2) from None
-    except (IntakeError, PermissionDenied, ValueError) as exc:
-        raise CommandError(str(exc), returncode=2) from None
+    except USER_ERRORS as exc:
+        raise CommandError(user_message(exc), returncode=2) from None
 
 
 def parse_date(text: str | None, label: str) -> date | None:

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ucjamsostek.core import indicators as ind
+from ucjamsostek.core.errors import UserError
 
 
 class Command(BaseCommand):
@@ -70,6 +71,6 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc.strerror}") from exc
         try:
             n = load_workforce(rows)
-        except ValueError as exc:
-            raise CommandError(f"{path}: {exc}") from exc
+        except UserError as exc:
+            raise CommandError(f"{path}: {exc}", returncode=2) from None
         self.stdout.write(f"{n} baris jumlah pekerja dimuat")

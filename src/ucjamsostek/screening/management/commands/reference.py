@@ -6,11 +6,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from ucjamsostek.core.intake import IntakeError
+from ucjamsostek.errors import USER_ERRORS, user_message
 from ucjamsostek.screening import queries, services
 from ucjamsostek.screening.models import ReferenceKind
 
@@ -47,10 +46,9 @@ class Command(BaseCommand):
 
         try:
             ref = services.load_reference(options["kind"], path, actor=None, progress=progress)
-        except (IntakeError, ValidationError, PermissionDenied) as exc:
+        except USER_ERRORS as exc:
             bar.close()
-            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            raise CommandError(message, returncode=2) from None
+            raise CommandError(user_message(exc), returncode=2) from None
         bar.close()
         self.stdout.write(
             f"Daftar rujukan {ref.kind} versi {ref.version} dimuat: {ref.entry_count} entri dari {ref.file_name}."
