@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.agreements import selectors as agr_sel
 from ucjamsostek.agreements.demo import NEW_NUMBER, OLD_NUMBER, build_operations_demo
 from ucjamsostek.agreements.models import Agreement
@@ -75,7 +76,7 @@ def test_build_operations_demo(registry, users, pre_existing):
             },
         )
         for status in ("signed", "active", "ended"):
-            made = agr.set_status(None, made, status)
+            made = agr.set_status(SYSTEM, made, status)
         Coverage.objects.bulk_create(
             [
                 Coverage(agreement=made, enrollment=e)
@@ -105,7 +106,7 @@ def test_build_operations_demo(registry, users, pre_existing):
     assert statuses[:8] == ["paid"] * 8 and "warning" in statuses
     from ucjamsostek.claims.selectors import analytics
 
-    ratio = {r["year"]: r for r in analytics(None).ratio}
+    ratio = {r["year"]: r for r in analytics(SYSTEM).ratio}
     assert ratio[2023]["contributions"] > 0 and ratio[2023]["ratio_percent"]
     assert res.bsu_disbursed == 30 < res.bsu_lines and 0 < res.bsu_eligible < 30  # plus lines that failed to pay
     assert all(c.paid_on is not None for c in Claim.objects.all())  # 20 claims paid: the total returned to residents

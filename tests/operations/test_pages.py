@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from tests.operations.test_operations import pks  # noqa: F401
 from tests.people_fixtures import ROLES
+from ucjamsostek.accounts.permissions import SYSTEM
 
 PAGES = ("agreements:index", "agreements:gaps", "billing:index", "claims:index", "assistance:index")
 
@@ -41,7 +42,7 @@ def test_bad_bill_upload_shows_located_message_and_writes_nothing(client, users,
     assert "baris 4" in text and "Iuran" in text
     from ucjamsostek.billing.selectors import invoices
 
-    assert invoices(None).count() == 0
+    assert invoices(SYSTEM).count() == 0
 
 
 def test_upload_reconcile_page_totals(client, users, people, pks):  # noqa: F811

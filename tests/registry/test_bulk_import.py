@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.people_fixtures import DESA_A, DESA_A2, KEC_A
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.core.nik import make_nik
 from ucjamsostek.registry.models import ChangeLog, Enrollment, Person
 from ucjamsostek.registry.services import bulk_import_people
@@ -53,7 +54,7 @@ def test_bulk_import_batches_and_logs_once_per_batch(users):
     assert sum(logs.filter(model="registry.person").values_list("count", flat=True)) == 250
     assert all(log.actor_username == "u_dinas" for log in logs)
     # idempotent with skip_existing
-    res2 = bulk_import_people(rows, [], None, skip_existing=True)
+    res2 = bulk_import_people(rows, [], SYSTEM, skip_existing=True)
     assert (res2.people_created, res2.people_skipped) == (0, 250)
 
 
@@ -80,7 +81,7 @@ def test_bulk_import_only_admin_dinas_or_system(users, role):
 @pytest.mark.django_db
 def test_bulk_enrollments_for_people_registered_earlier(users):
     rows = _rows(30)
-    bulk_import_people(rows, [], None)
+    bulk_import_people(rows, [], SYSTEM)
     enr = [
         {"nik": r["nik"], "segment": "non_asn", "funder": "apbd_kab", "coverage_start": date(2026, 1, 1)} for r in rows
     ]
@@ -88,7 +89,7 @@ def test_bulk_enrollments_for_people_registered_earlier(users):
         {"nik": "7413010101900001", "segment": "non_asn", "funder": "apbd_kab", "coverage_start": date(2026, 1, 1)}
     )
     with pytest.raises(ValidationError, match="baris 31"):
-        bulk_import_people([], enr, None)
-    res = bulk_import_people([], enr[:-1], None)
+        bulk_import_people([], enr, SYSTEM)
+    res = bulk_import_people([], enr[:-1], SYSTEM)
     assert res.enrollments_created == 30
     assert Enrollment.objects.filter(segment_id="non_asn", status="proposed").count() == 30

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.browser_helpers import record_job_polls
 from tests.screening.conftest import sample_path
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.screening import services
 from ucjamsostek.screening.models import NominationBatch
 
@@ -23,7 +24,7 @@ def test_upload_sample_shows_progress_then_result(
     if sample is None:
         pytest.skip("../shared/samples/usulan-contoh.xlsx is not beside the repository")
     for kind in ("enrolled", "deaths", "asn"):
-        services.load_reference(kind, sample.parent / f"referensi-{kind}.csv")
+        services.load_reference(kind, sample.parent / f"referensi-{kind}.csv", actor=SYSTEM)
     client = Client()
     client.force_login(users["dinas"])
     page = browser_page

@@ -8,6 +8,7 @@ import pytest
 import xlsxwriter
 from django.core.management import CommandError, call_command
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.core.intake import IntakeError
 from ucjamsostek.screening import queries, services
 from ucjamsostek.screening.models import ReferenceEntry, ReferenceList
@@ -23,9 +24,10 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 @pytest.mark.django_db
 def test_load_and_replace_keeps_the_previous_version(tmp_path):
-    first = services.load_reference("asn", write(tmp_path, "asn.csv", GOOD))
+    first = services.load_reference("asn", write(tmp_path, "asn.csv", GOOD), actor=SYSTEM)
     assert (first.kind, first.version, first.active, first.entry_count) == ("asn", 1, True, 2)
-    second = services.load_reference("asn", write(tmp_path, "asn2.csv", "NIK;Nama\n7403124502901971;Nur Rahma Latif\n"))
+    asn2 = write(tmp_path, "asn2.csv", "NIK;Nama\n7403124502901971;Nur Rahma Latif\n")
+    second = services.load_reference("asn", asn2, actor=SYSTEM)
     first.refresh_from_db()
     assert (second.version, second.active, first.active) == (2, True, False)
     # the old version and its entries stay for audit; screening reads only the active one
@@ -38,7 +40,7 @@ def test_load_and_replace_keeps_the_previous_version(tmp_path):
 
 @pytest.mark.django_db
 def test_dates_and_names_are_normalised(tmp_path):
-    services.load_reference("deaths", write(tmp_path, "d.csv", GOOD))
+    services.load_reference("deaths", write(tmp_path, "d.csv", GOOD), actor=SYSTEM)
     frame = queries.reference_frames()["deaths"].sort("nik")
     assert frame["birth_date"].cast(str).to_list() == ["1996-04-12", "1986-08-20"]
     assert frame["name"].to_list() == ["La Salim", "Wati Saleh"]
@@ -46,10 +48,10 @@ def test_dates_and_names_are_normalised(tmp_path):
 
 @pytest.mark.django_db
 def test_bad_row_loads_nothing_and_names_the_row(tmp_path):
-    services.load_reference("deaths", write(tmp_path, "ok.csv", GOOD))
+    services.load_reference("deaths", write(tmp_path, "ok.csv", GOOD), actor=SYSTEM)
     bad = write(tmp_path, "meninggal.csv", GOOD + "74130112049673,Salah Digit,1990-01-01\n")
     with pytest.raises(IntakeError) as err:
-        services.load_reference("deaths", bad)
+        services.load_reference("deaths", bad, actor=SYSTEM)
     text = str(err.value)
     assert "meninggal.csv" in text and "baris 4" in text and "'nik'" in text and "16 digit" in text
     assert ReferenceList.objects.filter(kind="deaths").count() == 1
@@ -61,7 +63,7 @@ def test_bad_row_loads_nothing_and_names_the_row(tmp_path):
 def test_unreadable_birth_date_is_a_bad_row(tmp_path):
     bad = write(tmp_path, "e.csv", "nik,nama,tanggal_lahir\n7413011204967390,A,kemarin\n")
     with pytest.raises(IntakeError, match="baris 2.*tanggal_lahir.*tanggal lahir tidak terbaca"):
-        services.load_reference("enrolled", bad)
+        services.load_reference("enrolled", bad, actor=SYSTEM)
     assert not ReferenceList.objects.exists()
 
 
@@ -75,7 +77,7 @@ def test_xlsx_with_title_rows_and_nik_as_number(tmp_path):
     ws.write_row(3, 0, [1, "'7413011204967391", "La Ode Saleh", "12-04-1996"])
     ws.write_row(4, 0, [2, 7413011204967392, "Wa Ode Ani", "12 April 1996"])
     wb.close()
-    ref = services.load_reference("enrolled", path)
+    ref = services.load_reference("enrolled", path, actor=SYSTEM)
     assert ref.entry_count == 2
     assert sorted(ReferenceEntry.objects.values_list("nik", flat=True)) == ["7413011204967391", "7413011204967392"]
 
@@ -83,11 +85,11 @@ def test_xlsx_with_title_rows_and_nik_as_number(tmp_path):
 @pytest.mark.django_db
 def test_missing_nik_column_and_unknown_kind(tmp_path):
     with pytest.raises(IntakeError, match="Kolom NIK tidak ditemukan"):
-        services.load_reference("asn", write(tmp_path, "x.csv", "nama,alamat\nA,B\n"))
+        services.load_reference("asn", write(tmp_path, "x.csv", "nama,alamat\nA,B\n"), actor=SYSTEM)
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.load_reference("pensiun", write(tmp_path, "y.csv", GOOD))
+        services.load_reference("pensiun", write(tmp_path, "y.csv", GOOD), actor=SYSTEM)
 
 
 @pytest.mark.django_db

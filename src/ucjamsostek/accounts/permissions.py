@@ -72,6 +72,36 @@ MSG_OUT_OF_AREA = gettext_lazy("Data ini berada di luar wilayah kerja Anda.")
 MSG_READ_ONLY = gettext_lazy("Peran Anda hanya dapat melihat data, tidak mengubahnya.")
 
 
+class SystemActor:
+    """The operator on the server's console: management commands and the demo builder pass
+    :data:`SYSTEM` explicitly. It has an administrator's rights and is recorded as nobody
+    (:func:`recorded_user` gives ``None`` for ``created_by``/``updated_by``). No user (``None``),
+    an anonymous or an inactive user has no right at all: a forgotten actor argument is refused."""
+
+    pk = None
+    id = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    role = Role.ADMIN
+    area_id = None
+    organisation_id = None
+    username = "sistem"
+
+    def __str__(self) -> str:
+        return "sistem (konsol)"
+
+
+#: The console's actor (see :class:`SystemActor`).
+SYSTEM = SystemActor()
+
+
+def recorded_user(actor: Any) -> Any:
+    """The user to store as who did something: the actor when it is a saved user, else ``None``
+    (the console's :data:`SYSTEM`)."""
+    return actor if getattr(actor, "pk", None) is not None else None
+
+
 def role_of(user: Any) -> str | None:
     """The user's role, or ``None`` for anonymous/inactive users and users with no usable scope."""
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
@@ -86,6 +116,16 @@ def role_of(user: Any) -> str | None:
     if role == Role.OPD and not getattr(user, "organisation_id", None):
         return None
     return str(role)
+
+
+def own_area(user: Any) -> Any:
+    """The area (a ``Region``) an area operator works in; ``None`` for every other role."""
+    return user.area if role_of(user) == Role.AREA else None
+
+
+def own_organisation(user: Any) -> Any:
+    """The OPD (an ``Organisation``) of an OPD operator; ``None`` for every other role."""
+    return user.organisation if role_of(user) == Role.OPD else None
 
 
 def _role(user_or_role: Any) -> str | None:

@@ -21,7 +21,7 @@ a seed:
   against the registry.
 
 Everything goes through the apps' services (files are written and read back), as the console
-operator (``actor=None``). The files are kept in ``folder`` when one is given (the demo command
+operator (``actor=SYSTEM``). The files are kept in ``folder`` when one is given (the demo command
 puts them beside its other files, so they can be opened), else in a temporary folder.
 """
 
@@ -40,6 +40,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.agreements import services as agr
 from ucjamsostek.agreements.models import Agreement, Coverage
 from ucjamsostek.assistance import services as assistance
@@ -246,7 +247,7 @@ def _agreements(rng: np.random.Generator, old: list[tuple[Any, ...]], plan: list
             if status == Agreement.Status.SIGNED and a.signed_on is None:
                 Agreement.objects.filter(pk=a.pk).update(signed_on=a.start)
                 a.refresh_from_db()
-            a = agr.set_status(None, a, status)
+            a = agr.set_status(SYSTEM, a, status)
     _old_payments(old, a, bpu, pu)
     dead = set(Person.objects.filter(death_date__lt=NEW_START).values_list("pk", flat=True))
     kpj = {r[1]: r[5] for r in old}
@@ -273,8 +274,8 @@ def _agreements(rng: np.random.Generator, old: list[tuple[Any, ...]], plan: list
             "wage_base": WAGE_BASE_NON_ASN,
         },
     )
-    agr.set_status(None, b, Agreement.Status.SIGNED)
-    agr.set_status(None, b, Agreement.Status.ACTIVE)
+    agr.set_status(SYSTEM, b, Agreement.Status.SIGNED)
+    agr.set_status(SYSTEM, b, Agreement.Status.ACTIVE)
     c = agr.renew_agreement(
         None,
         a,
@@ -290,10 +291,10 @@ def _agreements(rng: np.random.Generator, old: list[tuple[Any, ...]], plan: list
             "wage_base": None,
         },
     )
-    agr.set_status(None, c, Agreement.Status.SIGNED)
-    agr.set_status(None, c, Agreement.Status.ACTIVE)
-    r1 = agr.enroll_people(None, b, [(p, NON_ASN) for p in non_asn], status=Enrollment.Status.ACTIVE)
-    r2 = agr.enroll_people(None, c, [(p, RENTAN) for p in renewed], status=Enrollment.Status.ACTIVE)
+    agr.set_status(SYSTEM, c, Agreement.Status.SIGNED)
+    agr.set_status(SYSTEM, c, Agreement.Status.ACTIVE)
+    r1 = agr.enroll_people(SYSTEM, b, [(p, NON_ASN) for p in non_asn], status=Enrollment.Status.ACTIVE)
+    r2 = agr.enroll_people(SYSTEM, c, [(p, RENTAN) for p in renewed], status=Enrollment.Status.ACTIVE)
     Enrollment.objects.bulk_update(
         [
             Enrollment(pk=pk, kpj_number=kpj.get(pid) or f"25{pid:09d}")
@@ -439,7 +440,7 @@ def _claims(rng: np.random.Generator, folder: Path, plan: list[_Claim], total: i
         rows,
         ";",
     )
-    res = claims.import_claims(None, path)
+    res = claims.import_claims(SYSTEM, path)
     out.claims = res.created + res.updated
     out.claims_total = sum(amounts)
     out.claims_uncovered = res.uncovered
@@ -519,7 +520,7 @@ def _bills(rng: np.random.Generator, folder: Path, months: int, out: OperationsD
         path = _write_csv(
             folder / f"tagihan-{period:%Y-%m}.csv", ["No", "NIK", "No KPJ", "Nama", "Periode", "Program", "Iuran"], rows
         )
-        inv = billing.import_bill(None, path, number=f"TAG/{period:%Y%m}/UCJ-MUBAR")
+        inv = billing.import_bill(SYSTEM, path, number=f"TAG/{period:%Y%m}/UCJ-MUBAR")
         billing.reconcile_invoice(inv)
         inv.refresh_from_db()
         payable.append(inv)
@@ -599,7 +600,7 @@ def _bsu(rng: np.random.Generator, folder: Path, n: int, out: OperationsDemo) ->
         folder / "penerima-bsu-2025.csv", ["NIK", "Nama", "Program", "Nominal", "Tgl Salur", "Status"], rows
     )
     lists.setdefault("asn", set()).update(nik for nik, _ in asn)
-    res = assistance.import_recipients(None, path, programme=prog.code, lists=lists)
+    res = assistance.import_recipients(SYSTEM, path, programme=prog.code, lists=lists)
     out.bsu_lines = res.lines
     out.bsu_disbursed = len(paid_lines)
     out.bsu_eligible = res.eligible

@@ -22,7 +22,7 @@ COVERED_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.ENDED)
 
 
 def _may_read(user: Any) -> bool:
-    return user is None or perm.role_of(user) is not None
+    return perm.role_of(user) is not None
 
 
 def agreements(user: Any) -> QuerySet[Agreement]:
@@ -248,8 +248,7 @@ def coverage_gaps(user: Any, *, as_of: date | None = None, limit: int | None = N
     )
     gaps = cov.person_gaps(periods_frame(), as_of=as_of, deaths=deaths)
     people_qs = Person.objects.filter(enrollments__status__in=COVERED_STATUSES).distinct()
-    if user is not None:  # the console operator sees everything
-        people_qs = perm.scope_people(user, people_qs)
+    people_qs = perm.scope_people(user, people_qs)
     people = pl.DataFrame(
         list(people_qs.values_list("pk", "nik", "name", "village__name", "village__parent__name")),
         schema={"person_id": pl.Int64, "nik": pl.Utf8, "name": pl.Utf8, "desa": pl.Utf8, "district": pl.Utf8},

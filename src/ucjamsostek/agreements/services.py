@@ -1,8 +1,8 @@
 """Agreement (PKS) writes: create, status, addenda, renewal, documents, enrolling a frozen list,
 and the registration batch to BPJS and its answer (DESIGN.md §5.4).
 
-``actor=None`` is the operator on the server's console (management commands); a web user is
-checked against :mod:`ucjamsostek.accounts.permissions`. Every write is logged in the registry's
+Every actor is checked against :mod:`ucjamsostek.accounts.permissions`; the server's console
+passes ``permissions.SYSTEM``, and no actor (``None``) may do nothing. Every write is logged in the registry's
 change history; nothing is half-written (one transaction per call).
 """
 
@@ -38,17 +38,12 @@ AMENDABLE = ("value", "quota", "start", "end")
 
 
 def _check(actor: Any, allowed: Callable[[Any], bool]) -> None:
-    """Console (``None``) may; a web user needs the right."""
-    if actor is not None and not allowed(actor):
+    if not allowed(actor):
         raise PermissionDenied(perm.MSG_FORBIDDEN)
 
 
 def _can_manage(actor: Any) -> bool:
     return perm.role_of(actor) in perm.EDIT_ENROLLMENT_ROLES
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) is not None else None
 
 
 def _int(value: Any, label: str, errors: dict[str, str]) -> int | None:
@@ -133,7 +128,7 @@ def create_agreement(actor: Any, data: Mapping[str, Any], *, predecessor: Agreem
                 raise ValidationError(
                     {"start": f"PKS lanjutan tidak boleh mulai sebelum PKS sebelumnya berakhir ({predecessor.end})."}
                 )
-        agreement = Agreement(created_by=_user(actor), predecessor=predecessor, **cleaned)
+        agreement = Agreement(created_by=perm.recorded_user(actor), predecessor=predecessor, **cleaned)
         agreement.save()
         log_change(
             actor,
@@ -235,7 +230,7 @@ def amend(
             signed_on=signed_on,
             reason=reason.strip()[:255],
             changes={f: [_json(a), _json(b)] for f, (a, b) in diff.items()},
-            created_by=_user(actor),
+            created_by=perm.recorded_user(actor),
         )
         log_change(
             actor, ChangeLog.Action.UPDATE, AGREEMENT_MODEL, agr.pk, changes=diff, reason=f"Addendum {seq}: {reason}"
@@ -267,7 +262,7 @@ def attach_document(
             title=(title or Path(name).stem)[:255],
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
-            uploaded_by=_user(actor),
+            uploaded_by=perm.recorded_user(actor),
         )
         doc.file.save(safe, ContentFile(data), save=False)
         doc.save()
@@ -353,8 +348,8 @@ def enroll_people(
                         status=status,
                         created_at=now,
                         updated_at=now,
-                        created_by=_user(actor),
-                        updated_by=_user(actor),
+                        created_by=perm.recorded_user(actor),
+                        updated_by=perm.recorded_user(actor),
                     )
                 )
         created = Enrollment.objects.bulk_create(new, batch_size=2000)
@@ -494,7 +489,7 @@ def import_registration(actor: Any, path: str | Path, *, display_name: str | Non
         if pk is None:
             result.unmatched.append((rec["row"], "NIK tidak ada di antara peserta yang didaftarkan"))
             continue
-        enr = Enrollment(pk=pk, updated_at=now, updated_by=_user(actor))
+        enr = Enrollment(pk=pk, updated_at=now, updated_by=perm.recorded_user(actor))
         if rec["decision"] == "accepted":
             if not rec["kpj"]:
                 pending[rec["nik"]] = pk

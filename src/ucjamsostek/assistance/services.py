@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -118,8 +118,7 @@ def import_recipients(
     display_name: str | None = None,
     lists: dict[str, set[str]] | None = None,
 ) -> AssistanceImport:
-    if actor is not None and not perm.can_upload_bpjs_files(actor):
-        raise PermissionDenied(perm.MSG_FORBIDDEN)
+    perm.require(perm.can_upload_bpjs_files(actor))
     table = bpjsfiles.read_bpjs_file(path, bpjsfiles.ASSISTANCE, display_name=display_name)
     prog = _find_programme(programme, table.frame)
     rules = rules_of(prog)
@@ -133,7 +132,7 @@ def import_recipients(
     )
     status_key = pl.col("status").fill_null("").str.to_lowercase().str.replace_all(r"[^a-z]", "")
     checked = checked.with_columns(status_key.is_in(list(DISBURSED_WORDS)).alias("disbursed"))
-    user = actor if getattr(actor, "pk", None) is not None else None
+    user = perm.recorded_user(actor)
     now = timezone.now()
     with transaction.atomic():
         replaced = Recipient.objects.filter(programme=prog).count()

@@ -17,7 +17,7 @@ from ucjamsostek.registry.selectors import display_nik
 
 
 def _may_read(user: Any) -> bool:
-    return user is None or perm.role_of(user) is not None
+    return perm.role_of(user) is not None
 
 
 def invoices(user: Any) -> QuerySet[Invoice]:

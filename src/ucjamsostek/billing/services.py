@@ -33,12 +33,8 @@ from ucjamsostek.registry.services import log_change
 
 
 def _check(actor: Any, allowed: bool) -> None:
-    if actor is not None and not allowed:
+    if not allowed:
         raise PermissionDenied(perm.MSG_FORBIDDEN)
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) is not None else None
 
 
 def rate_table() -> RateTable:
@@ -183,7 +179,7 @@ def import_bill(
             sha256=sha,
             line_count=frame.height,
             billed_total=int(frame["amount"].sum()),
-            imported_by=_user(actor),
+            imported_by=perm.recorded_user(actor),
         )
         _store_lines(inv, frame)
         log_change(
@@ -294,14 +290,14 @@ def write_reconciliation(rec: Reconciliation, out_dir: str | Path) -> tuple[Path
     # as csv.writer writes it: minimal quoting, CRLF line ends, an empty field for a missing line
     csvout.write_csv(rec.lines.select(rc.CSV_COLUMNS), csv_path, line_terminator="\r\n", null_value="")
     write_reconciliation_xlsx(rec, xlsx_path)
-    _record_export(None, rec)
+    _record_export(perm.SYSTEM, rec)
     return csv_path, xlsx_path
 
 
 def export_reconciliation_xlsx(actor: Any, rec: Reconciliation, path: str | Path) -> bool:
     """The xlsx for a web user: full NIKs (and the export recorded) for roles that may export
     personal data, masked NIKs for the others. Returns whether NIKs are in full."""
-    full = actor is None or perm.can_export(actor)
+    full = perm.can_export(actor)
     if not full:
         rec = Reconciliation(
             rec.invoice,
@@ -425,7 +421,7 @@ def record_payment(
             paid_on=paid_on,
             amount=amount,
             note=note[:255],
-            created_by=_user(actor),
+            created_by=perm.recorded_user(actor),
         )
         log_change(
             actor,

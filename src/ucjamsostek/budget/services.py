@@ -170,8 +170,7 @@ def save_scenario(
     notes: str = "",
 ) -> BudgetScenario:
     """Store a computed scenario with its selected lines; ``final=True`` also freezes it."""
-    if actor is not None:
-        perm.require(perm.can_manage_budget(actor))
+    perm.require(perm.can_manage_budget(actor))
     name = name.strip() or f"Skenario {params.year}"
     with transaction.atomic():
         scenario = BudgetScenario.objects.create(
@@ -198,7 +197,7 @@ def save_scenario(
             method=selection.method,
             summary=_jsonable_summary(selection),
             notes=notes,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=perm.recorded_user(actor),
         )
         _write_lines(scenario, selection.selected)
         _log(actor, "create", scenario, "simpan skenario anggaran", selected=selection.count, cost=selection.cost)
@@ -257,8 +256,7 @@ def _write_lines(scenario: BudgetScenario, selected: pl.DataFrame) -> None:
 
 def finalize_scenario(actor: Any, scenario: BudgetScenario) -> BudgetScenario:
     """Freeze ``scenario`` as the year's participant list. Only one final scenario per year."""
-    if actor is not None:
-        perm.require(perm.can_manage_budget(actor))
+    perm.require(perm.can_manage_budget(actor))
     if scenario.is_final:
         return scenario
     other = selectors.final_scenario(scenario.year)
@@ -272,7 +270,7 @@ def finalize_scenario(actor: Any, scenario: BudgetScenario) -> BudgetScenario:
         with transaction.atomic():
             scenario.status = BudgetScenario.Status.FINAL
             scenario.finalized_at = timezone.now()
-            scenario.finalized_by = actor if getattr(actor, "pk", None) else None
+            scenario.finalized_by = perm.recorded_user(actor)
             scenario.save(update_fields=["status", "finalized_at", "finalized_by"])
             _log(actor, "update", scenario, "tetapkan skenario final", status=["draft", "final"])
     except IntegrityError as exc:
@@ -281,8 +279,7 @@ def finalize_scenario(actor: Any, scenario: BudgetScenario) -> BudgetScenario:
 
 
 def delete_scenario(actor: Any, scenario: BudgetScenario) -> None:
-    if actor is not None:
-        perm.require(perm.can_manage_budget(actor))
+    perm.require(perm.can_manage_budget(actor))
     if scenario.is_final:
         raise BudgetInputError("FINAL_LOCKED", MSG_FINAL_LOCKED)
     with transaction.atomic():

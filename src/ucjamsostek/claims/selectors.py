@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.billing.models import Payment
@@ -16,13 +16,7 @@ from ucjamsostek.core import claims as cc
 
 
 def claims_for(user: Any) -> QuerySet[Claim]:
-    if user is not None and perm.role_of(user) is None:
-        return Claim.objects.none()
-    qs = Claim.objects.select_related("person", "person__village")
-    if user is None:
-        return qs
-    q = perm.people_q(user, "person__")
-    return qs.filter(q) if q else qs
+    return perm.scope_people(user, Claim.objects.select_related("person", "person__village"), prefix="person__")
 
 
 def claims_frame(person_ids: list[int] | None = None) -> pl.DataFrame:
@@ -71,7 +65,7 @@ class ClaimAnalytics:
 
 
 def analytics(user: Any) -> ClaimAnalytics:
-    ids = None if user is None else list(claims_for(user).values_list("pk", flat=True))
+    ids = None if perm.people_q(user) == Q() else list(claims_for(user).values_list("pk", flat=True))
     frame = claims_frame()
     if ids is not None:
         frame = frame.filter(pl.col("claim_id").is_in(ids))

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,8 +34,7 @@ class ClaimImport:
 
 
 def import_claims(actor: Any, path: str | Path, *, display_name: str | None = None) -> ClaimImport:
-    if actor is not None and not perm.can_upload_bpjs_files(actor):
-        raise PermissionDenied(perm.MSG_FORBIDDEN)
+    perm.require(perm.can_upload_bpjs_files(actor))
     table = bpjsfiles.read_bpjs_file(path, bpjsfiles.CLAIMS, display_name=display_name)
     frame = table.frame.with_columns(
         pl.col("type").map_elements(lambda t: TYPE_ALIASES.get(nz.header_key(t)), return_dtype=pl.Utf8).alias("code")
@@ -56,7 +54,7 @@ def import_claims(actor: Any, path: str | Path, *, display_name: str | None = No
     periods = periods_frame(list(people.values()))
     linked = in_force(frame.rename({"incident_date": "day"}), periods).rename({"day": "incident_date"})
     result = ClaimImport()
-    user = actor if getattr(actor, "pk", None) is not None else None
+    user = perm.recorded_user(actor)
     now = timezone.now()
     keys = {(r["nik"], r["code"], r["incident_date"]) for r in linked.iter_rows(named=True)}
     fields = [

@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from ucjamsostek.accounts.permissions import recorded_user
 from ucjamsostek.jobs.models import Job, Worker
 from ucjamsostek.jobs.selectors import runner_alive, runner_id
 
@@ -169,7 +170,7 @@ def start(
     owned = [str(Path(p)) for p in owns]
     with transaction.atomic():
         job = Job.objects.create(
-            kind=kind, created_by=user if getattr(user, "pk", None) else None, temp_paths=owned
+            kind=kind, created_by=recorded_user(user), temp_paths=owned
         )
         if not settings.JOBS_RUN_INLINE:
             queued = run_job.enqueue(job.pk, path, payload["args"], payload["kwargs"])

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, require
+from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, recorded_user, require
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.inpres import ACTION_TEMPLATES
@@ -181,7 +181,7 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
     values: list[IndicatorValue] = []
     unavailable: dict[str, str] = {}
     as_of = p.last_day
-    snapshot = Snapshot(period=p.code, as_of=as_of, computed_by=user if getattr(user, "pk", None) else None)
+    snapshot = Snapshot(period=p.code, as_of=as_of, computed_by=recorded_user(user))
 
     def add(
         code: str,
@@ -491,7 +491,7 @@ def update_action(user: Any, item: ActionItem, **fields: Any) -> ActionItem:
     for k, v in fields.items():
         setattr(item, k, v)
     item.updated_at = timezone.now()
-    item.updated_by = user if getattr(user, "pk", None) else None
+    item.updated_by = recorded_user(user)
     item.full_clean()
     item.save()
     return item
@@ -508,7 +508,7 @@ def create_meeting(user: Any, day: date, period: str = "", title: str = "", plac
         period=period,
         title=title or "Rapat Koordinasi Monitoring dan Evaluasi",
         place=place,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=recorded_user(user),
     )
     previous = Meeting.objects.filter(date__lte=day).exclude(pk=meeting.pk).order_by("-date", "-id").first()
     if previous is not None:
@@ -580,9 +580,10 @@ def set_workforce(
     return obj
 
 
-def load_workforce(rows: list[dict[str, str]]) -> int:
-    """Denominators from rows with ``kode_wilayah, tahun, jumlah_pekerja, sumber`` (command line, no
-    user: the operator runs it on the server). Every row is checked before anything is written."""
+def load_workforce(user: Any, rows: list[dict[str, str]]) -> int:
+    """Denominators from rows with ``kode_wilayah, tahun, jumlah_pekerja, sumber`` (the command
+    line passes ``permissions.SYSTEM``). Every row is checked before anything is written."""
+    require(can_manage_monev(user), MSG_FORBIDDEN)
     clean: list[tuple[str, int, int, str, str]] = []
     known = set(Region.objects.filter(level__gte=2).values_list("code", flat=True))
     for i, row in enumerate(rows, start=2):

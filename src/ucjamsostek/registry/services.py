@@ -104,10 +104,6 @@ def _actor_name(actor: Any) -> str:
     return str(getattr(actor, "username", "") or SYSTEM_ACTOR)
 
 
-def _actor_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) is not None else None
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -127,7 +123,7 @@ def log_change(
 ) -> ChangeLog:
     """Write one history entry (other apps may use it for their own attributable changes)."""
     return ChangeLog.objects.create(
-        actor=_actor_or_none(actor),
+        actor=perm.recorded_user(actor),
         actor_username=_actor_name(actor),
         action=action,
         model=model,
@@ -307,7 +303,7 @@ def create_person(actor: Any, data: Mapping[str, Any], *, reason: str = "") -> P
         perm.MSG_OUT_OF_AREA,
     )
     with transaction.atomic():
-        person = Person(created_by=_actor_or_none(actor), updated_by=_actor_or_none(actor))
+        person = Person(created_by=perm.recorded_user(actor), updated_by=perm.recorded_user(actor))
         for f, v in cleaned.items():
             _set_person(person, f, v)
         person.save()
@@ -340,7 +336,7 @@ def update_person(actor: Any, person: Person | int, data: Mapping[str, Any], *, 
         perm.require(perm.can_create_person(actor, new_village, new_org), perm.MSG_OUT_OF_AREA)
         for f, (_, v) in diff.items():
             _set_person(current, f, v)
-        current.updated_by = _actor_or_none(actor)
+        current.updated_by = perm.recorded_user(actor)
         current.updated_at = timezone.now()
         current.save()
         log_change(
@@ -429,7 +425,7 @@ def create_enrollment(actor: Any, person: Person | int, data: Mapping[str, Any],
         cleaned = _clean_enrollment(data, current=None)
         cleaned.setdefault("status", Enrollment.Status.PROPOSED)
         _check_overlap(target.pk, cleaned["coverage_start"], cleaned.get("coverage_end"), cleaned["status"], None)
-        enr = Enrollment(person=target, created_by=_actor_or_none(actor), updated_by=_actor_or_none(actor))
+        enr = Enrollment(person=target, created_by=perm.recorded_user(actor), updated_by=perm.recorded_user(actor))
         for f, v in cleaned.items():
             setattr(enr, _FK_ATTR.get(f, f), v)
         enr.save()
@@ -463,7 +459,7 @@ def update_enrollment(
         _check_overlap(current.person_id, start, end, cleaned.get("status", current.status), current.pk)
         for f, (_, v) in diff.items():
             setattr(current, _FK_ATTR.get(f, f), v)
-        current.updated_by = _actor_or_none(actor)
+        current.updated_by = perm.recorded_user(actor)
         current.updated_at = timezone.now()
         current.save()
         log_change(
@@ -495,8 +491,8 @@ _QUERY_CHUNK = 900  # stays under SQLite's bound-parameter limit
 
 def bulk_import_people(
     rows: Iterable[Mapping[str, Any]],
-    enrollments: Iterable[Mapping[str, Any]] = (),
-    actor: Any = None,
+    enrollments: Iterable[Mapping[str, Any]],
+    actor: Any,
     *,
     batch_size: int = 1000,
     skip_existing: bool = False,
@@ -507,14 +503,13 @@ def bulk_import_people(
     ``rows``: mappings with :data:`PERSON_FIELDS` keys (``village`` = region code, ``occupation``
     = code, ``organisation`` = id). ``enrollments``: mappings with ``nik`` plus
     :data:`ENROLLMENT_FIELDS` keys (``segment``/``funder`` = codes); the NIK may belong to a
-    person in ``rows`` or one already registered. ``actor`` ``None`` means the system (command
-    line); a user must be admin or Dinas. All rows are validated first; any error raises a
+    person in ``rows`` or one already registered. ``actor`` must be admin or Dinas (the command
+    line and the demo pass ``permissions.SYSTEM``). All rows are validated first; any error raises a
     ``ValidationError`` listing row numbers (1-based) and nothing is written. One history entry is
     written per batch rather than per row. With ``skip_existing`` a NIK already registered is
     skipped instead of being an error.
     """
-    if actor is not None:
-        perm.require(perm.role_of(actor) in perm.EDIT_ENROLLMENT_ROLES, perm.MSG_FORBIDDEN)
+    perm.require(perm.can_edit_enrollment(actor), perm.MSG_FORBIDDEN)
     rows = list(rows)
     enrollments = list(enrollments)
     area = area_code()
@@ -598,8 +593,8 @@ def bulk_import_people(
             extreme_poor=_to_bool(row.get("extreme_poor", False), "extreme_poor", flags),
             is_deceased=_to_bool(row.get("is_deceased", False), "is_deceased", flags),
             death_date=_to_date(row.get("death_date"), "death_date", flags),
-            created_by=_actor_or_none(actor),
-            updated_by=_actor_or_none(actor),
+            created_by=perm.recorded_user(actor),
+            updated_by=perm.recorded_user(actor),
         )
         if flags:
             err(n, "penduduk", "; ".join(flags.values()))
@@ -671,8 +666,8 @@ def bulk_import_people(
             coverage_end=end,
             status=status,
             reason=_text(data.get("reason"), 255),
-            created_by=_actor_or_none(actor),
-            updated_by=_actor_or_none(actor),
+            created_by=perm.recorded_user(actor),
+            updated_by=perm.recorded_user(actor),
         )
         parsed_enrollments.append((nik, enr))
 

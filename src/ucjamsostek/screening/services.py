@@ -78,7 +78,7 @@ def source_key(kind: str, name: str) -> str:
 def load_reference(
     kind: str,
     path: str | Path,
-    actor: Any = None,
+    actor: Any,
     *,
     display_name: str | None = None,
     progress: Progress | None = None,
@@ -94,7 +94,7 @@ def load_reference(
         raise ValidationError(
             f"Jenis daftar rujukan '{kind}' tidak dikenal; gunakan salah satu: {', '.join(ReferenceKind.values)}."
         )
-    if actor is not None and not perms.can_load_reference_lists(actor):
+    if not perms.can_load_reference_lists(actor):
         raise PermissionDenied(perms.MSG_FORBIDDEN)
     p = Path(path)
     display = display_name or p.name
@@ -115,7 +115,7 @@ def load_reference(
             sha256=digest,
             entry_count=total,
             active=True,
-            loaded_by=actor if getattr(actor, "pk", None) else None,
+            loaded_by=perms.recorded_user(actor),
         )
         adapt = connection.ops.adapt_datefield_value
         done = 0
@@ -192,12 +192,9 @@ def save_batch(
     from ucjamsostek.regions.models import Region
 
     report = progress or _noop
-    if actor is not None and getattr(actor, "pk", None) is not None:
-        perms.require(perms.can_upload_nominations(actor))
-        if region is None and perms.role_of(actor) == "area":
-            region = actor.area
-        if organisation is None and perms.role_of(actor) == "opd":
-            organisation = actor.organisation
+    perms.require(perms.can_upload_nominations(actor))
+    region = region if region is not None else perms.own_area(actor)
+    organisation = organisation if organisation is not None else perms.own_organisation(actor)
     path = Path(file_path)
     rows = result.rows
     summary = dict(result.summary) if result.summary else {}
@@ -213,7 +210,7 @@ def save_batch(
             source_key=source_key(source_kind, source_name),
             file_name=(file_name or path.name)[:255],
             sha256=file_sha256(path) if path.exists() else "",
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            uploaded_by=perms.recorded_user(actor),
             region=region,
             organisation=organisation,
             as_of=as_of,
@@ -431,13 +428,13 @@ def _refresh_batch_status(batch_id: int) -> None:
 
 
 # =========================================================================== column mappings
-def save_column_mapping(source: str, mapping: dict[str, str], actor: Any = None) -> list[ColumnMapping]:
+def save_column_mapping(source: str, mapping: dict[str, str], actor: Any) -> list[ColumnMapping]:
     """Keep ``mapping`` (header text → field) for ``source`` (a source key, see :func:`source_key`).
 
     Only choices that differ from what the accepted headers already say are stored; an empty
     field, or the field the header already means, removes a kept mapping. Unknown fields are refused.
     """
-    perms.require(actor is None or perms.can_upload_nominations(actor))
+    perms.require(perms.can_upload_nominations(actor))
     valid = {*nz.FIELDS, nz.TTL}
     saved: list[ColumnMapping] = []
     with transaction.atomic():
@@ -453,7 +450,7 @@ def save_column_mapping(source: str, mapping: dict[str, str], actor: Any = None)
             obj, _ = ColumnMapping.objects.update_or_create(
                 source_key=source,
                 header=header,
-                defaults={"field": fld, "created_by": actor if getattr(actor, "pk", None) else None},
+                defaults={"field": fld, "created_by": perms.recorded_user(actor)},
             )
             saved.append(obj)
     return saved

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.agreements import selectors, services
 from ucjamsostek.agreements.management.commands._common import parse_date, rp, run
 from ucjamsostek.agreements.models import Agreement
@@ -89,7 +90,7 @@ class Command(BaseCommand):
         action, rest = o["action"], list(o["params"])
         out = self.stdout.write
         if action == "list":
-            for a in selectors.agreements(None):
+            for a in selectors.agreements(SYSTEM):
                 out(
                     f"{a.number}\t{a.status}\t{a.start:%d-%m-%Y} s.d. {a.end - timedelta(days=1):%d-%m-%Y}\t"
                     f"{rp(a.value)}\tkuota {a.quota}\tpeserta {getattr(a, 'participants', 0)}"
@@ -106,17 +107,17 @@ class Command(BaseCommand):
             for d in selectors.documents(a):
                 out(f"  dokumen: {d.title} ({d.size} bita)")
         elif action == "create":
-            a = run(lambda: services.create_agreement(None, self._data(o)))
+            a = run(lambda: services.create_agreement(SYSTEM, self._data(o)))
             out(f"PKS {a.number} dibuat (draf).")
         elif action == "renew":
             prev = self._agreement(rest)
-            a = run(lambda: services.renew_agreement(None, prev, self._data(o)))
+            a = run(lambda: services.renew_agreement(SYSTEM, prev, self._data(o)))
             out(f"PKS {a.number} dibuat sebagai lanjutan {prev.number}.")
         elif action == "status":
             a = self._agreement(rest)
             if len(rest) < 2:
                 raise CommandError("gunakan: agreement status NOMOR signed|active|ended", returncode=2)
-            run(lambda: services.set_status(None, a, rest[1], reason=o["reason"]))
+            run(lambda: services.set_status(SYSTEM, a, rest[1], reason=o["reason"]))
             out(f"Status PKS {a.number}: {rest[1]}.")
         elif action == "amend":
             a = self._agreement(rest)
@@ -140,11 +141,11 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"berkas {path.name} tidak ditemukan", returncode=2)
             with path.open("rb") as fh:
-                d = run(lambda: services.attach_document(None, a, path.name, fh, title=o["title"]))
+                d = run(lambda: services.attach_document(SYSTEM, a, path.name, fh, title=o["title"]))
             out(f"Dokumen {d.title} dilampirkan pada PKS {a.number}.")
         elif action == "enroll":
             a = self._agreement(rest or ([o["agreement"]] if o["agreement"] else []))
-            r = run(lambda: services.enroll_scenario(None, a, year=o["year"], scenario_id=o["scenario"]))
+            r = run(lambda: services.enroll_scenario(SYSTEM, a, year=o["year"], scenario_id=o["scenario"]))
             out(
                 f"{r.created} kepesertaan dibuat di bawah PKS {a.number}; sudah terlindungi {r.already_covered}, "
                 f"belum di data penduduk {r.not_in_registry}, melebihi kuota {r.over_quota}, "
@@ -154,17 +155,17 @@ class Command(BaseCommand):
             a = self._agreement(rest)
             if len(rest) < 2:
                 raise CommandError("gunakan: agreement registration-export NOMOR BERKAS.xlsx", returncode=2)
-            n = run(lambda: services.export_registration(None, a, rest[1]))
+            n = run(lambda: services.export_registration(SYSTEM, a, rest[1]))
             out(f"{n} peserta ditulis ke {rest[1]} (status: didaftarkan ke BPJS).")
         elif action == "registration-import":
             if not rest:
                 raise CommandError("gunakan: agreement registration-import BERKAS", returncode=2)
-            res = run(lambda: services.import_registration(None, rest[0]))
+            res = run(lambda: services.import_registration(SYSTEM, rest[0]))
             out(f"Diterima {res.accepted}, ditolak {res.rejected}, tidak cocok {len(res.unmatched)}.")
             for row, why in res.unmatched:
                 out(f"  baris {row}: {why}")
         elif action == "warnings":
-            w = selectors.warnings(None, parse_date(o["today"], "--today"))
+            w = selectors.warnings(SYSTEM, parse_date(o["today"], "--today"))
             for e in w.ending:
                 if e["ended"]:
                     out(
@@ -181,7 +182,7 @@ class Command(BaseCommand):
             if not w.ending and not w.without_agreement:
                 out("Tidak ada peringatan.")
         elif action == "gaps":
-            rep = selectors.coverage_gaps(None, as_of=parse_date(o["as_of"], "--as-of"))
+            rep = selectors.coverage_gaps(SYSTEM, as_of=parse_date(o["as_of"], "--as-of"))
             out(f"{rep.people} orang pernah tidak terlindungi di antara PKS, {rep.person_days} orang-hari.")
             for v in rep.by_village:
                 out(f"  {v['village']}: {v['people']} orang, {v['person_days']} orang-hari")

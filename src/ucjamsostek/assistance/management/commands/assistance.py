@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.agreements.management.commands._common import rp, run
 from ucjamsostek.assistance import selectors, services
 from ucjamsostek.core.assistance import REASON_LABELS
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         if o["action"] == "import":
             if not o["file"]:
                 raise CommandError("gunakan: assistance import BERKAS [--programme KODE]", returncode=2)
-            r = run(lambda: services.import_recipients(None, o["file"], programme=o["programme"]))
+            r = run(lambda: services.import_recipients(SYSTEM, o["file"], programme=o["programme"]))
             out(
                 f"{r.programme.name}: {r.lines} penerima, memenuhi syarat {r.eligible}, tidak {r.not_eligible}; "
                 f"tersalur {rp(r.disbursed_total)}."
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             for code, n in sorted(r.reasons.items()):
                 out(f"  {REASON_LABELS.get(code, code)}: {n}")
             return
-        for p in selectors.programmes(None):
+        for p in selectors.programmes(SYSTEM):
             out(
                 f"{p.code}\t{p.name}\t{rp(p.amount_per_month)} x {p.months} bulan\t"
                 f"penerima {getattr(p, 'recipients_count', 0)}\t"

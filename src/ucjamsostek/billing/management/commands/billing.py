@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.agreements.management.commands._common import parse_date, rp, run
 from ucjamsostek.agreements.selectors import get_agreement_by_number
 from ucjamsostek.billing import services
@@ -48,7 +49,7 @@ class Command(BaseCommand):
                 )
                 return
             made = run(
-                lambda: services.import_bill(None, o["file"], period=period, number=o["number"], replace=o["replace"])
+                lambda: services.import_bill(SYSTEM, o["file"], period=period, number=o["number"], replace=o["replace"])
             )
             out(f"Tagihan {made.period:%m/%Y}: {made.line_count} baris, {rp(made.billed_total)}.")
         elif o["action"] == "reconcile":

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.budget import exports, selectors, services
 from ucjamsostek.core.budget import BudgetInputError
 from ucjamsostek.core.money import MoneyError, parse_rupiah
@@ -126,7 +127,7 @@ class Command(BaseCommand):
         try:
             selection = services.compute(params)
             saved = (
-                services.save_scenario(None, opts["save"], params, selection, final=opts["final"])
+                services.save_scenario(SYSTEM, opts["save"], params, selection, final=opts["final"])
                 if opts["save"]
                 else None
             )
@@ -178,4 +179,4 @@ class Command(BaseCommand):
             exports.write_workbook(str(path), exports.selection_summary(selection), selected, left_out, by_area)
         except OSError as exc:
             raise CommandError(f"Berkas {path} tidak dapat ditulis: {exc.strerror}.") from exc
-        log_change(None, "export", "budget.selection", count=selection.count, reason=f"budget xlsx {path.name}")
+        log_change(SYSTEM, "export", "budget.selection", count=selection.count, reason=f"budget xlsx {path.name}")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.agreements.management.commands._common import rp, run
 from ucjamsostek.claims import selectors, services
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         if o["action"] == "import":
             if not o["file"]:
                 raise CommandError("gunakan: claims import BERKAS", returncode=2)
-            r = run(lambda: services.import_claims(None, o["file"]))
+            r = run(lambda: services.import_claims(SYSTEM, o["file"]))
             out(
                 f"Klaim baru {r.created}, diperbarui {r.updated}; tanpa perlindungan pada tanggal kejadian "
                 f"{r.uncovered}; NIK tidak ada di data penduduk {len(r.unknown_person)}."
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             if r.unknown_person:
                 out("  baris: " + ", ".join(str(x) for x in r.unknown_person[:50]))
             return
-        a = selectors.analytics(None)
+        a = selectors.analytics(SYSTEM)
         out(f"{a.total_claims} klaim senilai {rp(a.total_amount)}; {a.uncovered} tanpa perlindungan.")
         for t in a.by["type"]:
             out(f"  {t['type']}: {t['claims']} klaim, {rp(t['amount'])}")

@@ -38,6 +38,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from tqdm import tqdm
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.demo import generator as gen
 
 DEFAULT_ADDR = "127.0.0.1:8000"
@@ -344,7 +345,7 @@ class Command(BaseCommand):
         for i in range(0, len(people_rows), chunk):
             part = people_rows[i : i + chunk]
             part_enr = [e for p in part for e in by_nik.get(p["nik"], [])]
-            result = bulk_import_people(part, part_enr, None, skip_existing=True, reason="data demo")
+            result = bulk_import_people(part, part_enr, SYSTEM, skip_existing=True, reason="data demo")
             created += result.people_created
             enrolled += result.enrollments_created
             bar.update(len(part))
@@ -386,7 +387,7 @@ class Command(BaseCommand):
                 },
             )
             for status in ("signed", "active", "ended"):
-                agreement = set_status(None, agreement, status, reason="data demo")
+                agreement = set_status(SYSTEM, agreement, status, reason="data demo")
         linked = set(Coverage.objects.filter(agreement=agreement).values_list("enrollment_id", flat=True))
         niks = data.enrollments["nik"].unique().to_list()
         todo: list[int] = []
@@ -518,7 +519,7 @@ class Command(BaseCommand):
                 source_kind=kind,
                 file_path=path,
                 file_name=path.name,
-                actor=None,
+                actor=SYSTEM,
                 as_of=as_of,
                 segment=src.segment,
                 region=regions.get(src.village_code or ""),
@@ -561,7 +562,7 @@ class Command(BaseCommand):
         ceiling = target * gen.RATE_RENTAN * 12
         params = scenario_params(year=2026, ceiling=ceiling, start=date(2026, 1, 1), months=12)
         selection = compute(params)
-        scenario = save_scenario(None, SCENARIO_NAME, params, selection, notes="Dibuat oleh perintah demo.")
+        scenario = save_scenario(SYSTEM, SCENARIO_NAME, params, selection, notes="Dibuat oleh perintah demo.")
         self._say(
             f"  pagu {_rupiah(ceiling)}: {scenario.selected_count} peserta terpilih dari "
             f"{scenario.eligible_count} yang memenuhi syarat, biaya {_rupiah(scenario.cost)}"

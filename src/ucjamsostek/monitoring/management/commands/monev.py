@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 
@@ -70,7 +71,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror}") from exc
         try:
-            n = load_workforce(rows)
+            n = load_workforce(SYSTEM, rows)
         except UserError as exc:
             raise CommandError(f"{path}: {exc}", returncode=2) from None
         self.stdout.write(f"{n} baris jumlah pekerja dimuat")

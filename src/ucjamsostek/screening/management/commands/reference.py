@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.errors import USER_ERRORS, user_message
 from ucjamsostek.screening import queries, services
 from ucjamsostek.screening.models import ReferenceKind
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             bar.update(round(fraction * 100) - bar.n)
 
         try:
-            ref = services.load_reference(options["kind"], path, actor=None, progress=progress)
+            ref = services.load_reference(options["kind"], path, actor=SYSTEM, progress=progress)
         except USER_ERRORS as exc:
             bar.close()
             raise CommandError(user_message(exc), returncode=2) from None

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.core.intake import IntakeError
 from ucjamsostek.core.screen import ScreeningOptions, screen_file, write_outputs
 
@@ -115,7 +116,7 @@ class Command(BaseCommand):
             source_name=path.stem,
             file_path=path,
             file_name=path.name,
-            actor=None,
+            actor=SYSTEM,
             as_of=when,
             segment=segment,
         )
