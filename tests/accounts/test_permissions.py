@@ -189,3 +189,55 @@ def test_batch_export_per_role(users, regions, organisations):
     assert not perm.can_export_batch(users["opd"], batch(DESA_A, organisations["other"].pk))
     for role in ("budget", "bpjs", "leadership", "auditor"):
         assert not perm.can_export_batch(users[role], batch())
+
+
+# role: view budget, record a payment, manage agreements, see every job, has a role
+OPERATIONS_MATRIX = {
+    "admin": (True, True, True, True, True),
+    "dinas": (True, True, True, False, True),
+    "area": (False, False, False, False, True),
+    "opd": (False, False, False, False, True),
+    "budget": (True, True, False, False, True),
+    "bpjs": (False, False, False, False, True),
+    "leadership": (True, False, False, False, True),
+    "auditor": (True, False, False, False, True),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(OPERATIONS_MATRIX))
+def test_budget_payment_agreement_and_job_rights_per_role(users, role):
+    user = users[role]
+    got = (
+        perm.can_view_budget(user),
+        perm.can_record_payment(user),
+        perm.can_manage_agreements(user),
+        perm.can_see_all_jobs(user),
+        perm.has_role(user),
+    )
+    assert got == OPERATIONS_MATRIX[role]
+    assert perm.can_view_budget(role) == OPERATIONS_MATRIX[role][0]
+
+
+@pytest.mark.django_db
+def test_nobody_has_any_operations_right(users):
+    from django.contrib.auth.models import AnonymousUser
+
+    inactive = users["admin"]
+    inactive.is_active = False
+    for who in (None, AnonymousUser(), inactive):
+        assert not any(
+            f(who) for f in (perm.can_view_budget, perm.can_record_payment, perm.can_manage_agreements,
+                             perm.can_see_all_jobs, perm.has_role)
+        )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_own_area_and_organisation_only_for_scoped_operators(users):
+    assert perm.own_area(users["area"]) == users["area"].area
+    assert perm.own_organisation(users["opd"]) == users["opd"].organisation
+    for role in ("admin", "dinas", "budget", "bpjs", "leadership", "auditor", "opd"):
+        assert perm.own_area(users[role]) is None
+    for role in ("admin", "dinas", "area", "budget"):
+        assert perm.own_organisation(users[role]) is None
+    assert perm.own_area(perm.SYSTEM) is None and perm.own_organisation(perm.SYSTEM) is None

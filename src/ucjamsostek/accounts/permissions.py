@@ -28,6 +28,18 @@ A row "of its area" is a row whose resolved desa lies in the area; a row whose d
 resolved follows its batch's area. Every role may see the reference-list versions (no personal
 data); only the Dinas and admins load them, since they exclude people regency-wide.
 
+Operations (test: ``test_budget_payment_agreement_and_job_rights_per_role``):
+
+| role | budget scenarios | records SP2D payments | manages PKS agreements | sees every job |
+|---|---|---|---|---|
+| admin | yes | yes | yes | yes |
+| dinas | yes | yes | yes | own jobs |
+| budget | yes | yes | no | own jobs |
+| leadership, auditor | yes | no | no | own jobs |
+| area, opd, bpjs | no | no | no | own jobs |
+
+The server's console passes :data:`SYSTEM` (an administrator's rights); no user has no right.
+
 Why these NIK rights (UU 27/2022 PDP, data minimisation): the Dinas and admin run the registry
 and must match people across files; area and OPD operators collect and correct the data of their
 own people and must compare it with the KTP; BPJS staff match NIK to KPJ numbers in their own
@@ -63,6 +75,12 @@ NOMINATION_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.AREA, Role.OPD})
 REVIEW_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.AREA, Role.OPD})
 REFERENCE_LIST_ROLES = frozenset({Role.ADMIN, Role.DINAS})
 BUDGET_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.BUDGET})
+# Budget scenarios (counts and costs) are read by those who plan, decide and audit the money.
+BUDGET_VIEW_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.BUDGET, Role.LEADERSHIP, Role.AUDITOR})
+# SP2D payments: the Dinas (and admins) and the budget office that issues them.
+PAYMENT_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.BUDGET})
+# PKS agreements, their addenda, renewals and enrolling their lists: whoever manages enrollments.
+AGREEMENT_ROLES = EDIT_ENROLLMENT_ROLES
 AUDIT_LOG_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
 READ_ONLY_ROLES = frozenset({Role.BUDGET, Role.LEADERSHIP, Role.AUDITOR, Role.BPJS})
 # Roles limited to part of the people.
@@ -116,6 +134,11 @@ def role_of(user: Any) -> str | None:
     if role == Role.OPD and not getattr(user, "organisation_id", None):
         return None
     return str(role)
+
+
+def has_role(user: Any) -> bool:
+    """A usable role at all: the read-only pages (counts, agreements, bills, programmes) are open to it."""
+    return role_of(user) is not None
 
 
 def own_area(user: Any) -> Any:
@@ -323,6 +346,26 @@ def can_manage_budget(user_or_role: Any) -> bool:
     return _role(user_or_role) in BUDGET_ROLES
 
 
+def can_view_budget(user_or_role: Any) -> bool:
+    """Budget scenarios, their comparison and exports (counts and costs)."""
+    return _role(user_or_role) in BUDGET_VIEW_ROLES
+
+
+def can_record_payment(user_or_role: Any) -> bool:
+    """Record an SP2D payment of a bill or an agreement."""
+    return _role(user_or_role) in PAYMENT_ROLES
+
+
+def can_manage_agreements(user_or_role: Any) -> bool:
+    """Create, amend, sign, renew PKS agreements; enroll their lists; exchange registration files."""
+    return _role(user_or_role) in AGREEMENT_ROLES
+
+
+def can_see_all_jobs(user_or_role: Any) -> bool:
+    """Every background job (others' too); everyone else sees only their own."""
+    return _role(user_or_role) == Role.ADMIN
+
+
 def can_view_audit_log(user_or_role: Any) -> bool:
     return _role(user_or_role) in AUDIT_LOG_ROLES
 
@@ -352,7 +395,7 @@ def capabilities(user: Any) -> dict[str, bool]:
     """Flags for templates (showing/hiding links only; the services check again)."""
     return {
         "edit": can_edit(user),
-        "edit_enrollment": role_of(user) in EDIT_ENROLLMENT_ROLES,
+        "edit_enrollment": can_edit_enrollment(user),
         "full_nik": can_see_full_nik(user),
         "full_name": can_see_full_name(user),
         "export": can_export(user),

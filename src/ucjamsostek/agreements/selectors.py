@@ -22,7 +22,7 @@ COVERED_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.ENDED)
 
 
 def _may_read(user: Any) -> bool:
-    return perm.role_of(user) is not None
+    return perm.has_role(user)
 
 
 def agreements(user: Any) -> QuerySet[Agreement]:
@@ -99,7 +99,7 @@ def can_export(user: Any) -> bool:
 
 
 def can_manage(user: Any) -> bool:
-    return perm.role_of(user) in perm.EDIT_ENROLLMENT_ROLES
+    return perm.can_manage_agreements(user)
 
 
 def agreement_in_force(day: date) -> Agreement | None:

@@ -42,10 +42,6 @@ def _check(actor: Any, allowed: Callable[[Any], bool]) -> None:
         raise PermissionDenied(perm.MSG_FORBIDDEN)
 
 
-def _can_manage(actor: Any) -> bool:
-    return perm.role_of(actor) in perm.EDIT_ENROLLMENT_ROLES
-
-
 def _int(value: Any, label: str, errors: dict[str, str]) -> int | None:
     if value in (None, ""):
         return None
@@ -115,7 +111,7 @@ def _clean(data: Mapping[str, Any], current: Agreement | None) -> dict[str, Any]
 
 def create_agreement(actor: Any, data: Mapping[str, Any], *, predecessor: Agreement | None = None) -> Agreement:
     """A new agreement in ``draft``; ``data`` keys as the model's fields (``programmes`` as ``JKK+JKM``)."""
-    _check(actor, _can_manage)
+    _check(actor, perm.can_manage_agreements)
     with transaction.atomic():
         cleaned = _clean(data, None)
         if Agreement.objects.filter(number=cleaned["number"]).exists():
@@ -160,7 +156,7 @@ def renew_agreement(actor: Any, previous: Agreement, data: Mapping[str, Any]) ->
 
 
 def set_status(actor: Any, agreement: Agreement, status: str, *, reason: str = "") -> Agreement:
-    _check(actor, _can_manage)
+    _check(actor, perm.can_manage_agreements)
     with transaction.atomic():
         agr = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if status not in TRANSITIONS.get(agr.status, ()):
@@ -191,7 +187,7 @@ def amend(
     """Record an addendum changing ``value``, ``quota``, ``start`` and/or ``end``; the agreement
     takes the new values, the addendum keeps ``{field: [before, after]}``. Extending or shortening
     the period moves the end of the coverage periods that ended with the agreement."""
-    _check(actor, _can_manage)
+    _check(actor, perm.can_manage_agreements)
     unknown = set(changes) - set(AMENDABLE)
     if unknown:
         raise ValidationError(
@@ -247,7 +243,7 @@ def attach_document(
     actor: Any, agreement: Agreement, name: str, stream: IO[bytes], *, title: str = ""
 ) -> AgreementDocument:
     """Attach a PDF: extension ``.pdf``, starts with ``%PDF-``, at most :data:`MAX_PDF_BYTES`."""
-    _check(actor, _can_manage)
+    _check(actor, perm.can_manage_agreements)
     if not name.lower().endswith(".pdf"):
         raise ValidationError({"file": "Dokumen PKS harus berkas PDF (.pdf)."})
     data = stream.read(MAX_PDF_BYTES + 1)
@@ -299,7 +295,7 @@ def enroll_people(
     ``[max(start, agreement.start), agreement.end)``, linked to the agreement. People already
     holding an open enrollment overlapping that period are skipped; so are people beyond the
     agreement's quota (when set)."""
-    _check(actor, _can_manage)
+    _check(actor, perm.can_manage_agreements)
     if agreement.status == Agreement.Status.ENDED:
         raise ValidationError({"agreement": "PKS sudah berakhir; tidak dapat menambah peserta."})
     begin = max(start or agreement.start, agreement.start)
@@ -429,7 +425,7 @@ def registration_rows(agreement: Agreement) -> list[list[Any]]:
 def export_registration(actor: Any, agreement: Agreement, path: str | Path, *, mark_submitted: bool = True) -> int:
     """Write the registration sheet of the agreement's not-yet-submitted enrollments; those
     become ``submitted``. The export is recorded (personal data leaves the system)."""
-    _check(actor, _can_manage)
+    _check(actor, perm.can_manage_agreements)
     rows = registration_rows(agreement)
     write_workbook(
         path,

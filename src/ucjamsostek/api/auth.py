@@ -8,14 +8,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from ucjamsostek.accounts.permissions import role_of
+from ucjamsostek.accounts.permissions import has_role
 from ucjamsostek.monitoring import tokens
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = tokens.user_for_token(token)
-        if user is None or role_of(user) is None:
+        if not has_role(user):
             return None
         request.user = user
         return user

@@ -13,7 +13,7 @@ from ucjamsostek.registry.selectors import display_nik
 
 
 def programmes(user: Any) -> QuerySet[AssistanceProgramme]:
-    if perm.role_of(user) is None:
+    if not perm.has_role(user):
         return AssistanceProgramme.objects.none()
     return AssistanceProgramme.objects.annotate(
         recipients_count=Count("recipients"),

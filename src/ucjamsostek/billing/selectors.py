@@ -17,7 +17,7 @@ from ucjamsostek.registry.selectors import display_nik
 
 
 def _may_read(user: Any) -> bool:
-    return perm.role_of(user) is not None
+    return perm.has_role(user)
 
 
 def invoices(user: Any) -> QuerySet[Invoice]:
@@ -44,7 +44,7 @@ def can_upload(user: Any) -> bool:
 
 
 def can_pay(user: Any) -> bool:
-    return perm.role_of(user) in (*perm.EDIT_ENROLLMENT_ROLES, "budget")
+    return perm.can_record_payment(user)
 
 
 #: Lines drawn on the page; the xlsx download has every line.

@@ -399,7 +399,7 @@ def record_payment(
 ) -> Payment:
     """Record an SP2D settling ``invoice`` (a monthly bill) or, without a bill, paying the
     ``agreement`` directly (e.g. quarterly lump sums of an older PKS)."""
-    _check(actor, perm.role_of(actor) in (*perm.EDIT_ENROLLMENT_ROLES, "budget"))
+    _check(actor, perm.can_record_payment(actor))
     errors: dict[str, str] = {}
     if invoice is None and agreement is None:
         errors["invoice"] = "Sebutkan tagihan atau PKS yang dibayar."

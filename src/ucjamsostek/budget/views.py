@@ -27,12 +27,11 @@ from ucjamsostek.core.priority import PART_LABELS, SCORE_PARTS
 from ucjamsostek.core.projection import claims_for_contributions, cost_path, target_path
 from ucjamsostek.core.rates import RateError
 
-VIEW_ROLES = frozenset({"admin", "dinas", "budget", "leadership", "auditor"})
 LIST_PREVIEW = 50
 
 
 def _require_view(request: HttpRequest) -> None:
-    perm.require(perm.role_of(request.user) in VIEW_ROLES)
+    perm.require(perm.can_view_budget(request.user))
 
 
 def _int_param(request: HttpRequest, name: str, default: int) -> int:

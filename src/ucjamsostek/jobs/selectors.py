@@ -12,17 +12,14 @@ from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from ucjamsostek.accounts.permissions import can_see_all_jobs
 from ucjamsostek.jobs.models import Job, Worker
-
-
-def _is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", "") == "admin")
 
 
 def jobs_for(user: Any) -> QuerySet[Job]:
     """Jobs the user may see: their own; administrators see all."""
     qs = Job.objects.select_related("created_by")
-    if _is_admin(user):
+    if can_see_all_jobs(user):
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()

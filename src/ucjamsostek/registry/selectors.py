@@ -404,8 +404,9 @@ def funder_choices() -> list[tuple[str, str]]:
 
 def organisation_choices(user: Any) -> list[tuple[str, str]]:
     qs = Organisation.objects.all()
-    if perm.role_of(user) == "opd":
-        qs = qs.filter(pk=user.organisation_id)
+    own = perm.own_organisation(user)
+    if own is not None:
+        qs = qs.filter(pk=own.pk)
     return [(str(pk), name) for pk, name in qs.values_list("pk", "name")]
 
 

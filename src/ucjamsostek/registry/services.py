@@ -295,8 +295,9 @@ def create_person(actor: Any, data: Mapping[str, Any], *, reason: str = "") -> P
     """Register a person. ``data`` keys: :data:`PERSON_FIELDS` (village = region code)."""
     perm.require(perm.can_edit(actor), perm.MSG_READ_ONLY if perm.role_of(actor) else perm.MSG_FORBIDDEN)
     values = dict(data)
-    if perm.role_of(actor) == "opd" and not values.get("organisation"):
-        values["organisation"] = actor.organisation_id  # OPD operators register their own staff
+    own = perm.own_organisation(actor)
+    if own is not None and not values.get("organisation"):
+        values["organisation"] = own.pk  # OPD operators register their own staff
     cleaned = _clean_person(values, current=None)
     perm.require(
         perm.can_create_person(actor, cleaned.get("village"), cleaned.get("organisation")),

@@ -54,10 +54,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(perms.MSG_FORBIDDEN)
     user: Any = request.user
     initial = {}
-    if perms.role_of(user) == "area" and user.area is not None:
-        initial = {"source_kind": "desa", "source_name": user.area.name}
-    elif perms.role_of(user) == "opd" and user.organisation is not None:
-        initial = {"source_kind": "opd", "source_name": user.organisation.name}
+    area, organisation = perms.own_area(user), perms.own_organisation(user)
+    if area is not None:
+        initial = {"source_kind": "desa", "source_name": area.name}
+    elif organisation is not None:
+        initial = {"source_kind": "opd", "source_name": organisation.name}
     form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
