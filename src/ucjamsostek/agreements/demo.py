@@ -259,7 +259,7 @@ def _agreements(rng: np.random.Generator, old: list[tuple[Any, ...]], plan: list
         keep[i] = False
     renewed = [p for p, k in zip(rentan, keep, strict=True) if k or p in gap_jkk]
     b = agr.create_agreement(
-        None,
+        SYSTEM,
         {
             "number": NON_ASN_NUMBER,
             "title": "Kepesertaan tenaga non-ASN sebagai penerima upah",
@@ -277,7 +277,7 @@ def _agreements(rng: np.random.Generator, old: list[tuple[Any, ...]], plan: list
     agr.set_status(SYSTEM, b, Agreement.Status.SIGNED)
     agr.set_status(SYSTEM, b, Agreement.Status.ACTIVE)
     c = agr.renew_agreement(
-        None,
+        SYSTEM,
         a,
         {
             "number": NEW_NUMBER,
@@ -304,7 +304,7 @@ def _agreements(rng: np.random.Generator, old: list[tuple[Any, ...]], plan: list
         batch_size=5000,
     )
     agr.amend(
-        None,
+        SYSTEM,
         c,
         {"quota": c.quota + 300, "value": c.value + 300 * bpu * 12},
         reason="Tambahan kuota untuk peserta baru daftar final 2026",
@@ -329,7 +329,7 @@ def _old_payments(old: list[tuple[Any, ...]], a: Agreement, bpu: int, pu: int) -
         if amount:
             n += 1
             billing.record_payment(
-                None,
+                SYSTEM,
                 None,
                 agreement=a,
                 sp2d_number=f"{n:04d}/SP2D/LS/BPKAD/{nxt.year}",
@@ -344,7 +344,7 @@ def _old_agreement(old: list[tuple[Any, ...]], n_non: int, n_all: int, pu: int, 
     """The 2022–2024 PKS with its two addenda (when the registry came without one)."""
     start = min(min(r[3] for r in old), date(2022, 7, 1))
     a = agr.create_agreement(
-        None,
+        SYSTEM,
         {
             "number": OLD_NUMBER,
             "title": "Perlindungan jaminan sosial ketenagakerjaan non-ASN dan pekerja rentan",
@@ -360,7 +360,7 @@ def _old_agreement(old: list[tuple[Any, ...]], n_non: int, n_all: int, pu: int, 
         },
     )
     agr.amend(
-        None,
+        SYSTEM,
         a,
         {"quota": n_all, "value": n_non * pu * 18 + (n_all - n_non) * bpu * 11},
         reason="Penambahan pekerja rentan yang iurannya dibayar APBD",
@@ -368,7 +368,7 @@ def _old_agreement(old: list[tuple[Any, ...]], n_non: int, n_all: int, pu: int, 
         signed_on=date(2023, 2, 20),
     )
     agr.amend(
-        None,
+        SYSTEM,
         a,
         {"end": OLD_END, "value": n_non * pu * 30 + (n_all - n_non) * bpu * 23},
         reason="Perpanjangan sampai 31 Desember 2024",
@@ -533,7 +533,7 @@ def _bills(rng: np.random.Generator, folder: Path, months: int, out: OperationsD
         amount = due if i < len(payable) - 4 else due // 2
         paid_on = add_months(inv.period, 1).replace(day=20)
         billing.record_payment(
-            None,
+            SYSTEM,
             inv,
             sp2d_number=f"{900 + i:04d}/SP2D/LS/BPKAD/{paid_on:%Y}",
             paid_on=paid_on,

@@ -124,7 +124,7 @@ class Command(BaseCommand):
             changes = {k: v for k, v in self._data(o).items() if k in services.AMENDABLE}
             m = run(
                 lambda: services.amend(
-                    None,
+                    SYSTEM,
                     a,
                     changes,
                     reason=o["reason"],

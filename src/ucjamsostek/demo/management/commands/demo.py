@@ -371,7 +371,7 @@ class Command(BaseCommand):
             )
             value = int(pks.select((months * pl.col("monthly_contribution")).sum()).item())
             agreement = create_agreement(
-                None,
+                SYSTEM,
                 {
                     "number": PKS_NUMBER,
                     "title": "Perjanjian kerja sama UC Jamsostek Kabupaten Muna Barat 2022–2024 (data demo)",
