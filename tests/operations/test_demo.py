@@ -65,7 +65,7 @@ def test_build_operations_demo(registry, users, pre_existing):
         from ucjamsostek.agreements.models import Coverage
 
         made = agr.create_agreement(
-            None,
+            SYSTEM,
             {
                 "number": "DEMO/PKS",
                 "signed_on": date(2022, 10, 31),

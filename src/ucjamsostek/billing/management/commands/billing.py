@@ -85,7 +85,7 @@ class Command(BaseCommand):
             amount = run(lambda: parse_rupiah(o["amount"]))
             pay = run(
                 lambda: services.record_payment(
-                    None, inv, sp2d_number=o["sp2d"], paid_on=paid_on, amount=amount, agreement=agreement
+                    SYSTEM, inv, sp2d_number=o["sp2d"], paid_on=paid_on, amount=amount, agreement=agreement
                 )
             )
             what = f"tagihan {inv.period:%m/%Y}" if inv else f"PKS {o['agreement']}"

@@ -466,7 +466,7 @@ class Command(BaseCommand):
             if active is not None and active.sha256 == file_sha256(path):
                 self._say(f"  {kind}: sudah dimuat (versi {active.version}, {active.entry_count} baris)")
                 continue
-            ref = load_reference(kind, path, None)
+            ref = load_reference(kind, path, SYSTEM)
             self._say(f"  {kind}: {ref.entry_count} baris (versi {ref.version})")
 
     def _screen(self, data: gen.DemoData, files: dict[str, Path]) -> None:
