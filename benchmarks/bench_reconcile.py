@@ -490,7 +490,7 @@ def phases_child(bill: str, out_dir: str) -> None:
     bpjsfiles.read_bpjs_file(bill, bpjsfiles.BILL, max_bytes=1 << 30)
     t["read file (part of import)"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    inv = services.import_bill(SYSTEM, bill)
+    inv, _ = services.import_bill(SYSTEM, bill)
     t["import (read + store)"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     b = services.bill_frame(inv)

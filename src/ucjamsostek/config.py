@@ -11,6 +11,7 @@ Everything a deployment sets lives here, with safe production defaults:
 | ``UCJAMSOSTEK_AREA_CODE`` | ``74.13`` | Kemendagri code of the deployment's area (regency or province) |
 | ``UCJAMSOSTEK_ALLOWED_HOSTS`` | ``localhost,127.0.0.1`` | comma-separated host names |
 | ``UCJAMSOSTEK_AGE_MIN`` / ``UCJAMSOSTEK_AGE_MAX`` | ``15`` / ``65`` | programme age limits at the as-of date |
+| ``UCJAMSOSTEK_MONEV_SNAPSHOT_MAX_AGE`` | ``900`` | seconds a monitoring snapshot counts as fresh |
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ ALLOWED_HOSTS = config.allowed_hosts()
 AREA_CODE = config.area_code()
 PROGRAMME_AGE_MIN = config.env_int("UCJAMSOSTEK_AGE_MIN", 15)
 PROGRAMME_AGE_MAX = config.env_int("UCJAMSOSTEK_AGE_MAX", 65)
+# Seconds a monitoring snapshot counts as fresh for the pages.
+MONEV_SNAPSHOT_MAX_AGE = config.env_int("UCJAMSOSTEK_MONEV_SNAPSHOT_MAX_AGE", 900)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

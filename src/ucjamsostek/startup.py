@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import DatabaseError, OperationalError
 
 from ucjamsostek.config import ConfigError
+from ucjamsostek.core.regiondata import region_table
 
 # Commands that work before the database exists or is migrated.
 _NO_DB_COMMANDS = {"", "help", "--help", "-h", "version", "--version", "migrate", "init", "demo",
@@ -17,7 +18,6 @@ def check_deployment(command: str) -> None:
     """Checks that need no database: the area code must exist in the region master data."""
     import polars as pl
 
-    from ucjamsostek.core.regiondata import region_table
 
     table = region_table()
     if table.filter(pl.col("code") == settings.AREA_CODE).is_empty():

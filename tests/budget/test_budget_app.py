@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from ucjamsostek.budget import selectors, services
 from ucjamsostek.budget.models import BudgetScenario, ContributionRate
+from ucjamsostek.claims.selectors import claim_history
 from ucjamsostek.core.budget import BudgetInputError
 from ucjamsostek.core.nik import make_nik
 
@@ -350,6 +351,48 @@ def test_last_years_participants_after_a_gap(seeded):
     assert sel.selected["person_pk"].to_list() == [people[0].pk]
 
 
+@pytest.mark.parametrize("kind", ["deaths", "asn", "enrolled"])
+def test_the_budget_excludes_people_on_each_reference_list(seeded, kind):
+    """Deaths, ASN and enrolled elsewhere: each active list keeps its people out of the pool."""
+    from ucjamsostek.screening.models import ReferenceEntry, ReferenceList
+
+    people = make_people(2)
+    ref = ReferenceList.objects.create(kind=kind, version=1, file_name=f"{kind}.csv", sha256="0" * 64)
+    ReferenceEntry.objects.create(reference_list=ref, nik=people[0].nik)
+    assert selectors.eligible_pool(2026)["person_pk"].to_list() == [people[1].pk]
+
+
+def test_a_submitted_enrollment_counts_as_last_years_participant(seeded):
+    """ENROLLED_STATUSES: the Pemda's list sent to BPJS keeps its continuity before BPJS answers."""
+    from ucjamsostek.registry.models import Enrollment
+
+    people = make_people(2)
+    Enrollment.objects.create(
+        person_id=people[0].pk, segment_id="pekerja_rentan", funder_id="apbd_kab",
+        coverage_start=date(2025, 7, 1), coverage_end=date(2026, 1, 1), status="submitted",
+    )  # fmt: skip
+    assert selectors.last_covered_year(2026) == 2025
+    pool = selectors.eligible_pool(2026)
+    flags = dict(zip(pool["person_pk"].to_list(), pool["covered_last_year"].to_list(), strict=True))
+    assert flags == {people[0].pk: True, people[1].pk: False}
+
+
+def test_claims_exposure_counts_covered_enrollments_only(seeded):
+    """COVERED_STATUSES: a registration BPJS has not accepted is no participant-month (the copy in
+    the budget once counted it and so understated the claim rate)."""
+    from ucjamsostek.claims.models import Claim
+    from ucjamsostek.registry.models import Enrollment
+
+    people = make_people(2)
+    for p, status in zip(people, ("ended", "submitted"), strict=True):
+        Enrollment.objects.create(
+            person_id=p.pk, segment_id="pekerja_rentan", funder_id="apbd_kab",
+            coverage_start=date(2024, 1, 1), coverage_end=date(2025, 1, 1), status=status,
+        )  # fmt: skip
+    Claim.objects.create(nik=people[0].nik, type="JKM", incident_date=date(2024, 5, 1), amount=42_000_000)
+    assert [e.participant_months for e in claim_history(as_of=date(2026, 1, 1))] == [12]
+
+
 def test_people_on_active_reference_lists_are_not_eligible(seeded):
     from ucjamsostek.screening.models import ReferenceEntry, ReferenceList
 
@@ -379,7 +422,7 @@ def test_claim_history_from_claims_and_enrollments(seeded):
         )
     Claim.objects.create(nik=people[0].nik, type="JKM", incident_date=date(2024, 5, 1), amount=42_000_000)
     Claim.objects.create(nik=people[1].nik, type="JKK", incident_date=date(2024, 6, 1), amount=0)  # not paid
-    history = selectors.claim_history(as_of=date(2026, 1, 1))
+    history = claim_history(as_of=date(2026, 1, 1))
     assert [(e.claim_type, e.claims, e.paid, e.participant_months) for e in history] == [("JKM", 1, 42_000_000, 120)]
     from ucjamsostek.core.projection import claims_for_contributions
 

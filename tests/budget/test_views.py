@@ -113,3 +113,24 @@ def test_admin_lists_rates_and_scenarios(client, users, regions):
     rates = client.get("/admin/budget/contributionrate/")
     assert rates.status_code == 200 and "PP 50/2025" in rates.content.decode()
     assert client.get("/admin/budget/budgetscenario/").status_code == 200
+
+
+def test_budget_pages_and_xlsx_mask_nik_like_every_other_page(budget_client):
+    """One NIK mask (core.nik.mask_nik, six + two): the budget's pages and xlsx once showed six + four."""
+    import io
+
+    import openpyxl
+
+    from ucjamsostek.budget import selectors
+    from ucjamsostek.core.nik import mask_nik
+
+    budget_client.post(reverse("budget:index"), form_data(action="save"))
+    sc = BudgetScenario.objects.get()
+    niks = selectors.scenario_frame(sc.pk)["nik"].to_list()
+    html = budget_client.get(reverse("budget:detail", args=[sc.pk])).content.decode()
+    shown = [n for n in niks if mask_nik(n) in html]
+    assert shown and all(n not in html and n[:6] + "******" + n[-4:] not in html for n in niks)
+    book = openpyxl.load_workbook(io.BytesIO(budget_client.get(reverse("budget:export_xlsx", args=[sc.pk])).content))
+    cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value}
+    assert {mask_nik(n) for n in niks} <= cells
+    assert not any(n in cells for n in niks)

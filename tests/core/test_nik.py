@@ -125,3 +125,22 @@ def test_valid_means_every_segment_is_possible(digits):
         assert digits[2:4] != "00" and digits[4:6] != "00" and digits[12:] != "0000"
         day = int(digits[6:8])
         assert 1 <= day <= 31 or 41 <= day <= 71
+
+
+def test_one_mask_for_every_page_and_export():
+    """Six + two digits everywhere (the stricter of the two masks the code had)."""
+    import polars as pl
+
+    from ucjamsostek.core.nik import mask_nik_expr
+
+    niks = ["7413011204960001", "1234567", None, ""]
+    assert [mask_nik(n) for n in niks] == ["741301********01", "*******", "", ""]
+    got = pl.DataFrame({"nik": niks}).select(mask_nik_expr(pl.col("nik")).alias("m"))["m"].to_list()
+    assert got == ["741301********01", "*******", None, ""]
+
+
+def test_one_name_mask():
+    from ucjamsostek.core.names import mask_name
+
+    assert mask_name("Wa Ode Siti Aminah") == "W* O** S*** A*****"
+    assert mask_name(None) == mask_name("") == ""

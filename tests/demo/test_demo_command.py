@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from ucjamsostek.agreements.demo_data import sizes
 from ucjamsostek.demo.management.commands.demo import PKS_NUMBER
+from ucjamsostek.demo.operations import sizes
 
 ARGS = ("demo", "--no-serve", "--nominations", "500", "--registry", "400", "--no-progress", "--seed", "7")
 
@@ -108,11 +108,11 @@ def _operations_and_dashboard(old: Any, said: str, tmp_path: Path) -> None:
     claims and BSU of the Rakor Monev scaled to this registry, and the dashboard saying so."""
     from ucjamsostek.accounts.models import User
     from ucjamsostek.agreements import selectors as agreements
-    from ucjamsostek.agreements.demo import NEW_NUMBER, NON_ASN_NUMBER
     from ucjamsostek.agreements.models import Agreement
     from ucjamsostek.billing.models import Invoice
     from ucjamsostek.claims.models import Claim
     from ucjamsostek.core.indicators import claims_sentence
+    from ucjamsostek.demo.operations import NEW_NUMBER, NON_ASN_NUMBER
     from ucjamsostek.monitoring import selectors as monev
     from ucjamsostek.monitoring.models import FollowUp, Meeting, Snapshot
 

@@ -234,7 +234,7 @@ def test_kecamatan_operator_sees_its_desa(dataset, users):
 
 @pytest.mark.django_db
 def test_demo_content_is_idempotent_and_carries_follow_ups(dataset):
-    from ucjamsostek.monitoring.demo import DEMO_SOURCE, seed_demo_monev
+    from ucjamsostek.demo.monev import DEMO_SOURCE, seed_demo_monev
     from ucjamsostek.monitoring.models import Meeting, WorkforceDenominator
 
     seed_demo_monev()

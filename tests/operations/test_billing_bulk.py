@@ -67,7 +67,7 @@ def test_stored_lines_bill_frame_and_csv(pks, people, users, tmp_path):  # noqa:
         f"{a},7,A,2026-01,JKK+JKM,16800\n"
         f"7413019999990001,8,X,2025-12,{'P' * 45},5\n",
     )
-    inv = bil.import_bill(users["bpjs"], f)
+    inv, _ = bil.import_bill(users["bpjs"], f)
     assert inv.period == date(2025, 12, 1)  # two periods twice each: the one met first in the file
     stored = list(
         InvoiceLine.objects.filter(invoice=inv).values_list("line", "nik", "kpj", "period", "programme", "amount")

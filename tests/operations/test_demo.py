@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 
 from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.agreements import selectors as agr_sel
-from ucjamsostek.agreements.demo import NEW_NUMBER, OLD_NUMBER, build_operations_demo
 from ucjamsostek.agreements.models import Agreement
 from ucjamsostek.billing import selectors as bsel
 from ucjamsostek.billing.models import Invoice
 from ucjamsostek.claims.models import Claim
 from ucjamsostek.core.nik import make_nik
 from ucjamsostek.core.reconcile import CLASSES
+from ucjamsostek.demo.operations import NEW_NUMBER, OLD_NUMBER, build_operations_demo
 from ucjamsostek.registry.models import Enrollment, Person
 
 

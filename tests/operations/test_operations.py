@@ -168,7 +168,8 @@ def test_bill_reconciliation_and_outputs(pks, people, users, tmp_path):
         f"{b},3,C,2026-01,JKK+JKM,16000\n"
         "7413010101909999,9,X,2026-01,JKK+JKM,16800\n",
     )
-    inv = bil.import_bill(users["bpjs"], f)
+    inv, created = bil.import_bill(users["bpjs"], f)
+    assert created
     assert (inv.period, inv.line_count, inv.billed_total) == (date(2026, 1, 1), 5, 16800 * 4 + 16000)
     out = tmp_path / "out"
     call_command("billing", "reconcile", "--period", "2026-01", "--out", str(out))
@@ -192,7 +193,7 @@ def test_bill_reconciliation_and_outputs(pks, people, users, tmp_path):
         assert page.total[k] == sum(r[k] for r in page.lines) == page.line_totals[k]
     assert all(r["nik"] != a for r in page.lines)  # masked for leadership
     # the same file again changes nothing (idempotent by content hash) ...
-    assert bil.import_bill(users["bpjs"], f).pk == inv.pk
+    assert bil.import_bill(users["bpjs"], f) == (inv, False)  # the same file again: nothing new
     assert (Invoice.objects.count(), InvoiceLine.objects.count()) == (1, 5)
     # ... another file for the same month needs an explicit replace
     other = _write(tmp_path, "tagihan-2026-01-b.csv", f"NIK,Periode,Iuran\n{a},2026-01,16800\n")

@@ -12,13 +12,12 @@ from django.utils.translation import gettext_lazy
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.models import TRANSITIONS, Agreement, AgreementDocument, Amendment
+from ucjamsostek.claims.selectors import claims_frame
 from ucjamsostek.core import coverage as cov
 from ucjamsostek.core.money import format_number, format_rupiah
 from ucjamsostek.core.rates import add_months
-from ucjamsostek.registry.models import Enrollment, Person
+from ucjamsostek.registry.models import COVERED_STATUSES, ENROLLED_STATUSES, Enrollment, Person
 from ucjamsostek.registry.selectors import display_name_in_list, display_nik
-
-COVERED_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.ENDED)
 
 
 def _may_read(user: Any) -> bool:
@@ -160,7 +159,7 @@ def warnings(user: Any, today: date | None = None, *, within_days: int = 60) -> 
             for r in ending.select("id", "number", "end", "days_left").iter_rows(named=True)
         ]
     enr = list(
-        Enrollment.objects.filter(status__in=(*COVERED_STATUSES, Enrollment.Status.SUBMITTED)).values_list(
+        Enrollment.objects.filter(status__in=ENROLLED_STATUSES).values_list(
             "pk",
             "coverage_start",
             "coverage_end",
@@ -276,7 +275,6 @@ def coverage_gaps(user: Any, *, as_of: date | None = None, limit: int | None = N
         )
         for r in shown.iter_rows(named=True)
     ]
-    from ucjamsostek.claims.selectors import claims_frame  # claims are read through their own app
 
     claims = claims_frame().drop_nulls("person_id").rename({"incident_date": "day"})
     in_gap = cov.events_in_gaps(claims, gaps).join(people, on="person_id", how="left")

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.models import TRANSITIONS, Agreement, AgreementDocument, Amendment, Coverage
+from ucjamsostek.budget import selectors as budget
 from ucjamsostek.core import bpjsfiles
 from ucjamsostek.core.money import MoneyError, parse_rupiah
 from ucjamsostek.core.xlsxout import Sheet, write_workbook
@@ -377,7 +378,6 @@ def enroll_scenario(
     actor: Any, agreement: Agreement, *, year: int | None = None, scenario_id: int | None = None
 ) -> EnrollResult:
     """Enrol the frozen list of the final budget scenario (of ``year``, or ``scenario_id``)."""
-    from ucjamsostek.budget import selectors as budget  # the budget app owns scenarios
 
     if scenario_id is not None:
         scenario = budget.scenario(scenario_id)

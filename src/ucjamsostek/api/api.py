@@ -2,7 +2,7 @@
 (submit a file, follow the job, read the batch result). Token authentication; the same role
 scoping as the pages (an area operator sees and submits for their area only).
 
-Mounted at ``/monev/api/`` (``monitoring/urls.py``); the OpenAPI schema is at
+Mounted at ``/monev/api/`` (the root ``urls.py``); the OpenAPI schema is at
 ``/monev/api/openapi.json`` and the interactive docs at ``/monev/api/docs``.
 """
 
@@ -21,6 +21,11 @@ from ucjamsostek.api.auth import TokenAuth
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.errors import user_message
+from ucjamsostek.jobs import selectors as job_selectors
+from ucjamsostek.monitoring import lookups, selectors
+from ucjamsostek.monitoring.selectors import default_period
+from ucjamsostek.screening import services as screening
+from ucjamsostek.screening.queries import get_batch
 
 api = NinjaAPI(
     title="UC Jamsostek API",
@@ -28,7 +33,7 @@ api = NinjaAPI(
     description="Indikator monitoring, pencarian penduduk berdasarkan NIK, dan pengajuan validasi usulan. "
     "Autentikasi: header `Authorization: Bearer <token>` (token dibuat dengan `ucjamsostek monev token`).",
     auth=TokenAuth(),
-    urls_namespace="monitoring:api",  # mounted inside monitoring/urls.py
+    urls_namespace="api",  # mounted at /monev/api/ by the root urls.py
 )
 
 
@@ -136,7 +141,6 @@ def _period(text: str | None) -> str:
 
 
 def _default_period() -> str:
-    from ucjamsostek.monitoring.selectors import default_period
 
     return default_period()
 
@@ -159,7 +163,6 @@ def _user_error(request: HttpRequest, exc: Exception) -> Any:
 
 @api.get("/indicators", response=list[IndicatorOut], tags=["indikator"], summary="Daftar indikator")
 def list_indicators(request: HttpRequest) -> Any:
-    from ucjamsostek.monitoring import selectors
 
     return [
         {
@@ -195,7 +198,6 @@ def list_indicators(request: HttpRequest) -> Any:
 def indicator_values(
     request: HttpRequest, period: str | None = None, area: str | None = None, indicator: str | None = None
 ) -> Any:
-    from ucjamsostek.monitoring import selectors
 
     p = _period(period)
     code = selectors.scope_area(request.user, area)
@@ -228,7 +230,6 @@ def indicator_values(
     summary="Angka dasbor satu wilayah",
 )
 def dashboard(request: HttpRequest, period: str | None = None, area: str | None = None) -> Any:
-    from ucjamsostek.monitoring import selectors
 
     d = selectors.dashboard(request.user, _period(period), area)
     h = d.headline
@@ -277,7 +278,6 @@ def dashboard(request: HttpRequest, period: str | None = None, area: str | None 
     "lingkupnya, BPJS). Pencarian tidak dicatat di log.",
 )
 def person_by_nik(request: HttpRequest, nik: str) -> Any:
-    from ucjamsostek.monitoring import lookups
 
     found = lookups.person_by_nik(request.user, nik)
     if found is None:
@@ -303,7 +303,6 @@ def submit_batch(
 ) -> Any:
     from django.utils import timezone
 
-    from ucjamsostek.screening import services as screening
 
     if not (file.name or "").lower().endswith((".xlsx", ".xls", ".csv")):
         return Status(400, {"detail": "Berkas harus .xlsx, .xls atau .csv"})
@@ -319,17 +318,15 @@ def submit_batch(
 
 
 def _job(job: Any) -> dict[str, Any]:
-    from ucjamsostek.jobs.selectors import job_status
 
-    s = job_status(job)
+    s = job_selectors.job_status(job)
     return {k: s[k] for k in ("id", "kind", "status", "stage", "percent", "message", "finished", "result")}
 
 
 @api.get("/jobs/{job_id}", response={200: JobOut, 404: ErrorOut}, tags=["validasi"], summary="Status pekerjaan")
 def job_status(request: HttpRequest, job_id: int) -> Any:
-    from ucjamsostek.jobs.selectors import get_job
 
-    job = get_job(request.user, job_id)
+    job = job_selectors.get_job(request.user, job_id)
     if job is None:
         return Status(404, {"detail": "Pekerjaan tidak ditemukan."})
     return Status(200, _job(job))
@@ -342,7 +339,6 @@ def job_status(request: HttpRequest, job_id: int) -> Any:
     summary="Hasil validasi satu berkas",
 )
 def batch(request: HttpRequest, batch_id: int) -> Any:
-    from ucjamsostek.screening.queries import get_batch
 
     b = get_batch(request.user, batch_id)
     if b is None:

@@ -23,6 +23,7 @@ from ucjamsostek.core.assistance import AssistanceRules, check_recipients, defau
 from ucjamsostek.registry.masterdata import sync_rows
 from ucjamsostek.registry.models import ChangeLog, Enrollment, Person
 from ucjamsostek.registry.services import log_change
+from ucjamsostek.screening.queries import reference_frames
 
 DISBURSED_WORDS = ("tersalur", "salur", "disalurkan", "cair", "sudahcair", "dibayar", "berhasil", "sukses", "selesai")
 
@@ -92,10 +93,6 @@ def exclusion_lists(names: tuple[str, ...]) -> dict[str, set[str]]:
     until a list of that kind exists."""
     out: dict[str, set[str]] = {n: set() for n in names}
     if "asn" in names:
-        try:
-            from ucjamsostek.screening.queries import reference_frames
-        except ImportError:  # pragma: no cover
-            return out
         out["asn"] = set(reference_frames().get("asn", pl.DataFrame({"nik": []}))["nik"].to_list())
     return out
 

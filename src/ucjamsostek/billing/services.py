@@ -8,7 +8,6 @@ base from the agreement, death date), stores the bill's payable amount, and writ
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -22,13 +21,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ucjamsostek.accounts import permissions as perm
-from ucjamsostek.agreements.selectors import COVERED_STATUSES
+from ucjamsostek.agreements.selectors import agreement_for_month
 from ucjamsostek.billing.models import Invoice, InvoiceLine, Payment
+from ucjamsostek.budget.selectors import rate_table as db_rates
+from ucjamsostek.bulk import insert_frame
 from ucjamsostek.core import bpjsfiles, csvout, xlsxml
 from ucjamsostek.core import reconcile as rc
 from ucjamsostek.core.arrears import arrears
-from ucjamsostek.core.rates import RateTable, load_rate_table
-from ucjamsostek.registry.models import ChangeLog, Enrollment, Funder
+from ucjamsostek.core.intake import file_sha256
+from ucjamsostek.core.nik import mask_nik_expr
+from ucjamsostek.core.rates import RateTable
+from ucjamsostek.registry.models import COVERED_STATUSES, ChangeLog, Enrollment, Funder
 from ucjamsostek.registry.services import log_change
 
 
@@ -38,11 +41,7 @@ def _check(actor: Any, allowed: bool) -> None:
 
 
 def rate_table() -> RateTable:
-    """The database's rate table (budget app) when available, else the packaged one."""
-    try:
-        from ucjamsostek.budget.selectors import rate_table as db_rates
-    except ImportError:  # pragma: no cover - budget app not installed
-        return load_rate_table()
+    """The dated rate table reconciliation uses: the budget app's (database, else packaged)."""
     return db_rates()
 
 
@@ -124,12 +123,13 @@ def import_bill(
     period: date | None = None,
     number: str = "",
     replace: bool = False,
-) -> Invoice:
+) -> tuple[Invoice, bool]:
     """Store a BPJS bill for one period (the lines' most common period unless ``period`` is
     given). A second bill for the same period needs ``replace`` (the old one and its lines go;
     a bill with payments cannot be replaced). Importing the very same file again (same content
     hash) changes nothing and returns the bill already stored. A bill for a month that no PKS
-    covers is refused: the regency has nothing to pay under it."""
+    covers is refused: the regency has nothing to pay under it. Returns ``(invoice, created)``:
+    ``created`` is false when the file had been imported before (callers need not hash first)."""
     _check(actor, perm.can_upload_bpjs_files(actor))
     p = Path(path)
     try:
@@ -138,7 +138,7 @@ def import_bill(
         sha = ""  # the reader below gives the located message
     same = Invoice.objects.filter(sha256=sha).first() if sha else None
     if same is not None:
-        return same
+        return same, False
     table = bpjsfiles.read_bpjs_file(p, bpjsfiles.BILL, display_name=display_name)
     frame = table.frame
     if frame.height == 0:
@@ -147,7 +147,6 @@ def import_bill(
         counts = frame.group_by("period", maintain_order=True).len()
         period = counts.sort("len", descending=True, maintain_order=True)["period"][0]
     period = rc.month_start(period)
-    from ucjamsostek.agreements.selectors import agreement_for_month
 
     agreement = agreement_for_month(period)
     if agreement is None:
@@ -191,32 +190,11 @@ def import_bill(
             changes={"period": [None, period], "billed_total": [None, inv.billed_total]},
             reason=f"Tagihan BPJS {table.source}",
         )
-    return inv
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def already_imported(path: str | Path) -> Invoice | None:
-    """The bill stored from a file with exactly these bytes, if any (re-import is a no-op)."""
-    try:
-        sha = file_sha256(path)
-    except OSError:
-        return None  # the reader gives the located message
-    return Invoice.objects.filter(sha256=sha).first()
-
-
-_LINE_COLUMNS = ("invoice_id", "line", "nik", "kpj", "period", "programme", "amount")
+    return inv, True
 
 
 def _store_lines(invoice: Invoice, frame: pl.DataFrame) -> None:
-    """Insert the bill's lines in bulk, set-based: ``COPY … FROM STDIN`` on PostgreSQL, one
-    ``executemany`` elsewhere (no model instance per line)."""
+    """Insert the bill's lines in bulk (``bulk.insert_frame``: no model instance per line)."""
     lines = frame.select(
         pl.lit(invoice.pk, dtype=pl.Int64).alias("invoice_id"),
         pl.col("row").cast(pl.Int64).alias("line"),
@@ -226,21 +204,7 @@ def _store_lines(invoice: Invoice, frame: pl.DataFrame) -> None:
         pl.col("programme").fill_null("").str.slice(0, 40),
         pl.col("amount").cast(pl.Int64),
     )
-    conn = connections[InvoiceLine.objects.db]
-    table = conn.ops.quote_name(InvoiceLine._meta.db_table)
-    columns = ", ".join(conn.ops.quote_name(c) for c in _LINE_COLUMNS)
-    with conn.cursor() as cur:
-        if conn.vendor == "postgresql":
-            with cur.cursor.copy(
-                f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (kpj, programme))"
-            ) as copy:
-                for part in lines.iter_slices(100_000):
-                    copy.write(part.write_csv(include_header=False, date_format="%Y-%m-%d"))
-        else:
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_LINE_COLUMNS))})"  # noqa: S608
-            text = lines.with_columns(pl.col("period").dt.strftime("%Y-%m-%d"))
-            for part in text.iter_slices(50_000):
-                cur.executemany(sql, part.rows())
+    insert_frame(InvoiceLine, lines)
 
 
 def bill_frame(invoice: Invoice) -> pl.DataFrame:
@@ -309,16 +273,6 @@ def export_reconciliation_xlsx(actor: Any, rec: Reconciliation, path: str | Path
     if full:
         _record_export(actor, rec)
     return full
-
-
-def mask_nik_expr(nik: pl.Expr) -> pl.Expr:
-    """:func:`ucjamsostek.core.nik.mask_nik` on a column: region prefix and last two digits only."""
-    n = nik.str.len_chars()
-    return (
-        pl.when(n <= 8)
-        .then(pl.lit("*").repeat_by(n).list.join(""))
-        .otherwise(pl.concat_str([nik.str.head(6), pl.lit("*").repeat_by(n - 8).list.join(""), nik.str.tail(2)]))
-    )
 
 
 def _record_export(actor: Any, rec: Reconciliation) -> None:

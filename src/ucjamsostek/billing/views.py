@@ -37,17 +37,15 @@ def upload(request: HttpRequest) -> HttpResponse:
 
     def run() -> Any:
         with uploaded_table(f) as path:
-            seen_before = services.already_imported(path) is not None
-            made = services.import_bill(
+            return services.import_bill(
                 request.user, path, display_name=f.name, replace=bool(request.POST.get("replace"))
             )
-            return made, seen_before
 
     done = attempt(request, run)
     if done is None:
         return redirect("billing:index")
-    inv, seen_before = done
-    if seen_before:
+    inv, created = done
+    if not created:
         messages.info(
             request,
             _("Berkas ini sudah diimpor sebagai tagihan %(period)s; tidak ada yang berubah.")

@@ -57,19 +57,6 @@ METHOD_TEXT = {
 }
 
 
-def mask_nik(nik: str | None) -> str:
-    """``7413014501800001`` → ``741301******0001`` for roles that may not see full NIKs."""
-    if not nik:
-        return ""
-    return nik[:6] + "*" * max(0, len(nik) - 10) + nik[-4:] if len(nik) > 10 else "*" * len(nik)
-
-
-def mask_name(name: str | None) -> str:
-    if not name:
-        return ""
-    return " ".join(w[:1] + "*" * (len(w) - 1) for w in name.split())
-
-
 def _cell(ws: Any, r: int, c: int, value: Any, fmt: dict[str, Any]) -> None:
     if value is None:
         ws.write_blank(r, c, None)
@@ -210,6 +197,7 @@ def brief_pdf(
 ) -> bytes:
     """A one-page A4 brief: key figures, people and cost per area (``(name, people, rupiah)``),
     the multi-year path (``(year, people, rupiah)``) and a note (claims outlook, assumptions)."""
+    # heavy: reportlab is loaded only when a PDF is made
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet

@@ -12,14 +12,12 @@ from ucjamsostek.budget import selectors, services
 from ucjamsostek.core.budget import BudgetInputError
 from ucjamsostek.core.money import MoneyError, parse_rupiah
 from ucjamsostek.core.priority import PriorityPolicy
+from ucjamsostek.registry.models import Funder, Segment
 
 _DEFAULT_POLICY = PriorityPolicy()
 
 
-def _choices(model_path: str) -> list[tuple[str, str]]:
-    from django.apps import apps
-
-    model = apps.get_model(model_path)
+def _choices(model: Any) -> list[tuple[str, str]]:
     return [(str(code), str(name)) for code, name in model.objects.filter(active=True).values_list("code", "name")]
 
 
@@ -81,9 +79,9 @@ class ScenarioForm(forms.Form):
         funder = self.fields["funder"]
         segments = self.fields["segments"]
         assert isinstance(funder, forms.ChoiceField) and isinstance(segments, forms.MultipleChoiceField)
-        funder.choices = _choices("registry.Funder")
+        funder.choices = _choices(Funder)
         self.fields["funder"].initial = services.DEFAULT_FUNDER
-        segments.choices = _choices("registry.Segment")
+        segments.choices = _choices(Segment)
         self.fields["segments"].initial = [selectors.DEFAULT_SEGMENT]
 
     def clean_ceiling(self) -> int:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ucjamsostek.core.money import percent_to_ppm
 from ucjamsostek.core.rates import RateRow
 
 
@@ -69,7 +70,6 @@ class ContributionRate(models.Model):
         return f"{self.programme} {self.category} {self.payer} {self.valid_from:%Y-%m-%d}"
 
     def to_row(self) -> RateRow:
-        from ucjamsostek.core.money import percent_to_ppm
 
         return RateRow(
             programme=self.programme,

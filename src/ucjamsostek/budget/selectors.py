@@ -32,9 +32,11 @@ from django.db.models import Max, Q, QuerySet
 
 from ucjamsostek.budget.models import BudgetScenario, ContributionRate, ScenarioLine
 from ucjamsostek.core.rates import RateTable, add_months, load_rate_table
+from ucjamsostek.regions.models import Region
+from ucjamsostek.registry.models import ENROLLED_STATUSES, Enrollment, Person, Segment
+from ucjamsostek.screening.models import Nomination, ReferenceEntry
 
 DEFAULT_SEGMENT = "pekerja_rentan"
-COVERED_STATUSES = ("active", "ended", "submitted")
 
 POOL_SCHEMA: dict[str, Any] = {
     "person_id": pl.Utf8,
@@ -70,8 +72,6 @@ def _tiebreak(nik: str, year: int) -> str:
 
 
 def _segment_categories() -> dict[str, str]:
-    from ucjamsostek.registry.models import Segment
-
     return dict(Segment.objects.values_list("code", "category"))
 
 
@@ -88,13 +88,11 @@ def eligible_pool(
     area_code: str | None = None,
 ) -> pl.DataFrame:
     """The people who may be selected for coverage in ``year`` (see the module doc)."""
-    from ucjamsostek.registry.models import Enrollment, Person
-
     start = start or date(year, 1, 1)
     end = add_months(start, max(1, months))
-    area = area_code or getattr(settings, "AREA_CODE", "")
-    age_min = int(getattr(settings, "PROGRAMME_AGE_MIN", 15))
-    age_max = int(getattr(settings, "PROGRAMME_AGE_MAX", 65))
+    area = area_code or settings.AREA_CODE
+    age_min = settings.PROGRAMME_AGE_MIN
+    age_max = settings.PROGRAMME_AGE_MAX
     categories = _segment_categories()
     previous = last_covered_year(year)
     last_year_from, last_year_to = (date(previous, 1, 1), date(previous + 1, 1, 1)) if previous else (start, start)
@@ -125,7 +123,7 @@ def eligible_pool(
         "person_id", "segment_id", "funder_id", "status", "coverage_start", "coverage_end"
     ).iterator(chunk_size=5000):
         segment_of[pid] = seg
-        if status in COVERED_STATUSES and c_start < last_year_to and (c_end is None or c_end > last_year_from):
+        if status in ENROLLED_STATUSES and c_start < last_year_to and (c_end is None or c_end > last_year_from):
             covered_last.add(pid)
         overlaps = c_start < end and (c_end is None or c_end > start)
         if status in ("active", "submitted") and overlaps and funder_code is not None and funder != funder_code:
@@ -194,10 +192,6 @@ def eligible_pool(
 
 def _reference_niks() -> set[str]:
     """NIKs on the active reference lists (enrolled elsewhere, deceased, ASN): never eligible."""
-    try:
-        from ucjamsostek.screening.models import ReferenceEntry
-    except ImportError:  # pragma: no cover - screening app absent
-        return set()
     return set(ReferenceEntry.objects.filter(reference_list__active=True).values_list("nik", flat=True))
 
 
@@ -205,9 +199,7 @@ def last_covered_year(year: int) -> int | None:
     """The latest year before ``year`` in which anyone was covered: "last year's participants" are
     the people covered then (after a gap between agreements, e.g. no PKS in 2025, they are the
     participants of the last covered year, 2024)."""
-    from ucjamsostek.registry.models import Enrollment
-
-    before = Enrollment.objects.filter(status__in=COVERED_STATUSES, coverage_start__lt=date(year, 1, 1))
+    before = Enrollment.objects.filter(status__in=ENROLLED_STATUSES, coverage_start__lt=date(year, 1, 1))
     if not before.exists():
         return None
     if before.filter(Q(coverage_end__isnull=True) | Q(coverage_end__gt=date(year, 1, 1))).exists():
@@ -218,10 +210,6 @@ def last_covered_year(year: int) -> int | None:
 
 def _eligible_nominations() -> list[dict[str, Any]]:
     """Effective-eligible nominations with a NIK, latest batch first per NIK."""
-    try:
-        from ucjamsostek.screening.models import Nomination
-    except ImportError:  # pragma: no cover - screening app absent
-        return []
     qs = (
         Nomination.objects.exclude(batch__status="archived")
         .exclude(nik="")
@@ -313,40 +301,11 @@ def count_by_segment(scenario_ids: Iterable[int]) -> dict[int, dict[str, int]]:
 
 
 def segment_names() -> dict[str, str]:
-    from ucjamsostek.registry.models import Segment
-
     return dict(Segment.objects.values_list("code", "name"))
 
 
 def region_names(codes: Iterable[str]) -> dict[str, str]:
-    from ucjamsostek.regions.models import Region
-
     return dict(Region.objects.filter(code__in=list(codes)).values_list("code", "name"))
-
-
-# ------------------------------------------------------------------------------ projections
-
-
-def claim_history(as_of: date | None = None) -> list[Any]:
-    """The programme's own claim experience: paid claims per type over the participant-months of
-    its enrollments (``core.projection.ClaimExperience`` rows; empty without claims)."""
-    from ucjamsostek.core.projection import claim_experience, exposure_months
-    from ucjamsostek.registry.models import Enrollment
-
-    try:
-        from ucjamsostek.claims.models import Claim
-    except ImportError:  # pragma: no cover - claims app absent
-        return []
-    as_of = as_of or date.today()
-    rows = list(Claim.objects.filter(amount__gt=0).values_list("type", "amount"))
-    if not rows:
-        return []
-    coverages = list(
-        Enrollment.objects.filter(status__in=COVERED_STATUSES).values_list("coverage_start", "coverage_end")
-    )
-    exposure = exposure_months(pl.DataFrame(coverages, schema={"start": pl.Date, "end": pl.Date}, orient="row"), as_of)
-    claims = pl.DataFrame(rows, schema={"claim_type": pl.Utf8, "amount": pl.Int64}, orient="row")
-    return claim_experience(claims, exposure)
 
 
 def scenario_frame(scenario_id: int) -> pl.DataFrame:

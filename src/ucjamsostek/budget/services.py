@@ -31,6 +31,8 @@ from ucjamsostek.core.money import PPM, format_rupiah
 from ucjamsostek.core.priority import SCORE_PARTS, PolicyError, PriorityPolicy
 from ucjamsostek.core.rates import default_rate_rows
 from ucjamsostek.registry.masterdata import sync_rows
+from ucjamsostek.registry.models import Funder
+from ucjamsostek.registry.services import log_change, record_export
 
 DEFAULT_FUNDER = "apbd_kab"
 MSG_FINAL_LOCKED = "Skenario final sudah dibekukan dan tidak dapat diubah atau dihapus."
@@ -104,7 +106,6 @@ class ScenarioParams:
 
 def payer_kind_of(funder_code: str | None) -> str:
     """``public`` for an APBN/APBD funder (``registry.Funder.payer_kind``), ``other`` otherwise."""
-    from ucjamsostek.registry.models import Funder
 
     code = funder_code or DEFAULT_FUNDER
     kind = Funder.objects.filter(code=code).values_list("payer_kind", flat=True).first()
@@ -155,7 +156,6 @@ def compute(params: ScenarioParams, pool: pl.DataFrame | None = None) -> Selecti
 
 
 def _log(actor: Any, action: str, scenario: BudgetScenario, reason: str, **changes: Any) -> None:
-    from ucjamsostek.registry.services import log_change
 
     log_change(actor, action, "budget.budgetscenario", scenario.pk, changes=changes, reason=reason)
 
@@ -207,7 +207,6 @@ def save_scenario(
 
 
 def _default_funder_id() -> str | None:
-    from ucjamsostek.registry.models import Funder
 
     return DEFAULT_FUNDER if Funder.objects.filter(code=DEFAULT_FUNDER).exists() else None
 
@@ -289,7 +288,6 @@ def delete_scenario(actor: Any, scenario: BudgetScenario) -> None:
 
 def record_list_export(actor: Any, scenario: BudgetScenario) -> None:
     """Record that ``actor`` exported the scenario's list with personal data (DESIGN §6)."""
-    from ucjamsostek.registry.services import record_export
 
     record_export(actor, "budget.scenarioline", scenario.selected_count, reason=f"skenario {scenario.pk}")
 

@@ -20,12 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.budget import charts, exports, selectors, services
 from ucjamsostek.budget.forms import ScenarioForm, initial_from_params
+from ucjamsostek.claims import selectors as claims_selectors
 from ucjamsostek.core.budget import BudgetInputError, Selection, format_date_id
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.money import format_number, format_rupiah, format_rupiah_short
 from ucjamsostek.core.priority import PART_LABELS, SCORE_PARTS
 from ucjamsostek.core.projection import claims_for_contributions, cost_path, target_path
 from ucjamsostek.core.rates import RateError
+from ucjamsostek.registry.selectors import display_frame, mask_frame
 
 LIST_PREVIEW = 50
 
@@ -63,17 +65,7 @@ def _claims(cost: int, start: date, payer: str) -> Any:
         monthly = table.monthly_contribution("BPU", payer, start)
     except RateError:
         return None
-    return claims_for_contributions(cost, monthly, selectors.claim_history())
-
-
-def _masked(frame: pl.DataFrame, user: Any) -> pl.DataFrame:
-    full_nik, full_name = perm.can_see_full_nik(user), perm.can_see_full_name(user)
-    out = frame
-    if "nik" in out.columns and not full_nik:
-        out = out.with_columns(pl.col("nik").map_elements(exports.mask_nik, return_dtype=pl.Utf8))
-    if "name" in out.columns and not full_name:
-        out = out.with_columns(pl.col("name").map_elements(exports.mask_name, return_dtype=pl.Utf8))
-    return out
+    return claims_for_contributions(cost, monthly, claims_selectors.claim_history())
 
 
 def _district(code: str) -> str:
@@ -110,7 +102,7 @@ def _selection_context(request: HttpRequest, selection: Selection) -> dict[str, 
     people_by = {d: int(n) for d, n, _c in by_d.iter_rows()}
     areas = _area_rows(cost_by, people_by)
     seg = sel.group_by("segment").len().sort("segment") if "segment" in sel.columns else pl.DataFrame()
-    rows = _masked(sel.head(LIST_PREVIEW), request.user)
+    rows = display_frame(request.user, sel.head(LIST_PREVIEW))
     names = selectors.region_names(set(rows["village_code"].to_list()) if rows.height else set())
     rows = exports.with_region_names(rows, names, "village_code", "village_name")
     reasons = selection.left_out.group_by("reason_text").len().sort("reason_text").iter_rows()
@@ -195,7 +187,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     people_by = selectors.people_by_area([sc.pk]).get(sc.pk, {})
     areas = _area_rows(cost_by, people_by)
     segs = selectors.count_by_segment([sc.pk]).get(sc.pk, {})
-    frame = _masked(selectors.scenario_frame(sc.pk).head(LIST_PREVIEW), request.user)
+    frame = display_frame(request.user, selectors.scenario_frame(sc.pk).head(LIST_PREVIEW))
     context = {
         "scenario": sc,
         "can_manage": perm.can_manage_budget(request.user),
@@ -269,14 +261,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     if full:
         services.record_list_export(request.user, sc)
     else:
-        frame = (
-            frame.with_columns(
-                pl.col("nik").map_elements(exports.mask_nik, return_dtype=pl.Utf8),
-                pl.col("name").map_elements(exports.mask_name, return_dtype=pl.Utf8),
-            )
-            if frame.height
-            else frame
-        )
+        frame = mask_frame(frame)
     data = exports.selection_workbook_bytes(_summary_rows(sc), frame, None, None)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="skenario-{sc.year}-{sc.pk}.xlsx"'

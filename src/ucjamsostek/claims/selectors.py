@@ -4,6 +4,7 @@ claims ratio per year; time from incident to payment)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -13,6 +14,9 @@ from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.billing.models import Payment
 from ucjamsostek.claims.models import Claim
 from ucjamsostek.core import claims as cc
+from ucjamsostek.core.projection import ClaimExperience, claim_experience, exposure_months
+from ucjamsostek.registry.models import COVERED_STATUSES, Enrollment
+from ucjamsostek.registry.selectors import display_name_in_list, display_nik
 
 
 def claims_for(user: Any) -> QuerySet[Claim]:
@@ -89,7 +93,6 @@ def analytics(user: Any) -> ClaimAnalytics:
 
 def recent_claims(user: Any, limit: int = 200) -> list[dict[str, Any]]:
     """The latest claims by incident date, NIK and name shown as the role may see them."""
-    from ucjamsostek.registry.selectors import display_name_in_list, display_nik
 
     return [
         {
@@ -104,3 +107,19 @@ def recent_claims(user: Any, limit: int = 200) -> list[dict[str, Any]]:
         }
         for c in claims_for(user).order_by("-incident_date")[:limit]
     ]
+
+
+def claim_history(as_of: date | None = None) -> list[ClaimExperience]:
+    """The programme's own claim experience (the budget pages' claims outlook): paid claims per
+    type over the participant-months of covered enrollments (``registry.COVERED_STATUSES``: a
+    person registered but not yet accepted by BPJS cannot claim, so is no exposure)."""
+    as_of = as_of or date.today()
+    rows = list(Claim.objects.filter(amount__gt=0).values_list("type", "amount"))
+    if not rows:
+        return []
+    coverages = list(
+        Enrollment.objects.filter(status__in=COVERED_STATUSES).values_list("coverage_start", "coverage_end")
+    )
+    exposure = exposure_months(pl.DataFrame(coverages, schema={"start": pl.Date, "end": pl.Date}, orient="row"), as_of)
+    claims = pl.DataFrame(rows, schema={"claim_type": pl.Utf8, "amount": pl.Int64}, orient="row")
+    return claim_experience(claims, exposure)

@@ -59,6 +59,7 @@ import numpy as np
 import polars as pl
 
 from ucjamsostek.core.errors import UserError
+from ucjamsostek.core.indicators import MONTHS_ID
 from ucjamsostek.core.money import Rupiah, format_number, format_rupiah
 from ucjamsostek.core.priority import SCORE_PARTS, PriorityPolicy, score_frame
 from ucjamsostek.core.rates import (
@@ -85,25 +86,9 @@ REASON_TEXT: dict[str, str] = {
 
 MIP_TIME_LIMIT_SECONDS = 30
 
-_MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
 def format_date_id(day: date) -> str:
     """date(2026, 7, 1) → ``"1 Juli 2026"``."""
-    return f"{day.day} {_MONTHS_ID[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
 
 
 class BudgetInputError(UserError):

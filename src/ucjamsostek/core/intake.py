@@ -19,6 +19,7 @@ scientific text, null when empty), ``nik_raw``, ``name``, ``sex`` (L/P), ``sex_r
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 from dataclasses import dataclass, field
@@ -40,6 +41,16 @@ HEADER_SEARCH_ROWS = 50
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARKERS = ("EncryptionInfo", "EncryptedPackage")
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes (hex), read in 1 MB blocks: the one file hash, which tells
+    that an upload was seen before (a bill, a reference list, a nomination file)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class IntakeError(UserError):

@@ -130,3 +130,16 @@ def name_concat(name: str | None) -> str | None:
 def name_phonetic(name: str | None) -> str | None:
     """Coarse phonetic key of one name."""
     return _scalar(name_phonetic_expr(pl.col("n")), name)
+
+
+def mask_name(name: str | None) -> str:
+    """``"Wa Ode Siti Aminah"`` → ``"W* O** S*** A*****"``: initials only (the one name mask of
+    lists and exports for roles that see counts, not identities)."""
+    if not name:
+        return ""
+    return " ".join(w[:1] + "*" * (len(w) - 1) for w in name.split())
+
+
+def mask_name_expr(name: pl.Expr) -> pl.Expr:
+    """:func:`mask_name` on a column."""
+    return name.map_elements(mask_name, return_dtype=pl.Utf8)

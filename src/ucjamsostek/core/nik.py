@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+import polars as pl
+
 # Province codes of Kemendagri (Kepmendagri 300.2.2-2138/2025), including the Papua provinces
 # formed in 2022. Old prefixes inside a province stay valid, so only the province is checked.
 PROVINCE_CODES: frozenset[str] = frozenset(
@@ -183,8 +185,25 @@ def make_nik(district_code: str, birth_date: date, sex: str, serial: int) -> str
     return f"{''.join(parts)}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
 
 
-def mask_nik(nik: str) -> str:
-    """``7413011204960001`` → ``741301********01``: region prefix and last two digits only."""
+def mask_nik(nik: str | None) -> str:
+    """``7413011204960001`` → ``741301********01``: region prefix and last two digits only.
+
+    The one NIK mask of every page, export and report for roles that may not see full NIKs
+    (``accounts/permissions.py``). Six + two, the stricter of the two masks the code once had
+    (budget exports showed six + four, which with the birth date of a list is enough to single
+    someone out). Short or empty values are masked whole."""
+    if not nik:
+        return ""
     if len(nik) <= 8:
         return "*" * len(nik)
     return nik[:6] + "*" * (len(nik) - 8) + nik[-2:]
+
+
+def mask_nik_expr(nik: pl.Expr) -> pl.Expr:
+    """:func:`mask_nik` on a column (nulls stay null)."""
+    n = nik.str.len_chars()
+    return (
+        pl.when(n <= 8)
+        .then(pl.lit("*").repeat_by(n).list.join(""))
+        .otherwise(pl.concat_str([nik.str.head(6), pl.lit("*").repeat_by(n - 8).list.join(""), nik.str.tail(2)]))
+    )

@@ -40,7 +40,9 @@ import polars as pl
 from ucjamsostek.core import csvout, rules
 from ucjamsostek.core import reasons as rc
 from ucjamsostek.core.intake import IntakeError, Nominations, read_nominations
+from ucjamsostek.core.occupations import classify_occupations
 from ucjamsostek.core.references import read_reference_list
+from ucjamsostek.core.report import write_report
 
 __all__ = [
     "IntakeError",
@@ -160,10 +162,6 @@ def screen_file(
 
 
 def _occupation_codes(df: pl.DataFrame) -> pl.DataFrame:
-    try:
-        from ucjamsostek.core.occupations import classify_occupations
-    except ImportError:  # pragma: no cover - the code list is optional
-        return df.with_columns(pl.lit(None, dtype=pl.Utf8).alias("occupation_code"))
     distinct = df.select(pl.col("occupation").drop_nulls().unique())["occupation"].to_list()
     table = pl.DataFrame(
         {"occupation": distinct, "occupation_code": classify_occupations(distinct)},
@@ -181,7 +179,7 @@ def screen_frame(
     started: float | None = None,
 ) -> ScreeningResult:
     """Screen an already read batch (see :func:`screen_file`)."""
-    from ucjamsostek.core.linkage import link
+    from ucjamsostek.core.linkage import link  # heavy: loads Splink (and DuckDB), only when a batch is screened
 
     started = time.perf_counter() if started is None else started
     report = progress or (lambda stage, fraction: None)
@@ -439,7 +437,6 @@ def write_outputs(
 ) -> dict[str, Path]:
     """Write ``rows.csv``, ``summary.json`` and (unless ``report=False``) ``hasil-validasi.xlsx``
     into ``out_dir``; all files appear together or none does."""
-    from ucjamsostek.core.report import write_report
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -46,6 +46,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz.distance import Levenshtein
 
+from ucjamsostek.core.indicators import MONTHS_ID
 from ucjamsostek.core.nik import make_nik
 from ucjamsostek.core.regiondata import LEVEL_DISTRICT, LEVEL_VILLAGE, area_table, region_table
 
@@ -125,10 +126,6 @@ OPD_LISTS: tuple[tuple[str, str], ...] = (
     ("opd-sekretariat-daerah", "Sekretariat Daerah"),
     ("opd-dinas-pertanian", "Dinas Pertanian dan Ketahanan Pangan"),
 )
-MONTHS_ID: tuple[str, ...] = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
 # NIK prefixes of first registration from outside the regency and outside Muna
 _OTHER_DISTRICTS: tuple[str, ...] = (
     "74.71.01", "74.71.02", "74.71.03", "73.71.01", "73.71.05", "73.71.10", "74.04.01", "74.04.05",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.core.nik import clean_nik
 from ucjamsostek.monitoring import queries
+from ucjamsostek.registry.models import Person
 
 
 def person_by_nik(user: Any, nik: str) -> dict[str, Any] | None:
@@ -18,12 +19,11 @@ def person_by_nik(user: Any, nik: str) -> dict[str, Any] | None:
     may look up by NIK (a masked-NIK role searching by NIK would learn the NIK anyway)."""
     if not perm.can_see_full_nik(user):
         raise PermissionDenied(gettext("Peran Anda tidak boleh mencari penduduk berdasarkan NIK."))
-    from django.apps import apps
 
     key = clean_nik(nik)
     if len(key) != 16:
         return None
-    person = apps.get_model("registry.Person").objects.select_related("village").filter(nik=key).first()
+    person = Person.objects.select_related("village").filter(nik=key).first()
     # The registry's own per-person rule (area: inside the area; OPD: own staff).
     if person is None or not perm.can_view_person(user, person):
         return None

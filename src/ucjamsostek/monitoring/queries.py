@@ -1,9 +1,8 @@
 """Aggregate reads of the other apps' records for the indicators (no per-row loops).
 
 Each function runs one or two GROUP BY queries and returns plain dictionaries keyed by village
-code; :mod:`ucjamsostek.core.indicators` rolls them up. A source whose app has not landed (or
-whose model lacks the field) raises :class:`Unavailable` with an Indonesian reason: the indicator
-is then shown as unavailable, never as a made-up number.
+code; :mod:`ucjamsostek.core.indicators` rolls them up. The sources are imported, not looked up:
+a renamed model or field fails loudly instead of turning an indicator into "unavailable".
 
 Definitions (also shown on the trace page):
 
@@ -23,24 +22,21 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from django.apps import apps
-from django.core.exceptions import FieldError
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-COVERED_STATUSES = ("active", "ended")
+from ucjamsostek.agreements.models import Agreement
+from ucjamsostek.assistance.models import Recipient
+from ucjamsostek.billing.models import Invoice, Payment
+from ucjamsostek.claims.models import Claim
+from ucjamsostek.registry.models import COVERED_STATUSES, Enrollment, Funder, Person, Segment
+from ucjamsostek.screening.models import Nomination
+
 UNKNOWN_AREA = ""  # rows with no village: counted in the regency total only
 
 
 class Unavailable(Exception):
     """The source of an indicator does not exist (yet); the message says why, in Indonesian."""
-
-
-def _model(label: str) -> Any:
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError) as exc:
-        raise Unavailable(f"Data {label} belum tersedia di sistem.") from exc
 
 
 def _as_date(value: Any) -> date:
@@ -57,8 +53,7 @@ def enrollment_month_flows() -> tuple[dict[tuple[str, date], int], dict[tuple[st
 
     ``month`` is the first of the month of ``coverage_start`` (starts) or ``coverage_end`` (ends).
     """
-    enrollment = _model("registry.Enrollment")
-    base = enrollment.objects.filter(status__in=COVERED_STATUSES)
+    base = Enrollment.objects.filter(status__in=COVERED_STATUSES)
     starts: dict[tuple[str, date], int] = {}
     rows = (
         base.annotate(m=TruncMonth("coverage_start"))
@@ -89,9 +84,8 @@ def active_on_q(day: date, prefix: str = "") -> Q:
 
 def active_on(day: date) -> dict[tuple[str, str, str], int]:
     """Active enrollments on ``day`` per (village, segment, funder) — a direct check of the flows."""
-    enrollment = _model("registry.Enrollment")
     rows = (
-        enrollment.objects.filter(active_on_q(day))
+        Enrollment.objects.filter(active_on_q(day))
         .values_list("person__village_id", "segment_id", "funder_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -100,29 +94,24 @@ def active_on(day: date) -> dict[tuple[str, str, str], int]:
 
 
 def segment_categories() -> dict[str, str]:
-    segment = _model("registry.Segment")
-    return dict(segment.objects.values_list("code", "category"))
+    return dict(Segment.objects.values_list("code", "category"))
 
 
 def segment_names() -> dict[str, str]:
-    segment = _model("registry.Segment")
-    return dict(segment.objects.values_list("code", "name"))
+    return dict(Segment.objects.values_list("code", "name"))
 
 
 def funder_names() -> dict[str, str]:
-    funder = _model("registry.Funder")
-    return dict(funder.objects.values_list("code", "name"))
+    return dict(Funder.objects.values_list("code", "name"))
 
 
 def gap_exposed(day: date) -> dict[str, int]:
     """Living people with past coverage and none in force on ``day``, per village."""
-    person = _model("registry.Person")
-    enrollment = _model("registry.Enrollment")
-    had = enrollment.objects.filter(person=OuterRef("pk"), status__in=COVERED_STATUSES, coverage_start__lte=day)
-    has_now = enrollment.objects.filter(Q(person=OuterRef("pk")) & active_on_q(day))
+    had = Enrollment.objects.filter(person=OuterRef("pk"), status__in=COVERED_STATUSES, coverage_start__lte=day)
+    has_now = Enrollment.objects.filter(Q(person=OuterRef("pk")) & active_on_q(day))
     alive = Q(is_deceased=False) | Q(death_date__gt=day)
     rows = (
-        person.objects.filter(alive)
+        Person.objects.filter(alive)
         .filter(Exists(had))
         .exclude(Exists(has_now))
         .values_list("village_id")
@@ -142,21 +131,17 @@ def nominations(start: date, end: date) -> dict[tuple[str, str], int]:
 
     Rows whose village was not resolved count under the batch's area, else the regency only.
     """
-    nomination = _model("screening.Nomination")
-    try:
-        rows = (
-            nomination.objects.filter(batch__created_at__date__gte=start, batch__created_at__date__lt=end)
-            .exclude(batch__status="archived")
-            .annotate(area=Coalesce("region_id", "batch__region_id"))
-            .values_list("area", "status", "reviewed_status")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        out: dict[tuple[str, str], int] = defaultdict(int)
-        for area, status, reviewed, n in rows:
-            out[(area or UNKNOWN_AREA, reviewed or status)] += n
-    except FieldError as exc:
-        raise Unavailable("Struktur data usulan belum sesuai.") from exc
+    rows = (
+        Nomination.objects.filter(batch__created_at__date__gte=start, batch__created_at__date__lt=end)
+        .exclude(batch__status="archived")
+        .annotate(area=Coalesce("region_id", "batch__region_id"))
+        .values_list("area", "status", "reviewed_status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for area, status, reviewed, n in rows:
+        out[(area or UNKNOWN_AREA, reviewed or status)] += n
     return dict(out)
 
 
@@ -170,55 +155,39 @@ def claims_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[
 
     A claim whose NIK matched nobody in the registry counts in the regency total only.
     """
-    claim = _model("claims.Claim")
-    try:
-        qs = claim.objects.filter(paid_on__isnull=False, paid_on__gte=start, paid_on__lt=end)
-        rows = qs.values_list("type", "person__village_id").annotate(n=Count("pk"), s=Sum("amount")).order_by()
-        out: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
-        for kind, village, n, total in rows:
-            counts, amounts = out.setdefault(str(kind), ({}, {}))
-            key = village or UNKNOWN_AREA
-            counts[key] = counts.get(key, 0) + n
-            amounts[key] = amounts.get(key, 0) + int(total or 0)
-        return out
-    except FieldError as exc:
-        raise Unavailable("Data klaim belum memiliki kolom yang dibutuhkan (jenis, tanggal bayar, nominal).") from exc
+    qs = Claim.objects.filter(paid_on__isnull=False, paid_on__gte=start, paid_on__lt=end)
+    rows = qs.values_list("type", "person__village_id").annotate(n=Count("pk"), s=Sum("amount")).order_by()
+    out: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+    for kind, village, n, total in rows:
+        counts, amounts = out.setdefault(str(kind), ({}, {}))
+        key = village or UNKNOWN_AREA
+        counts[key] = counts.get(key, 0) + n
+        amounts[key] = amounts.get(key, 0) + int(total or 0)
+    return out
 
 
 def billed(start: date, end: date) -> int:
     """Contributions billed by BPJS for the months in ``[start, end)`` (invoice totals)."""
-    invoice = _model("billing.Invoice")
-    try:
-        return int(invoice.objects.filter(period__gte=start, period__lt=end).aggregate(s=Sum("billed_total"))["s"] or 0)
-    except FieldError as exc:
-        raise Unavailable("Data tagihan belum memiliki kolom yang dibutuhkan.") from exc
+    return int(Invoice.objects.filter(period__gte=start, period__lt=end).aggregate(s=Sum("billed_total"))["s"] or 0)
 
 
 def paid(start: date, end: date) -> int:
     """Payments (SP2D) for the months in ``[start, end)``: a payment that settles a monthly bill
     counts in the bill's month; a lump-sum payment made on the PKS without a bill (quarterly SP2D,
     as before monthly bills existed) counts on its SP2D date."""
-    payment = _model("billing.Payment")
-    try:
-        billed_months = Q(invoice__period__gte=start, invoice__period__lt=end)
-        lump_sums = Q(invoice__isnull=True, paid_on__gte=start, paid_on__lt=end)
-        return int(payment.objects.filter(billed_months | lump_sums).aggregate(s=Sum("amount"))["s"] or 0)
-    except FieldError as exc:
-        raise Unavailable("Data pembayaran belum memiliki kolom yang dibutuhkan.") from exc
+    billed_months = Q(invoice__period__gte=start, invoice__period__lt=end)
+    lump_sums = Q(invoice__isnull=True, paid_on__gte=start, paid_on__lt=end)
+    return int(Payment.objects.filter(billed_months | lump_sums).aggregate(s=Sum("amount"))["s"] or 0)
 
 
 def allocated(year: int) -> int:
     """Value of the agreements (PKS, not drafts) that fall in ``year``, prorated by days in the year."""
-    agreement = _model("agreements.Agreement")
     y0, y1 = date(year, 1, 1), date(year + 1, 1, 1)
-    try:
-        rows = (
-            agreement.objects.exclude(status="draft")
-            .filter(start__lt=y1, end__gt=y0)
-            .values_list("start", "end", "value")
-        )
-    except FieldError as exc:
-        raise Unavailable("Data PKS belum memiliki nilai kontrak.") from exc
+    rows = (
+        Agreement.objects.exclude(status="draft")
+        .filter(start__lt=y1, end__gt=y0)
+        .values_list("start", "end", "value")
+    )
     total = 0
     for a_start, a_end, value in rows:
         days = (a_end - a_start).days
@@ -230,20 +199,16 @@ def allocated(year: int) -> int:
 
 def assistance_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
     """Assistance (BSU) disbursed in ``[start, end)``: ``{programme code: (counts, amounts)}`` per village."""
-    recipient = _model("assistance.Recipient")
-    try:
-        rows = (
-            recipient.objects.filter(disbursed=True, paid_on__gte=start, paid_on__lt=end)
-            .values_list("programme__code", "person__village_id")
-            .annotate(n=Count("pk"), s=Sum("amount"))
-            .order_by()
-        )
-        out: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
-        for code, village, n, total in rows:
-            counts, amounts = out.setdefault(str(code), ({}, {}))
-            key = village or UNKNOWN_AREA
-            counts[key] = counts.get(key, 0) + n
-            amounts[key] = amounts.get(key, 0) + int(total or 0)
-        return out
-    except FieldError as exc:
-        raise Unavailable("Data penyaluran bantuan belum memiliki kolom yang dibutuhkan.") from exc
+    rows = (
+        Recipient.objects.filter(disbursed=True, paid_on__gte=start, paid_on__lt=end)
+        .values_list("programme__code", "person__village_id")
+        .annotate(n=Count("pk"), s=Sum("amount"))
+        .order_by()
+    )
+    out: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+    for code, village, n, total in rows:
+        counts, amounts = out.setdefault(str(code), ({}, {}))
+        key = village or UNKNOWN_AREA
+        counts[key] = counts.get(key, 0) + n
+        amounts[key] = amounts.get(key, 0) + int(total or 0)
+    return out

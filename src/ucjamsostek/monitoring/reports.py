@@ -121,6 +121,7 @@ def _file_name(period: str, suffix: str) -> str:
 
 
 def build_pdf(r: ReportData) -> bytes:
+    # heavy: reportlab is loaded only when a PDF is made
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.charts.linecharts import HorizontalLineChart
     from reportlab.graphics.shapes import Drawing, String

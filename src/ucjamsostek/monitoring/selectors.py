@@ -18,9 +18,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ucjamsostek.accounts.permissions import MSG_FORBIDDEN
+from ucjamsostek.accounts.models import Organisation
+from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, can_see_full_name, can_see_full_nik
+from ucjamsostek.assistance.models import Recipient
+from ucjamsostek.claims.models import Claim
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.money import format_number
+from ucjamsostek.core.names import mask_name
 from ucjamsostek.core.nik import mask_nik
 from ucjamsostek.monitoring import labels, queries
 from ucjamsostek.monitoring.models import (
@@ -35,12 +39,15 @@ from ucjamsostek.monitoring.models import (
     WorkforceDenominator,
 )
 from ucjamsostek.monitoring.permissions import area_of, can_trace
+from ucjamsostek.monitoring.services import refresh
 from ucjamsostek.regions.models import Region
+from ucjamsostek.registry.models import COVERED_STATUSES, Enrollment, Person
+from ucjamsostek.screening.models import Nomination
 
 
 #: A snapshot older than this (seconds) is shown with a "recompute" hint.
 def max_age() -> int:
-    return int(getattr(settings, "MONEV_SNAPSHOT_MAX_AGE", 900))
+    return int(settings.MONEV_SNAPSHOT_MAX_AGE)
 
 
 def default_period(today: date | None = None) -> str:
@@ -56,7 +63,6 @@ def latest_snapshot(period: str) -> Snapshot | None:
 def ensure_snapshot(period: str, user: Any = None) -> Snapshot:
     snap = latest_snapshot(period)
     if snap is None:
-        from ucjamsostek.monitoring.services import refresh
 
         snap = refresh(period, user=user)
     return snap
@@ -462,15 +468,12 @@ def _event_rows(
     user: Any, kind: str, start: date, end: date, area: str, breakdown: str
 ) -> tuple[list[dict[str, Any]], int]:
     """Claims, aid payouts or nomination rows behind a value (NIK masked by the registry's rules)."""
-    from django.apps import apps
-
-    from ucjamsostek.accounts.permissions import can_see_full_nik
 
     full_nik = can_see_full_nik(user)
     root = settings.AREA_CODE
     if kind == "nominations":
         nq: Any = (
-            apps.get_model("screening.Nomination")
+            Nomination
             .objects.filter(batch__created_at__date__gte=start, batch__created_at__date__lt=end)
             .exclude(batch__status="archived")
         )
@@ -499,14 +502,14 @@ def _event_rows(
         ]
         return rows, nq.count()
     if kind == "claims":
-        qs: Any = apps.get_model("claims.Claim").objects.filter(
+        qs: Any = Claim.objects.filter(
             paid_on__isnull=False, paid_on__gte=start, paid_on__lt=end
         )
         if breakdown.startswith("type:"):
             qs = qs.filter(type=breakdown.split(":", 1)[1])
         fields = ("type", "nik", "person__village__name", "status", "paid_on", "amount")
     else:
-        qs = apps.get_model("assistance.Recipient").objects.filter(disbursed=True, paid_on__gte=start, paid_on__lt=end)
+        qs = Recipient.objects.filter(disbursed=True, paid_on__gte=start, paid_on__lt=end)
         if breakdown.startswith("programme:"):
             qs = qs.filter(programme__code=breakdown.split(":", 1)[1])
         fields = ("programme__code", "nik", "person__village__name", "status", "paid_on", "amount")
@@ -527,18 +530,13 @@ def _event_rows(
 
 
 def _people_rows(user: Any, kind: str, as_of: date, area: str, breakdown: str) -> tuple[list[dict[str, Any]], int]:
-    from django.apps import apps
 
-    from ucjamsostek.accounts.permissions import can_see_full_name, can_see_full_nik
-
-    enrollment = apps.get_model("registry.Enrollment")
-    person = apps.get_model("registry.Person")
     # The area was checked against the user's own (scope_area): no further person scoping needed.
     in_area = Q(person__village__code=area) | Q(person__village__code__startswith=area + ".")
     full_nik = can_see_full_nik(user)
     full_name = can_see_full_name(user)
     if kind == "active":
-        qs = enrollment.objects.filter(queries.active_on_q(as_of)).filter(in_area)
+        qs = Enrollment.objects.filter(queries.active_on_q(as_of)).filter(in_area)
         if breakdown.startswith("segment:"):
             qs = qs.filter(segment_id=breakdown.split(":", 1)[1])
         elif breakdown.startswith("funder:"):
@@ -549,7 +547,7 @@ def _people_rows(user: Any, kind: str, as_of: date, area: str, breakdown: str) -
         rows = [
             {
                 "nik": nik if full_nik else mask_nik(nik),
-                "name": name if full_name else _mask_name(name),
+                "name": name if full_name else mask_name(name),
                 "village": village,
                 "segment": seg,
                 "funder": fund,
@@ -569,21 +567,17 @@ def _people_rows(user: Any, kind: str, as_of: date, area: str, breakdown: str) -
             )[:TRACE_LIMIT]
         ]
         return rows, total
-    had = enrollment.objects.filter(status__in=queries.COVERED_STATUSES, coverage_start__lte=as_of)
-    now = enrollment.objects.filter(queries.active_on_q(as_of))
-    pq = person.objects.filter(Q(village__code=area) | Q(village__code__startswith=area + "."))
+    had = Enrollment.objects.filter(status__in=COVERED_STATUSES, coverage_start__lte=as_of)
+    now = Enrollment.objects.filter(queries.active_on_q(as_of))
+    pq = Person.objects.filter(Q(village__code=area) | Q(village__code__startswith=area + "."))
     pq = pq.filter(Q(is_deceased=False) | Q(death_date__gt=as_of)).filter(pk__in=had.values("person_id"))
     pq = pq.exclude(pk__in=now.values("person_id"))
     total = pq.count()
     rows = [
-        {"nik": nik if full_nik else mask_nik(nik), "name": name if full_name else _mask_name(name), "village": v}
+        {"nik": nik if full_nik else mask_nik(nik), "name": name if full_name else mask_name(name), "village": v}
         for nik, name, v in pq.order_by("village_id", "name").values_list("nik", "name", "village__name")[:TRACE_LIMIT]
     ]
     return rows, total
-
-
-def _mask_name(name: str) -> str:
-    return " ".join(w[:1] + "*" * max(0, len(w) - 1) for w in name.split())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -616,7 +610,5 @@ def in_days(days: int) -> date:
 
 def organisation_choices() -> list[tuple[str, str]]:
     """OPD for the checklist's responsible field."""
-    from django.apps import apps
-
-    org = apps.get_model("accounts.Organisation")
+    org = Organisation
     return [("", "—"), *((str(pk), name) for pk, name in org.objects.order_by("name").values_list("pk", "name"))]

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from ucjamsostek.api.api import api
 from ucjamsostek.monitoring import views
 
 app_name = "monitoring"
@@ -17,5 +16,4 @@ urlpatterns = [
     path("tindak-lanjut/<int:pk>/status/", views.follow_up_status, name="follow_up_status"),
     path("laporan/", views.report, name="report"),
     path("laporan/<int:job_id>/unduh/", views.report_download, name="report_download"),
-    path("api/", api.urls),
 ]

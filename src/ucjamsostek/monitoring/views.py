@@ -24,6 +24,8 @@ from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, require
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.errors import attempt, user_message
+from ucjamsostek.jobs.selectors import get_job
+from ucjamsostek.jobs.services import start
 from ucjamsostek.monitoring import presenters, reports, selectors, services
 from ucjamsostek.monitoring.permissions import can_edit_action, can_manage_monev, can_trace, can_view_monev
 
@@ -60,7 +62,6 @@ def index(request: HttpRequest) -> HttpResponse:
 def refresh(request: HttpRequest) -> HttpResponse:
     require(can_view_monev(request.user))
     period = ind.parse_period(request.POST.get("period") or selectors.default_period()).code
-    from ucjamsostek.jobs.services import start
 
     job = start("monitoring.refresh", services.refresh_job, period, user=request.user)
     return redirect(reverse("jobs:detail", args=[job.pk]))
@@ -264,7 +265,6 @@ def report(request: HttpRequest) -> HttpResponse:
     if kind not in ("pdf", "xlsx", "inpres"):
         raise Http404
     area = selectors.scope_area(request.user, request.POST.get("area"))
-    from ucjamsostek.jobs.services import start
 
     job = start("monitoring.report", reports.report_job, period, kind, area, user=request.user)
     return redirect(reverse("jobs:detail", args=[job.pk]))
@@ -272,7 +272,6 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_download(request: HttpRequest, job_id: int) -> HttpResponseBase:
-    from ucjamsostek.jobs.selectors import get_job
 
     job = get_job(request.user, job_id)
     if job is None or job.kind != "monitoring.report" or job.status != "done":

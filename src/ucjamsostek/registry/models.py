@@ -260,6 +260,19 @@ class Enrollment(models.Model):
         return [p for p, on in (("JKK", self.jkk), ("JKM", self.jkm), ("JHT", self.jht)) if on]
 
 
+
+#: Enrollments BPJS accepted: the person is (``active``) or was (``ended``) covered from
+#: ``coverage_start`` to ``coverage_end``. Every figure about protection reads this set: covered
+#: periods and gaps, active counts and coverage indicators, reconciliation of bills, the claims
+#: exposure of the budget's outlook (participant-months in which a claim could arise).
+COVERED_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.ENDED)
+#: Enrollments the Pemda made: covered, or registered with BPJS (``submitted``) and waiting for its
+#: answer. Read where the Pemda's own decision matters more than BPJS's answer: "last year's
+#: participants" who keep their place in the next budget (continuity), and the agreement's
+#: enrolled people in its warnings.
+ENROLLED_STATUSES = (Enrollment.Status.SUBMITTED, *COVERED_STATUSES)
+
+
 class ChangeLog(models.Model):
     """Riwayat perubahan: who changed what, when and why. Never edited or deleted by the app.
 

@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.accounts.models import Organisation
-from ucjamsostek.core.nik import clean_nik, mask_nik
+from ucjamsostek.core.names import mask_name, mask_name_expr
+from ucjamsostek.core.nik import clean_nik, mask_nik, mask_nik_expr
 from ucjamsostek.regions.models import Region
 from ucjamsostek.registry.models import ChangeLog, Enrollment, Funder, Occupation, Person, Segment, Sex
 
@@ -26,17 +28,27 @@ _MIN_NIK_PREFIX = 6
 _MIN_NAME = 2
 
 
-def mask_name(name: str) -> str:
-    """``"Wa Ode Siti Aminah"`` → ``"W* O** S*** A*****"``: initials only."""
-    return " ".join(w[0] + "*" * (len(w) - 1) for w in name.split())
-
-
 def display_nik(user: Any, nik: str) -> str:
     return nik if perm.can_see_full_nik(user) else mask_nik(nik)
 
 
 def display_name_in_list(user: Any, name: str) -> str:
     return name if perm.can_see_full_name(user) else mask_name(name)
+
+
+def display_frame(user: Any, frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`display_nik` and :func:`display_name_in_list` on a frame's ``nik``/``name`` columns."""
+    return mask_frame(frame, nik=not perm.can_see_full_nik(user), name=not perm.can_see_full_name(user))
+
+
+def mask_frame(frame: pl.DataFrame, *, nik: bool = True, name: bool = True) -> pl.DataFrame:
+    """The frame with its ``nik`` (and ``name``) column masked by the one mask of each (core)."""
+    out = frame
+    if nik and "nik" in out.columns:
+        out = out.with_columns(mask_nik_expr(pl.col("nik")).alias("nik"))
+    if name and "name" in out.columns and out.height:
+        out = out.with_columns(mask_name_expr(pl.col("name")).alias("name"))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def _pk(value: Any) -> Any:
 
 
 def area_code() -> str:
-    return str(getattr(settings, "AREA_CODE", "74.13"))
+    return str(settings.AREA_CODE)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ checks live in :mod:`ucjamsostek.accounts.permissions` and are applied here.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import tempfile
@@ -20,17 +19,24 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from ucjamsostek.accounts import permissions as perms
+from ucjamsostek.accounts.models import User
+from ucjamsostek.bulk import insert_frame
 from ucjamsostek.core import intake
 from ucjamsostek.core import normalize as nz
-from ucjamsostek.core.intake import IntakeError
+from ucjamsostek.core.intake import IntakeError, file_sha256
 from ucjamsostek.core.reasons import DUPLICATE, REASONS
 from ucjamsostek.core.reasons import Status as CoreStatus
 from ucjamsostek.core.references import read_reference_list
+from ucjamsostek.core.screen import ScreeningOptions, screen_file, write_outputs
+from ucjamsostek.jobs import services as jobs
+from ucjamsostek.jobs.services import JobError, StagedProgress
+from ucjamsostek.regions.models import Region
+from ucjamsostek.registry.services import record_export
 from ucjamsostek.screening.models import (
     ColumnMapping,
     Decision,
@@ -46,6 +52,7 @@ from ucjamsostek.screening.models import (
     SourceKind,
     Status,
 )
+from ucjamsostek.screening.selectors import screening_context
 
 if TYPE_CHECKING:
     from ucjamsostek.core.screen import ScreeningResult
@@ -58,14 +65,6 @@ BULK_SIZE = 2000
 
 def _noop(stage: str, fraction: float) -> None:
     return None
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def source_key(kind: str, name: str) -> str:
@@ -117,16 +116,16 @@ def load_reference(
             active=True,
             loaded_by=perms.recorded_user(actor),
         )
-        adapt = connection.ops.adapt_datefield_value
         done = 0
         for chunk in frame.iter_slices(BULK_SIZE * 5):
-            _insert_many(
+            insert_frame(
                 ReferenceEntry,
-                ["reference_list", "nik", "name", "birth_date"],
-                [
-                    (ref.pk, n, (nm or "")[:200], adapt(bd))
-                    for n, nm, bd in zip(chunk["nik"], chunk["name"], chunk["birth_date"], strict=True)
-                ],
+                chunk.select(
+                    pl.lit(ref.pk, dtype=pl.Int64).alias("reference_list"),
+                    pl.col("nik"),
+                    pl.col("name").fill_null("").str.slice(0, 200),
+                    pl.col("birth_date").cast(pl.Date),
+                ),
             )
             done += chunk.height
             report(gettext_noop("Menyimpan"), 0.2 + 0.8 * done / max(total, 1))
@@ -189,7 +188,6 @@ def save_batch(
     One transaction: on any error nothing is stored. ``region`` / ``organisation`` scope the batch
     (default: the actor's area or OPD).
     """
-    from ucjamsostek.regions.models import Region
 
     report = progress or _noop
     perms.require(perms.can_upload_nominations(actor))
@@ -224,7 +222,6 @@ def save_batch(
         cols = {
             name: _column(rows, name) for name in (*_TEXT_FIELDS, "row", "status", "reasons", "birth_date", "decile")
         }
-        adapt = connection.ops.adapt_datefield_value
         text_cols = {f: [_text(v, n) for v in cols[f]] for f, n in _TEXT_FIELDS.items()}
         nomination_values = [
             (
@@ -234,7 +231,7 @@ def save_batch(
                 _reasons_text(cols["reasons"][i])[:255],
                 "",
                 text_cols["region_code"][i] if text_cols["region_code"][i] in known else None,
-                adapt(cols["birth_date"][i]),
+                cols["birth_date"][i],
                 int(cols["decile"][i]) if cols["decile"][i] is not None else None,
                 *(text_cols[f][i] for f in _TEXT_FIELDS),
             )
@@ -251,8 +248,13 @@ def save_batch(
             "decile",
             *_TEXT_FIELDS,
         ]
+        schema = {
+            "batch": pl.Int64, "row": pl.Int64, "status": pl.Utf8, "reasons": pl.Utf8, "reviewed_status": pl.Utf8,
+            "region": pl.Utf8, "birth_date": pl.Date, "decile": pl.Int64, **dict.fromkeys(_TEXT_FIELDS, pl.Utf8),
+        }  # fmt: skip
         for start in range(0, len(nomination_values), BULK_SIZE):
-            _insert_many(Nomination, fields, nomination_values[start : start + BULK_SIZE])
+            part = nomination_values[start : start + BULK_SIZE]
+            insert_frame(Nomination, pl.DataFrame(part, schema=[(f, schema[f]) for f in fields], orient="row"))
             report(
                 gettext_noop("Menyimpan hasil"), 0.8 * min(1.0, (start + BULK_SIZE) / max(len(nomination_values), 1))
             )
@@ -266,8 +268,10 @@ def save_batch(
                 for r, c, m in zip(f_rows, f_codes, f_msgs, strict=True)
                 if r in by_row
             ]
+            finding_schema = [("nomination", pl.Int64), ("code", pl.Utf8), ("message", pl.Utf8)]
             for start in range(0, len(finding_values), BULK_SIZE):
-                _insert_many(Finding, ["nomination", "code", "message"], finding_values[start : start + BULK_SIZE])
+                part = finding_values[start : start + BULK_SIZE]
+                insert_frame(Finding, pl.DataFrame(part, schema=finding_schema, orient="row"))
         pairs = getattr(result, "pairs", None)
         if pairs is not None and pairs.height:
             DuplicatePair.objects.bulk_create(
@@ -292,30 +296,6 @@ def save_batch(
             )
     report(gettext_noop("Menyimpan hasil"), 1.0)
     return batch
-
-
-def _insert_many(model: Any, fields: list[str], values: list[tuple[Any, ...]]) -> None:
-    """Insert clean values directly: COPY on PostgreSQL, multi-row ``INSERT … VALUES`` elsewhere
-    (bound parameters within the database's limit). ``bulk_create`` spends most of its time
-    compiling 20 fields × 14.000 rows through the ORM."""
-    if not values:
-        return
-    meta = model._meta
-    table = connection.ops.quote_name(meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in fields)
-    if connection.vendor == "postgresql":  # COPY: the fastest way in, still inside the transaction
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
-        return
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    limit = connection.features.max_query_params or 30_000
-    size = max(1, min(BULK_SIZE, limit // len(fields)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), size):
-            chunk = values[start : start + size]
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608
-            cursor.execute(sql, [v for row in chunk for v in row])
 
 
 def _json_safe(value: Any) -> Any:
@@ -561,10 +541,6 @@ def run_upload(
     """
     from django.urls import reverse
 
-    from ucjamsostek.accounts.models import User
-    from ucjamsostek.core.screen import ScreeningOptions, screen_file, write_outputs
-    from ucjamsostek.jobs.services import JobError, StagedProgress
-    from ucjamsostek.screening.selectors import screening_context
 
     actor = User.objects.select_related("area", "organisation").get(pk=job.user_id) if job.user_id else None
     when = date.fromisoformat(as_of)
@@ -712,7 +688,6 @@ def start_upload(
     file_name: str | None = None,
 ) -> Any:
     """Store an uploaded file and start its screening job; returns the Job."""
-    from ucjamsostek.jobs import services as jobs
 
     perms.require(perms.can_upload_nominations(actor))
     if not source_name.strip():
@@ -754,7 +729,6 @@ def available_outputs(batch: NominationBatch) -> list[str]:
 def export_output(actor: Any, batch: NominationBatch, name: str) -> Path:
     """Path of a batch's output file for download, after checking the right to export personal
     data for the whole batch and recording the export (DESIGN.md §6)."""
-    from ucjamsostek.registry.services import record_export
 
     if name not in OUTPUT_NAMES:
         raise ValidationError("Berkas hasil tidak dikenal.")

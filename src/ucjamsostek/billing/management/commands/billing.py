@@ -41,16 +41,15 @@ class Command(BaseCommand):
         if o["action"] == "import":
             if not o["file"]:
                 raise CommandError("gunakan: billing import BERKAS [--period YYYY-MM]", returncode=2)
-            same = services.already_imported(o["file"])
-            if same is not None:
-                out(
-                    f"Berkas ini sudah diimpor sebagai tagihan {same.period:%m/%Y} "
-                    f"({same.line_count} baris, {rp(same.billed_total)}); tidak ada yang berubah."
-                )
-                return
-            made = run(
+            made, created = run(
                 lambda: services.import_bill(SYSTEM, o["file"], period=period, number=o["number"], replace=o["replace"])
             )
+            if not created:
+                out(
+                    f"Berkas ini sudah diimpor sebagai tagihan {made.period:%m/%Y} "
+                    f"({made.line_count} baris, {rp(made.billed_total)}); tidak ada yang berubah."
+                )
+                return
             out(f"Tagihan {made.period:%m/%Y}: {made.line_count} baris, {rp(made.billed_total)}.")
         elif o["action"] == "reconcile":
             if period is None or not o["out"]:

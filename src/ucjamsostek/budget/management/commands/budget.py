@@ -24,6 +24,7 @@ from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.budget import exports, selectors, services
 from ucjamsostek.core.budget import BudgetInputError
 from ucjamsostek.core.money import MoneyError, parse_rupiah
+from ucjamsostek.registry.services import log_change
 
 
 def _int(value: str, what: str) -> int:
@@ -160,7 +161,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Skenario disimpan (id {saved.pk}, status {saved.get_status_display()}).")
 
     def _write_xlsx(self, path: Path, selection: Any) -> None:
-        from ucjamsostek.registry.services import log_change
 
         villages = selection.selected["village_code"].unique().to_list() if selection.count else []
         villages += selection.left_out["village_code"].unique().to_list() if selection.left_out.height else []

@@ -6,19 +6,17 @@ app under the production server with a background worker (``serve`` + ``worker``
 from January 2025), demo users, the reference lists, the 2026 nomination files of the 86 villages
 and a few OPD (written to ``<DATA_DIR>/demo/`` so they can be opened), each screened and stored
 as a batch, the expired PKS 2022–2024 with its coverage, a 2026 budget scenario, then the
-apps' own demo data — operations (the 2025 gap and the PKS that end it, twelve monthly bills
-reconciled, payments, 120 claims worth Rp4.960.000.000, 390 BSU recipients: ``agreements``) and
-monitoring (Inpres checklist, Rakor Monev, follow-ups: ``monitoring``) — and last the monitoring
-indicators, computed over all of it. Steps whose app is not installed yet are skipped with a
-note. An app adds its own demo data with a module ``<app>.demo_data`` holding
-``build_demo(data, *, say)`` (see :meth:`Command._app_steps`). Running it again adds nothing twice;
+operations data (the 2025 gap and the PKS that end it, twelve monthly bills reconciled,
+payments, 120 claims worth Rp4.960.000.000, 390 BSU recipients: ``demo/operations.py``) and the
+monitoring data (Inpres checklist, Rakor Monev, follow-ups: ``demo/monev.py``) — and last the
+monitoring indicators, computed over all of it. The demo may import every app; no app imports
+the demo (an import-linter contract). Running it again adds nothing twice;
 ``--reset`` empties the database first.
 No NIK or name is printed.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import secrets
 import shutil
@@ -38,8 +36,25 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from tqdm import tqdm
 
+from ucjamsostek.accounts.models import Organisation
 from ucjamsostek.accounts.permissions import SYSTEM
+from ucjamsostek.accounts.services import ensure_demo_users
+from ucjamsostek.agreements.models import Agreement, Coverage
+from ucjamsostek.agreements.services import create_agreement, set_status
+from ucjamsostek.budget.models import BudgetScenario
+from ucjamsostek.budget.services import ScenarioParams, compute, save_scenario
+from ucjamsostek.core.intake import file_sha256
+from ucjamsostek.core.screen import ScreeningOptions, screen_file, write_outputs
 from ucjamsostek.demo import generator as gen
+from ucjamsostek.demo import monev, operations
+from ucjamsostek.monitoring.models import Snapshot
+from ucjamsostek.monitoring.services import refresh, seed_monitoring
+from ucjamsostek.regions.models import Region
+from ucjamsostek.registry.models import Enrollment, Person
+from ucjamsostek.registry.services import bulk_import_people
+from ucjamsostek.screening.models import NominationBatch, ReferenceList
+from ucjamsostek.screening.selectors import screening_context
+from ucjamsostek.screening.services import load_reference, outputs_dir, save_batch, source_key
 
 DEFAULT_ADDR = "127.0.0.1:8000"
 #: OPD lists of the demo → (organisation code, name). DIKBUD is the demo OPD user's organisation.
@@ -69,18 +84,6 @@ ROLE_TEXT = {
 }
 
 
-def _optional(module: str, *names: str) -> tuple[Any, ...] | None:
-    """The named attributes of ``module``, or ``None`` when the module (or one name) is missing."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and module.startswith(exc.name):  # the module (or its app) is not there yet
-            return None
-        raise
-    values = tuple(getattr(mod, n, None) for n in names)
-    return None if any(v is None for v in values) else values
-
-
 def _rupiah(value: int) -> str:
     return "Rp" + f"{value:,}".replace(",", ".")
 
@@ -107,9 +110,6 @@ class Command(BaseCommand):
     # ----------------------------------------------------------------------------------- helpers
     def _say(self, text: str) -> None:
         self.stdout.write(text)
-
-    def _skip(self, step: str, why: str) -> None:
-        self.stdout.write(self.style.WARNING(f"  - {step}: dilewati ({why})"))
 
     @contextmanager
     def _stage(self, title: str) -> Iterator[None]:
@@ -195,32 +195,14 @@ class Command(BaseCommand):
 
     @staticmethod
     def _has_people() -> bool:
-        try:
-            from ucjamsostek.registry.models import Person
-        except ImportError:  # pragma: no cover
-            return False
         return Person.objects.exists()
 
     @staticmethod
     def _app_steps() -> list[tuple[str, Callable[..., Any]]]:
-        """Demo steps that apps add without touching this command: a module ``<app>.demo_data``
-        with ``build_demo(data: DemoData, *, say: Callable[[str], None]) -> None`` (idempotent)
-        and optionally ``DEMO_TITLE`` (the stage title) and ``DEMO_ORDER`` (an int, default 100;
-        lower runs first, ties in ``INSTALLED_APPS`` order). They run after the registry, users,
-        screening and budget steps and before the indicators are computed."""
-        from django.apps import apps
-
-        steps = []
-        for index, config in enumerate(apps.get_app_configs()):
-            if not config.name.startswith("ucjamsostek.") or config.name == "ucjamsostek.demo":
-                continue
-            found = _optional(f"{config.name}.demo_data", "build_demo")
-            if found is None:
-                continue
-            module = importlib.import_module(f"{config.name}.demo_data")
-            order = int(getattr(module, "DEMO_ORDER", 100))
-            steps.append((order, index, str(getattr(module, "DEMO_TITLE", config.verbose_name)), found[0]))
-        return [(title, build) for _, _, title, build in sorted(steps, key=lambda s: s[:2])]
+        """The operations data (PKS 2025, bills, payments, claims, BSU), then the monitoring data
+        (checklist, Rakor Monev, follow-ups, workforce): after the registry, users, screening and
+        budget steps, before the indicators are computed. Each step is idempotent."""
+        return [(operations.DEMO_TITLE, operations.build_demo), (monev.DEMO_TITLE, monev.build_demo)]
 
     def _step(self, title: str, func: Callable[[], Any]) -> Any:
         with self._stage(title):
@@ -228,13 +210,7 @@ class Command(BaseCommand):
 
     # ----------------------------------------------------------------------------------- stages
     def _init(self) -> None:
-        from django.core.management import get_commands
-
-        if "init" in get_commands():
-            call_command("init", verbosity=0, no_progress=self._quiet)
-        else:  # pragma: no cover - the lead's init command is in the web app
-            call_command("migrate", interactive=False, verbosity=0)
-            self._skip("data induk", "perintah init belum ada")
+        call_command("init", verbosity=0, no_progress=self._quiet)
 
     def _reset(self, demo_dir: Path) -> None:
         from django.contrib.auth import get_user_model
@@ -282,13 +258,6 @@ class Command(BaseCommand):
         return out
 
     def _registry(self, data: gen.DemoData) -> None:
-        found = _optional("ucjamsostek.registry.services", "bulk_import_people")
-        if found is None:
-            self._skip("registri", "aplikasi registri belum ada")
-            return
-        (bulk_import_people,) = found
-        from ucjamsostek.registry.models import Person
-
         persons = data.registry_persons
         if persons.height == 0:
             return
@@ -353,14 +322,6 @@ class Command(BaseCommand):
         self._say(f"  {created} penduduk, {enrolled} masa kepesertaan (berakhir 31-12-2024: jeda PKS sejak 1-1-2025)")
 
     def _agreement(self, data: gen.DemoData) -> None:
-        found = _optional("ucjamsostek.agreements.services", "create_agreement", "set_status")
-        if found is None:
-            self._skip("PKS", "aplikasi PKS belum ada")
-            return
-        create_agreement, set_status = found
-        from ucjamsostek.agreements.models import Agreement, Coverage
-        from ucjamsostek.registry.models import Enrollment
-
         if data.enrollments.height == 0:
             return
         agreement = Agreement.objects.filter(number=PKS_NUMBER).first()
@@ -406,13 +367,6 @@ class Command(BaseCommand):
         )
 
     def _monitoring(self) -> None:
-        found = _optional("ucjamsostek.monitoring.services", "seed_monitoring", "refresh")
-        if found is None:
-            self._skip("monitoring", "aplikasi monitoring belum ada")
-            return
-        seed_monitoring, refresh = found
-        from ucjamsostek.monitoring.models import Snapshot
-
         seed_monitoring(2026)
         done = [p for p in MONITORING_PERIODS if not Snapshot.objects.filter(period=p).exists()]
         for period in done:
@@ -424,11 +378,6 @@ class Command(BaseCommand):
             self._say(f"  indikator {', '.join(kept)} sudah ada, tidak dihitung ulang")
 
     def _users(self, area: str, demo_dir: Path) -> Any:
-        found = _optional("ucjamsostek.accounts.services", "ensure_demo_users")
-        if found is None:
-            self._skip("pengguna demo", "layanan akun belum ada")
-            return None
-        (ensure_demo_users,) = found
         secret = demo_dir / ".kata-sandi"
         password = secret.read_text(encoding="utf-8").strip() if secret.exists() else ""
         if not password:
@@ -441,11 +390,6 @@ class Command(BaseCommand):
         return users
 
     def _organisations(self, area: str) -> None:
-        try:
-            from ucjamsostek.accounts.models import Organisation
-            from ucjamsostek.regions.models import Region
-        except ImportError:  # pragma: no cover
-            return
         region = Region.objects.filter(code=area).first()
         if region is None:
             return
@@ -453,13 +397,6 @@ class Command(BaseCommand):
             Organisation.objects.get_or_create(code=code, defaults={"name": name, "region": region})
 
     def _references(self, files: dict[str, Path]) -> None:
-        found = _optional("ucjamsostek.screening.services", "load_reference", "file_sha256")
-        if found is None:
-            self._skip("daftar rujukan", "aplikasi validasi belum ada")
-            return
-        load_reference, file_sha256 = found
-        from ucjamsostek.screening.models import ReferenceList
-
         for kind in gen.REFERENCE_KINDS:
             path = files[f"referensi-{kind}"]
             active = ReferenceList.objects.filter(kind=kind, active=True).first()
@@ -470,18 +407,6 @@ class Command(BaseCommand):
             self._say(f"  {kind}: {ref.entry_count} baris (versi {ref.version})")
 
     def _screen(self, data: gen.DemoData, files: dict[str, Path]) -> None:
-        found = _optional("ucjamsostek.screening.services", "save_batch", "source_key", "outputs_dir")
-        core = _optional("ucjamsostek.core.screen", "ScreeningOptions", "screen_file", "write_outputs")
-        if found is None or core is None:
-            self._skip("validasi usulan", "aplikasi validasi belum ada")
-            return
-        save_batch, source_key, outputs_dir = found
-        screening_options, screen_file, write_outputs = core
-        from ucjamsostek.accounts.models import Organisation
-        from ucjamsostek.regions.models import Region
-        from ucjamsostek.screening.models import NominationBatch
-        from ucjamsostek.screening.selectors import screening_context
-
         as_of = data.as_of
         todo = []
         for src in data.sources:
@@ -503,10 +428,10 @@ class Command(BaseCommand):
         bar = self._bar(sum(s.rows.height for s, _ in todo), "memvalidasi")
         for src, kind in todo:
             path = files[src.name]
-            opts = screening_options(
+            opts = ScreeningOptions(
                 as_of=as_of,
-                age_min=getattr(settings, "PROGRAMME_AGE_MIN", gen.AGE_MIN),
-                age_max=getattr(settings, "PROGRAMME_AGE_MAX", gen.AGE_MAX),
+                age_min=settings.PROGRAMME_AGE_MIN,
+                age_max=settings.PROGRAMME_AGE_MAX,
                 segment=src.segment,
             )
             t0 = time.monotonic()
@@ -548,19 +473,12 @@ class Command(BaseCommand):
         self._say("  waktu: " + ", ".join(f"{k} {v:.0f} detik" for k, v in spent.items()))
 
     def _budget(self, data: gen.DemoData) -> None:
-        found = _optional("ucjamsostek.budget.services", "ScenarioParams", "compute", "save_scenario")
-        if found is None:
-            self._skip("skenario anggaran", "aplikasi anggaran belum ada")
-            return
-        scenario_params, compute, save_scenario = found
-        from ucjamsostek.budget.models import BudgetScenario
-
         if BudgetScenario.objects.filter(name=SCENARIO_NAME).exists():
             self._say("  skenario demo sudah ada")
             return
         target = max(1, round(TARGET_2026 * data.nominations / 14_000))
         ceiling = target * gen.RATE_RENTAN * 12
-        params = scenario_params(year=2026, ceiling=ceiling, start=date(2026, 1, 1), months=12)
+        params = ScenarioParams(year=2026, ceiling=ceiling, start=date(2026, 1, 1), months=12)
         selection = compute(params)
         scenario = save_scenario(SYSTEM, SCENARIO_NAME, params, selection, notes="Dibuat oleh perintah demo.")
         self._say(

@@ -18,6 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
+from ucjamsostek.monitoring import selectors, services
+from ucjamsostek.monitoring.services import load_workforce
 
 
 class Command(BaseCommand):
@@ -36,7 +38,6 @@ class Command(BaseCommand):
         w.add_argument("file")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from ucjamsostek.monitoring import selectors, services
 
         if opts["action"] == "seed":
             got = services.seed_monitoring(opts["year"])
@@ -63,7 +64,6 @@ class Command(BaseCommand):
     def _workforce(self, path: str) -> None:
         import csv
 
-        from ucjamsostek.monitoring.services import load_workforce
 
         try:
             with open(path, newline="", encoding="utf-8-sig") as fh:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ucjamsostek.core import indicators as ind
+from ucjamsostek.monitoring import reports, services
 
 
 class Command(BaseCommand):
@@ -24,7 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--refresh", action="store_true", help="hitung ulang indikator dari data terlebih dahulu")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from ucjamsostek.monitoring import reports, services
 
         try:
             period = ind.parse_period(opts["period"]).code

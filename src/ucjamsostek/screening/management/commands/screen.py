@@ -21,6 +21,8 @@ from tqdm import tqdm
 from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.core.intake import IntakeError
 from ucjamsostek.core.screen import ScreeningOptions, screen_file, write_outputs
+from ucjamsostek.screening.selectors import screening_context
+from ucjamsostek.screening.services import save_batch_with_outputs
 
 #: Above this many rows the xlsx report is not written unless ``--report`` (it would dominate the run).
 REPORT_MAX_ROWS = 200_000
@@ -56,14 +58,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="tanpa bilah kemajuan")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from ucjamsostek.screening.selectors import screening_context
 
         path = Path(options["file"])
         when = _as_of(options["as_of"])
         opts = ScreeningOptions(
             as_of=when,
-            age_min=getattr(settings, "PROGRAMME_AGE_MIN", 15),
-            age_max=getattr(settings, "PROGRAMME_AGE_MAX", 65),
+            age_min=settings.PROGRAMME_AGE_MIN,
+            age_max=settings.PROGRAMME_AGE_MAX,
             segment=options["segment"] or None,
             sheet=options["sheet"] or None,
         )
@@ -108,7 +109,6 @@ class Command(BaseCommand):
 
     def _save(self, result: Any, path: Path, outputs: list[Path], when: date, segment: str | None) -> None:
         """Store the batch as an upload does, with copies of the outputs just written as its downloads."""
-        from ucjamsostek.screening.services import save_batch_with_outputs
 
         batch = save_batch_with_outputs(
             result,

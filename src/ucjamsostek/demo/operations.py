@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -49,9 +51,10 @@ from ucjamsostek.billing import services as billing
 from ucjamsostek.billing.models import Invoice
 from ucjamsostek.claims import services as claims
 from ucjamsostek.core.indicators import MONTHS_ID
-from ucjamsostek.core.money import split_evenly
+from ucjamsostek.core.money import format_rupiah, split_evenly
 from ucjamsostek.core.nik import make_nik
 from ucjamsostek.core.rates import add_months
+from ucjamsostek.demo.generator import DemoData
 from ucjamsostek.registry.models import Enrollment, Person
 
 OLD_NUMBER = "560/01/PKS-UCJ/X/2022"
@@ -81,8 +84,6 @@ class OperationsDemo:
     bsu_eligible: int = 0
 
     def summary(self) -> str:
-        from ucjamsostek.core.money import format_rupiah
-
         return (
             f"PKS: {', '.join(self.agreements)}; kepesertaan baru {self.enrolled}; {self.bills} tagihan "
             f"({self.bill_lines} baris), {self.payments} SP2D; {self.claims} klaim "
@@ -520,7 +521,7 @@ def _bills(rng: np.random.Generator, folder: Path, months: int, out: OperationsD
         path = _write_csv(
             folder / f"tagihan-{period:%Y-%m}.csv", ["No", "NIK", "No KPJ", "Nama", "Periode", "Program", "Iuran"], rows
         )
-        inv = billing.import_bill(SYSTEM, path, number=f"TAG/{period:%Y%m}/UCJ-MUBAR")
+        inv, _ = billing.import_bill(SYSTEM, path, number=f"TAG/{period:%Y%m}/UCJ-MUBAR")
         billing.reconcile_invoice(inv)
         inv.refresh_from_db()
         payable.append(inv)
@@ -604,3 +605,50 @@ def _bsu(rng: np.random.Generator, folder: Path, n: int, out: OperationsDemo) ->
     out.bsu_lines = res.lines
     out.bsu_disbursed = len(paid_lines)
     out.bsu_eligible = res.eligible
+
+
+# ------------------------------------------------------------------ the step of the demo command
+DEMO_TITLE = "Operasional: PKS 2025, jeda perlindungan, tagihan, pembayaran, klaim, BSU"
+#: The full demo registry (``demo --registry``) and its figures (DOMAIN.md §7, Rakor Monev July 2025).
+FULL_REGISTRY = 12_000
+CLAIMS_COUNT = 120
+CLAIMS_TOTAL = 4_960_000_000
+BSU_RECIPIENTS = 390
+
+
+def sizes(registry: int) -> tuple[int, int, int]:
+    """``(claims, claims_total, bsu_recipients)`` for a demo registry of ``registry`` people: the
+    full figures at 12.000, scaled down (never below a handful) for smaller demos."""
+    if registry >= FULL_REGISTRY:
+        return CLAIMS_COUNT, CLAIMS_TOTAL, BSU_RECIPIENTS
+    scale = registry / FULL_REGISTRY
+    claims = max(4, round(CLAIMS_COUNT * scale))  # fewer cannot hold both JKM and JKK claims
+    total = CLAIMS_TOTAL * claims // CLAIMS_COUNT // 1_000 * 1_000
+    return claims, total, max(5, round(BSU_RECIPIENTS * scale))
+
+
+def build_demo(data: DemoData, *, say: Callable[[str], None]) -> None:
+    """The operations step of ``ucjamsostek demo``: after the registry, the expired PKS 2022–2024
+    and the budget scenario, before the monitoring step. Idempotent: once the 2025 PKS exist the
+    step adds nothing."""
+    made = list(Agreement.objects.filter(number__in=(NON_ASN_NUMBER, NEW_NUMBER)).values_list("number", flat=True))
+    if made:
+        say(f"  data operasional demo sudah ada (PKS {', '.join(sorted(made))}), tidak dibuat ulang")
+        return
+    if not Enrollment.objects.filter(coverage_start__lt=OLD_END).exists():
+        say("  dilewati: registri demo 2022–2024 kosong")
+        return
+    n_claims, claims_total, n_bsu = sizes(data.registry_persons.height)
+    folder = Path(settings.DATA_DIR) / "demo" / "bpjs"
+    res = build_operations_demo(data.seed, n_claims=n_claims, claims_total=claims_total, n_bsu=n_bsu, folder=folder)
+    say(f"  PKS {res.agreements[0]} berakhir 31-12-2024; PKS baru: " + ", ".join(res.agreements[1:]))
+    say("  kepesertaan baru: " + ", ".join(f"{n} di bawah {number}" for number, n in res.enrolled.items()))
+    say(f"  {res.bills} tagihan bulanan ({res.bill_lines} baris) direkonsiliasi, {res.payments} SP2D")
+    say(
+        f"  {res.claims} klaim dibayar senilai {format_rupiah(res.claims_total)}, "
+        f"{res.claims_uncovered} tanpa PKS yang berlaku pada tanggal kejadian"
+    )
+    say(
+        f"  BSU 2025: {res.bsu_disbursed} penerima tersalur ({res.bsu_lines} baris), "
+        f"{res.bsu_eligible} memenuhi syarat → {folder}"
+    )

@@ -9,15 +9,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count
 
+from ucjamsostek.demo.generator import DemoData
 from ucjamsostek.monitoring.models import ActionItem, FollowUp, FollowUpStatus, Meeting, WorkforceDenominator
 from ucjamsostek.monitoring.services import seed_monitoring
 from ucjamsostek.regions.models import Region
+from ucjamsostek.registry.models import Person
 
 DEMO_SOURCE = "Angka contoh untuk demo (bukan data resmi)"
 MEETING_TITLE = "Rapat Koordinasi Monev UC Jamsostek"
@@ -58,13 +61,10 @@ def seed_demo_monev(workers_per_person: int = 3) -> dict[str, Any]:
                 meeting=january, number=i, action=fu.action, owner=fu.owner, deadline=fu.deadline, carried_from=fu
             )
         july.follow_ups.filter(pk__in=[f.pk for f in open_ones]).update(status=FollowUpStatus.CARRIED)
-    from django.apps import apps
-
-    person = apps.get_model("registry.Person")
     root = settings.AREA_CODE
     # Per desa (so the dashboard can rank desa by coverage), and each kecamatan the sum of its desa.
     per_village = dict(
-        person.objects.filter(village__code__startswith=root + ".")
+        Person.objects.filter(village__code__startswith=root + ".")
         .values("village__code")
         .annotate(n=Count("id"))
         .values_list("village__code", "n")
@@ -85,3 +85,22 @@ def seed_demo_monev(workers_per_person: int = 3) -> dict[str, Any]:
         )
         made += new
     return {"meetings": Meeting.objects.count(), "workforce": made}
+
+
+DEMO_TITLE = "Monev: rencana aksi Inpres, Rakor Monev dan tindak lanjut, angkatan kerja (angka contoh)"
+
+
+def build_demo(data: DemoData, *, say: Callable[[str], None]) -> None:
+    """The monitoring step of ``ucjamsostek demo``, after the operations data: the Inpres checklist,
+    the Rakor Monev of July 2025 with its follow-ups, the workforce denominators (demo figures).
+    The command then computes the indicator snapshots, so they see the bills, claims and BSU."""
+    got = seed_demo_monev()
+    workforce = (
+        f"angkatan kerja contoh untuk {got['workforce']} wilayah (desa dan kecamatan)"
+        if got["workforce"]
+        else "angkatan kerja contoh sudah ada"
+    )
+    say(
+        f"  {ActionItem.objects.count()} butir rencana aksi Inpres, {got['meetings']} rapat monev, "
+        f"{FollowUp.objects.count()} tindak lanjut; {workforce}"
+    )
