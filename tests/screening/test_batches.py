@@ -61,14 +61,14 @@ def test_read_only_role_cannot_store_a_batch(small_file, users):
 def test_a_failing_save_leaves_nothing(small_file, users, monkeypatch):
     result = screen(small_file)
 
-    real = services._insert_many
+    real = services.insert_frame
 
-    def broken(model, fields, values):
+    def broken(model, frame):
         if model is Finding:  # the rows are already in when the findings fail
             raise RuntimeError("disk full")
-        real(model, fields, values)
+        real(model, frame)
 
-    monkeypatch.setattr(services, "_insert_many", broken)
+    monkeypatch.setattr(services, "insert_frame", broken)
     with pytest.raises(RuntimeError):
         services.save_batch(result, source_name="x", file_path=small_file, actor=users["dinas"], as_of=AS_OF)
     assert not NominationBatch.objects.exists()
