@@ -55,8 +55,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from ucjamsostek.accounts.permissions import SYSTEM
-
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench-out" / "reconcile"
 UCJ = ROOT / ".venv" / "bin" / "ucjamsostek"
@@ -481,6 +479,7 @@ def phases_child(bill: str, out_dir: str) -> None:
     import django
 
     django.setup()
+    from ucjamsostek.accounts.permissions import SYSTEM
     from ucjamsostek.billing import services
     from ucjamsostek.core import bpjsfiles
     from ucjamsostek.core import reconcile as rc
