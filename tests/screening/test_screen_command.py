@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from ucjamsostek.accounts.permissions import SYSTEM
+
 SAMPLES = Path("/work/shared/samples")
 if not SAMPLES.exists():
     SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
@@ -36,7 +38,7 @@ def test_screen_writes_the_three_outputs(tmp_path: Path) -> None:
 
 def test_screen_uses_loaded_reference_lists(tmp_path: Path) -> None:
     services = pytest.importorskip("ucjamsostek.screening.services")
-    services.load_reference("deaths", SAMPLES / "referensi-deaths.csv", actor=None)
+    services.load_reference("deaths", SAMPLES / "referensi-deaths.csv", actor=SYSTEM)
     out = tmp_path / "hasil"
     call_command("screen", str(SAMPLE), "--out", str(out), "--as-of", "2026-01-01", "--no-progress")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
