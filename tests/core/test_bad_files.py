@@ -123,7 +123,7 @@ def test_outputs_appear_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("ucjamsostek.core.report.write_report", broken)
+    monkeypatch.setattr("ucjamsostek.core.screen.write_report", broken)
     with pytest.raises(OSError):
         write_outputs(result, out)
     assert sorted(p.name for p in out.iterdir()) == []  # no rows.csv without its report

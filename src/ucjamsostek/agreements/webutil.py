@@ -1,4 +1,4 @@
-"""Small helpers shared by the operations views (uploads, error messages)."""
+"""Small helpers shared by the operations views (uploads, form values); user errors: ``ucjamsostek.errors.attempt``."""
 
 from __future__ import annotations
 

@@ -150,13 +150,9 @@ def nominations(start: date, end: date) -> dict[tuple[str, str], int]:
 # --------------------------------------------------------------------------------------------------
 
 
-def claims_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
-    """Claims paid (a payment date) in ``[start, end)``: ``{type: (counts, amounts)}`` per village.
-
-    A claim whose NIK matched nobody in the registry counts in the regency total only.
-    """
-    qs = Claim.objects.filter(paid_on__isnull=False, paid_on__gte=start, paid_on__lt=end)
-    rows = qs.values_list("type", "person__village_id").annotate(n=Count("pk"), s=Sum("amount")).order_by()
+def _counts_and_amounts(rows: Any) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
+    """``(kind, village, count, amount)`` rows → ``{kind: (counts, amounts)}`` keyed by village
+    (a row without a village counts in the regency total only)."""
     out: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
     for kind, village, n, total in rows:
         counts, amounts = out.setdefault(str(kind), ({}, {}))
@@ -164,6 +160,16 @@ def claims_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[
         counts[key] = counts.get(key, 0) + n
         amounts[key] = amounts.get(key, 0) + int(total or 0)
     return out
+
+
+def claims_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
+    """Claims paid (a payment date) in ``[start, end)``: ``{type: (counts, amounts)}`` per village.
+
+    A claim whose NIK matched nobody in the registry counts in the regency total only.
+    """
+    qs = Claim.objects.filter(paid_on__isnull=False, paid_on__gte=start, paid_on__lt=end)
+    rows = qs.values_list("type", "person__village_id").annotate(n=Count("pk"), s=Sum("amount")).order_by()
+    return _counts_and_amounts(rows)
 
 
 def billed(start: date, end: date) -> int:
@@ -205,10 +211,4 @@ def assistance_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], d
         .annotate(n=Count("pk"), s=Sum("amount"))
         .order_by()
     )
-    out: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
-    for code, village, n, total in rows:
-        counts, amounts = out.setdefault(str(code), ({}, {}))
-        key = village or UNKNOWN_AREA
-        counts[key] = counts.get(key, 0) + n
-        amounts[key] = amounts.get(key, 0) + int(total or 0)
-    return out
+    return _counts_and_amounts(rows)
