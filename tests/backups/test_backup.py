@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.process_helpers import database_url, run_cli
-from ucjamsostek.core.backupfile import sha256_of, table_digest
+from ucjamsostek.core.backupfile import table_digest
+from ucjamsostek.core.intake import file_sha256
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -87,7 +88,7 @@ def digests(url: str) -> dict[str, tuple[int, str]]:
 
 
 def files(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): sha256_of(p) for p in root.rglob("*") if p.is_file()}
+    return {p.relative_to(root).as_posix(): file_sha256(p) for p in root.rglob("*") if p.is_file()}
 
 
 def test_backup_restores_into_an_empty_database_with_every_table_and_file(demo_backup, empty_target):

@@ -29,13 +29,16 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ucjamsostek.core.errors import UserError
+from ucjamsostek.core.intake import file_sha256
+
 FORMAT = "ucjamsostek-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
 
 
-class BackupError(Exception):
+class BackupError(UserError):
     """The backup file cannot be used; the message (Indonesian) says why."""
 
 
@@ -45,14 +48,6 @@ class Member:
 
     name: str
     path: Path
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _value(value: Any) -> str:
@@ -87,7 +82,7 @@ def write_archive(out: Path, manifest: dict[str, Any], members: Sequence[Member]
     ``manifest`` completed by the format, and each member's size and checksum. Returns the manifest."""
     files = []
     for m in members:
-        files.append({"name": m.name, "size": m.path.stat().st_size, "sha256": sha256_of(m.path)})
+        files.append({"name": m.name, "size": m.path.stat().st_size, "sha256": file_sha256(m.path)})
     manifest = {"format": FORMAT, "version": VERSION, **manifest, "files": files}
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}-", dir=out.parent)

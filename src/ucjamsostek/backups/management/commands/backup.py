@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ucjamsostek.backups import services
-from ucjamsostek.core.backupfile import BackupError, sha256_of
+from ucjamsostek.core.backupfile import BackupError
+from ucjamsostek.core.intake import file_sha256
 
 
 class Command(BaseCommand):
@@ -33,5 +34,5 @@ class Command(BaseCommand):
         size = out.stat().st_size
         self.stdout.write(
             f"Cadangan ditulis: {out} ({size / 1e6:.1f} MB, {len(manifest['tables'])} tabel, "
-            f"{len(manifest['files'])} berkas di dalamnya); SHA-256 {sha256_of(out)}"
+            f"{len(manifest['files'])} berkas di dalamnya); SHA-256 {file_sha256(out)}"
         )
