@@ -270,3 +270,22 @@ def test_opd_operator_updates_only_its_checklist_items(dataset, users, organisat
     assert (item.status, item.organisation_id) == ("done", organisations["own"].pk)  # the OPD cannot reassign
     other = ActionItem.objects.filter(year=date.today().year, number=4).get()
     assert opd.get(f"/monev/rencana-aksi/{other.pk}/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_xlsx_reports_keep_hostile_text_as_text(dataset):
+    from tests.export_checks import HOSTILE, xlsx_texts
+
+    services.refresh("2025-S1")
+    year = date.today().year
+    ActionItem.objects.filter(year=2025).delete()
+    ActionItem.objects.filter(year=year).update(year=2025)  # the checklist of the report's year
+    items = list(ActionItem.objects.filter(year=2025).order_by("number"))
+    assert items
+    for i, item in enumerate(items):
+        item.notes = HOSTILE[i % len(HOSTILE)]
+        item.apbd_line = HOSTILE[(i + 1) % len(HOSTILE)]
+        item.save()
+    for kind in ("xlsx", "inpres"):
+        texts = xlsx_texts(reports.build("2025-S1", kind)[1])
+        assert texts & set(HOSTILE), kind  # the hostile texts are there, as text

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.browser_helpers import record_job_polls
+from tests.browser_helpers import record_job_polls, wait_until
 from tests.screening.conftest import sample_path
 from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.screening import services
@@ -40,10 +40,11 @@ def test_upload_sample_shows_progress_then_result(
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector(".job-progress", state="attached")
     page.screenshot(path=str(artifacts_dir / "screening-upload-progress.png"), full_page=True)
-    page.wait_for_function(
+    wait_until(
+        page,
         "location.pathname.includes('/berkas/') || "
         "document.querySelector('.job-progress')?.getAttribute('data-status') === 'failed'",
-        timeout=180_000,
+        timeout=180,
     )
     from ucjamsostek.jobs.models import Job
 

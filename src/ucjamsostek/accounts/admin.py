@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from ucjamsostek.accounts.models import Organisation, User
+from ucjamsostek.accounts.views import admin_login
 
 
 @admin.register(Organisation)
@@ -31,3 +32,6 @@ class UserAdmin(BaseUserAdmin):
 admin.site.site_header = _("UC Jamsostek — data induk")
 admin.site.site_title = _("UC Jamsostek")
 admin.site.index_title = _("Data induk dan pengguna")
+
+# One login for the app and the admin, behind the same throttling (django-axes).
+admin.site.login = admin_login  # type: ignore[method-assign]
