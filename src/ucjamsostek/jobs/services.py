@@ -343,12 +343,13 @@ def sweep_stale_jobs() -> list[int]:
     for job_id, runner, task_id in Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", "runner", "task_id"):
         if runner_alive(runner, workers):
             continue
+        # Files first, then the status: whoever sees "failed" also sees the files gone.
+        _clean_up(job_id)
         swept = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, runner=runner).update(
             status=Job.Status.FAILED, message=ABANDONED_MESSAGE.format(id=job_id), finished_at=timezone.now()
         )
         if not swept:
             continue
-        _clean_up(job_id)
         if task_id:
             DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.RUNNING).update(
                 status=TaskResultStatus.FAILED, finished_at=timezone.now(), exception_class_path="", traceback=""
