@@ -7,6 +7,7 @@ Everything a deployment sets lives here, with safe production defaults:
 | ``DATABASE_URL`` | ``sqlite:///<data dir>/ucjamsostek.sqlite3`` | database URL (``postgres://user@host:5432/db``) |
 | ``UCJAMSOSTEK_DATA_DIR`` | ``./var`` | where the embedded database, uploads and generated keys live |
 | ``UCJAMSOSTEK_SECRET_KEY`` | generated once into ``<data dir>/secret_key`` | Django secret key |
+| ``UCJAMSOSTEK_NIK_KEY`` | generated once into ``<data dir>/nik_key`` | key of the keyed NIK hashes (HMAC-SHA256) |
 | ``UCJAMSOSTEK_DEBUG`` | ``false`` | debug pages; never on in production |
 | ``UCJAMSOSTEK_AREA_CODE`` | ``74.13`` | Kemendagri code of the deployment's area (regency or province) |
 | ``UCJAMSOSTEK_ALLOWED_HOSTS`` | ``localhost,127.0.0.1`` | comma-separated host names |
@@ -71,24 +72,39 @@ def area_code() -> str:
     return code
 
 
-def secret_key() -> str:
-    key = os.environ.get("UCJAMSOSTEK_SECRET_KEY")
-    if key:
-        return key
-    path = data_dir() / "secret_key"
+def _kept_secret(variable: str, file_name: str, what: str) -> str:
+    """The value of ``variable``, else the one kept in ``<data dir>/file_name`` (made on first use,
+    mode 600: readable by the service user only)."""
+    value = os.environ.get(variable)
+    if value:
+        return value
+    path = data_dir() / file_name
     try:
         if path.exists():
             return path.read_text().strip()
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(50)
-        path.write_text(key)
+        value = secrets.token_urlsafe(50)
+        path.touch(mode=0o600)
         path.chmod(0o600)
-        return key
+        path.write_text(value)
+        return value
     except OSError as exc:
         raise ConfigError(
-            f"Tidak dapat membaca/menulis kunci rahasia di {path}: {exc}. "
-            "Setel UCJAMSOSTEK_SECRET_KEY atau UCJAMSOSTEK_DATA_DIR."
+            f"Tidak dapat membaca/menulis {what} di {path}: {exc}. Setel {variable} atau UCJAMSOSTEK_DATA_DIR."
         ) from exc
+
+
+def secret_key() -> str:
+    return _kept_secret("UCJAMSOSTEK_SECRET_KEY", "secret_key", "kunci rahasia")
+
+
+def nik_key() -> bytes:
+    """The key of the keyed NIK hashes (the access log's subjects): held outside the database, so
+    a stolen database file cannot be matched against a list of NIKs. At least 32 characters."""
+    key = _kept_secret("UCJAMSOSTEK_NIK_KEY", "nik_key", "kunci NIK")
+    if len(key) < 32:
+        raise ConfigError("UCJAMSOSTEK_NIK_KEY terlalu pendek: paling sedikit 32 karakter acak.")
+    return key.encode()
 
 
 def database_url() -> str:

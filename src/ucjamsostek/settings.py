@@ -13,6 +13,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
 
 SECRET_KEY = config.secret_key()
+# Key of the keyed NIK hashes in the access log (accounts.services.record_access); not in backups.
+NIK_KEY = config.nik_key()
 DEBUG = config.env_bool("UCJAMSOSTEK_DEBUG", False)
 ALLOWED_HOSTS = config.allowed_hosts()
 AREA_CODE = config.area_code()
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ucjamsostek.accounts.middleware.IdleSessionMiddleware",
+    "ucjamsostek.accounts.middleware.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -5,16 +5,16 @@ import pytest
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.registry.models import Person
 
-# role: full NIK, edit, export, BPJS files, audit log, read-only
+# role: full NIK, edit, export, BPJS files, audit log, read-only, access log
 MATRIX = {
-    "admin": (True, True, True, True, True, False),
-    "dinas": (True, True, True, True, False, False),
-    "area": (True, True, True, False, False, False),
-    "opd": (True, True, True, False, False, False),
-    "budget": (False, False, False, False, False, True),
-    "bpjs": (True, False, False, True, False, True),
-    "leadership": (False, False, False, False, False, True),
-    "auditor": (False, False, False, False, True, True),
+    "admin": (True, True, True, True, True, False, True),
+    "dinas": (True, True, True, True, False, False, False),
+    "area": (True, True, True, False, False, False, False),
+    "opd": (True, True, True, False, False, False, False),
+    "budget": (False, False, False, False, False, True, False),
+    "bpjs": (True, False, False, True, False, True, False),
+    "leadership": (False, False, False, False, False, True, False),
+    "auditor": (False, False, False, False, True, True, True),
 }
 
 
@@ -29,6 +29,7 @@ def test_capabilities_per_role(users, role):
         perm.can_upload_bpjs_files(user),
         perm.can_view_audit_log(user),
         perm.is_read_only(user),
+        perm.can_read_access_log(user),
     )
     assert got == MATRIX[role]
     # the same answer from the role name

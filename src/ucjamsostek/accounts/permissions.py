@@ -38,6 +38,9 @@ Operations (test: ``test_budget_payment_agreement_and_job_rights_per_role``):
 | leadership, auditor | yes | no | no | own jobs |
 | area, opd, bpjs | no | no | no | own jobs |
 
+Access log (who viewed or downloaded whose personal data; ``accounts.models.AccessLog``): read,
+searched by NIK and exported by admins and auditors (``can_read_access_log``); nobody changes it.
+
 The server's console passes :data:`SYSTEM` (an administrator's rights); no user has no right.
 
 Why these NIK rights (UU 27/2022 PDP, data minimisation): the Dinas and admin run the registry
@@ -82,6 +85,8 @@ PAYMENT_ROLES = frozenset({Role.ADMIN, Role.DINAS, Role.BUDGET})
 # PKS agreements, their addenda, renewals and enrolling their lists: whoever manages enrollments.
 AGREEMENT_ROLES = EDIT_ENROLLMENT_ROLES
 AUDIT_LOG_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+# Who looked at whose data: those who answer for the data's protection and those who audit it.
+ACCESS_LOG_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
 READ_ONLY_ROLES = frozenset({Role.BUDGET, Role.LEADERSHIP, Role.AUDITOR, Role.BPJS})
 # Roles limited to part of the people.
 SCOPED_ROLES = frozenset({Role.AREA, Role.OPD})
@@ -370,6 +375,11 @@ def can_view_audit_log(user_or_role: Any) -> bool:
     return _role(user_or_role) in AUDIT_LOG_ROLES
 
 
+def can_read_access_log(user_or_role: Any) -> bool:
+    """Read, search (by NIK) and export the access log."""
+    return _role(user_or_role) in ACCESS_LOG_ROLES
+
+
 def can_manage_master_data(user_or_role: Any) -> bool:
     return _role(user_or_role) == Role.ADMIN
 
@@ -405,6 +415,7 @@ def capabilities(user: Any) -> dict[str, bool]:
         "reference_lists": can_view_reference_lists(user),
         "budget": can_manage_budget(user),
         "audit_log": can_view_audit_log(user),
+        "access_log": can_read_access_log(user),
         "admin": can_manage_master_data(user),
         "read_only": is_read_only(user),
     }

@@ -1,15 +1,74 @@
-"""Account writes: demo users for the demonstration deployment."""
+"""Account writes: the access log (who viewed or downloaded whose personal data) and the demo
+users of the demonstration deployment."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import IO, Any
 
+import polars as pl
 from django.contrib.auth.hashers import check_password, identify_hasher, make_password
 from django.db import transaction
 
-from ucjamsostek.accounts.models import Organisation, Role, User
+from ucjamsostek import bulk
+from ucjamsostek.accounts import permissions as perm
+from ucjamsostek.accounts.models import AccessLog, AccessLogSubject, Organisation, Role, User
+from ucjamsostek.core import nikscan
+from ucjamsostek.core.logs import scrub
 from ucjamsostek.regions.models import Region
+
+#: The name recorded for a request without a user (the console's actor is "sistem").
+ANONYMOUS = "(anonim)"
+_SUBJECTS = {"entry_id": pl.Int64, "nik_hash": pl.String}
+
+
+def record_access(
+    actor: Any, kind: str, what: str, *, niks: Iterable[str], target: str = "", rows: int | None = None
+) -> AccessLog:
+    """Append one entry to the access log (``AccessLog``): ``actor`` (the console's
+    ``permissions.SYSTEM`` is recorded as nobody, named "sistem"), ``kind`` (an
+    ``AccessLog.Kind``), ``what`` (a route name or export kind), ``target`` (which object: ids, a
+    file name; any NIK-like number in it is masked) and the people, as keyed hashes of ``niks``.
+    ``rows`` (rows shown or written) defaults to the number of distinct NIKs.
+
+    Called by the pages and the API that show one person and, for every download, by
+    ``accounts.middleware.AccessLogMiddleware`` through :func:`record_download`."""
+    hashes = sorted({AccessLogSubject.hash_of(nik) for nik in niks if nik})
+    with transaction.atomic():
+        entry = AccessLog.objects.create(
+            user=perm.recorded_user(actor),
+            username=str(getattr(actor, "username", "") or ANONYMOUS)[:150],
+            kind=kind,
+            what=what[:100],
+            target=scrub(target)[:200],
+            rows=len(hashes) if rows is None else rows,
+            people=len(hashes),
+        )
+        bulk.insert_frame(
+            AccessLogSubject,
+            pl.DataFrame({"entry_id": [entry.pk] * len(hashes), "nik_hash": hashes}, schema=_SUBJECTS),
+        )
+    return entry
+
+
+def record_view(actor: Any, what: str, nik: str, *, target: str = "") -> AccessLog:
+    """Record that a page showed ``actor`` one person's data (the person page)."""
+    return record_access(actor, AccessLog.Kind.VIEW, what, niks=[nik], target=target)
+
+
+def record_download(actor: Any, what: str, file: IO[bytes], *, target: str = "") -> AccessLog:
+    """Record that ``actor`` downloaded ``file`` (a seekable binary file, read from its current
+    position and put back there): the NIKs it discloses and the rows holding them
+    (``core.nikscan``)."""
+    start = file.tell()
+    try:
+        found = nikscan.scan(file)
+    finally:
+        file.seek(start)
+    return record_access(actor, AccessLog.Kind.DOWNLOAD, what, niks=found.niks, target=target, rows=found.rows)
+
 
 DEMO_OPD_CODE = "DIKBUD"
 DEMO_OPD_NAME = "Dinas Pendidikan dan Kebudayaan"

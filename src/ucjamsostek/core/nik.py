@@ -8,6 +8,8 @@ current region list (Muna 74.03 before Muna Barat 74.13 split off in 2014) is st
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -197,6 +199,21 @@ def mask_nik(nik: str | None) -> str:
     if len(nik) <= 8:
         return "*" * len(nik)
     return nik[:6] + "*" * (len(nik) - 8) + nik[-2:]
+
+
+#: Hex digits kept of a keyed NIK hash: 128 bits of HMAC-SHA256 (RFC 2104 truncation, as
+#: HMAC-SHA-256-128 of RFC 4868), ample against collisions between a country's NIKs.
+KEYED_HASH_HEX = 32
+
+
+def keyed_nik_hash(nik: str, key: bytes) -> str:
+    """HMAC-SHA256 of the cleaned NIK under ``key``, hex, truncated to :data:`KEYED_HASH_HEX`.
+
+    A stored keyed hash tells whether two records name the same NIK without storing the NIK: who
+    has only the database cannot recompute it from a list of NIKs (a plain SHA-256 of a 16-digit
+    number with a known structure falls to a brute force in minutes)."""
+    digest = hmac.new(key, clean_nik(nik).encode(), hashlib.sha256).hexdigest()
+    return digest[:KEYED_HASH_HEX]
 
 
 def mask_nik_expr(nik: pl.Expr) -> pl.Expr:

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from ucjamsostek.accounts import permissions as perm
+from ucjamsostek.accounts import services as access
+from ucjamsostek.accounts.models import AccessLog
 from ucjamsostek.core.nik import clean_nik
 from ucjamsostek.monitoring import queries
 from ucjamsostek.registry.models import Person
@@ -16,7 +18,9 @@ from ucjamsostek.registry.models import Person
 
 def person_by_nik(user: Any, nik: str) -> dict[str, Any] | None:
     """The person with ``nik`` inside the user's scope, or None. Only roles that may see full NIKs
-    may look up by NIK (a masked-NIK role searching by NIK would learn the NIK anyway)."""
+    may look up by NIK (a masked-NIK role searching by NIK would learn the NIK anyway). Every
+    look-up of a well-formed NIK is recorded in the access log, found or not (trying NIKs is
+    looking for someone)."""
     if not perm.can_see_full_nik(user):
         raise PermissionDenied(gettext("Peran Anda tidak boleh mencari penduduk berdasarkan NIK."))
 
@@ -26,6 +30,9 @@ def person_by_nik(user: Any, nik: str) -> dict[str, Any] | None:
     person = Person.objects.select_related("village").filter(nik=key).first()
     # The registry's own per-person rule (area: inside the area; OPD: own staff).
     if person is None or not perm.can_view_person(user, person):
+        person = None
+    access.record_access(user, AccessLog.Kind.LOOKUP, "api:person_by_nik", niks=[key], rows=int(person is not None))
+    if person is None:
         return None
     today = timezone.localdate()
     enrollments = list(person.enrollments.order_by("-coverage_start"))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ucjamsostek.accounts import permissions as perm
+from ucjamsostek.accounts import services as access
 from ucjamsostek.registry import selectors, services
 from ucjamsostek.registry.forms import EnrollmentForm, PersonForm
 
@@ -48,6 +49,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     d = selectors.person_detail(request.user, pk)
     if d is None:
         raise Http404(_("Penduduk tidak ditemukan di wilayah Anda."))
+    access.record_view(request.user, "registry:detail", d.person.nik, target=f"pk={pk}")
     return render(request, "registry/detail.html", {"d": d, "p": d.person})
 
 
@@ -103,6 +105,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "death_date": person.death_date,
     }
     form = _person_form(request, require_reason=True, initial=initial)
+    if request.method == "GET":  # the form shows the NIK and every field
+        access.record_view(request.user, "registry:edit", person.nik, target=f"pk={pk}")
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(request.user, person.pk, form.service_data(), reason=form.cleaned_data["reason"])
