@@ -177,16 +177,16 @@ def test_read_cells_is_the_shared_raw_reader(tmp_path: Path) -> None:
     from ucjamsostek.core.intake import cell_text, nik_cell_text, read_cells
 
     path = write_xlsx(tmp_path / "u.xlsx", [[1, "7413011705900011", "La Ode Amir"]], first_row=3, sheet="Data")
-    cells = read_cells(path)
+    cells = read_cells(path, kind="reference")
     assert cells.sheet == "Data" and cells.first_row == 4  # leading empty rows are skipped but counted
     assert cells.rows[0][0] == "DAFTAR USULAN CALON PESERTA BPJS KETENAGAKERJAAN"
     assert cells.rows[3][:3] == ["No", "NIK", "Nama Lengkap"]  # the header, row 7 of the sheet
     with pytest.raises(IntakeError, match="Lembar 'Lain' tidak ada"):
-        read_cells(path, sheet="Lain")
+        read_cells(path, kind="reference", sheet="Lain")
     csv_path = tmp_path / "u.csv"
     csv_path.write_bytes("NIK;Nama\n7413011705900011;Wa Ode Sitti Nurhaya\n".encode("cp1252"))
-    assert read_cells(csv_path) == ([["NIK", "Nama"], ["7413011705900011", "Wa Ode Sitti Nurhaya"]], None, 1)
+    assert read_cells(csv_path, kind="reference") == ([["NIK", "Nama"], ["7413011705900011", "Wa Ode Sitti Nurhaya"]], None, 1)
     with pytest.raises(IntakeError, match="terlalu besar"):
-        read_cells(csv_path, max_bytes=10)
+        read_cells(csv_path, kind="reference", max_bytes=10)
     assert cell_text(12.0) == "12" and cell_text("  ") is None and cell_text(date(2026, 1, 2)) == "2026-01-02"
     assert nik_cell_text(7413011705900000.0).startswith("7.41301170590000")  # Excel lost the serial

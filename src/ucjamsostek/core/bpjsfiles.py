@@ -22,12 +22,14 @@ from typing import Any
 
 import polars as pl
 
+from ucjamsostek.core import filelimits
 from ucjamsostek.core import normalize as nz
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.intake import (
     HEADER_SEARCH_ROWS,
     IntakeError,
     cell_text,
+    check_duplicate_headers,
     nik_cell_text,
     read_cells,
     row_empty,
@@ -82,6 +84,13 @@ LABELS: dict[str, str] = {
 }  # fmt: skip
 _DATE_FIELDS = ("incident_date", "submitted_date", "paid_date")
 KINDS: tuple[str, ...] = (REGISTRATION, BILL, CLAIMS, ASSISTANCE)
+#: The import kind (:data:`ucjamsostek.core.filelimits.IMPORT_KINDS`) whose limits each file keeps to.
+IMPORT_KIND: dict[str, str] = {
+    REGISTRATION: filelimits.REGISTRATION,
+    BILL: filelimits.BILL,
+    CLAIMS: filelimits.CLAIMS,
+    ASSISTANCE: filelimits.ASSISTANCE,
+}
 
 
 def _header_map(kind: str) -> dict[str, str]:
@@ -157,14 +166,18 @@ def read_bpjs_file(
     today: date | None = None,
     max_bytes: int | None = None,
 ) -> BpjsTable:
-    """Read one BPJS file of ``kind`` (:data:`KINDS`); :class:`IntakeError` when it cannot be used.
-    Size limits are the intake's (1 GB for csv, 64 MB for a workbook) unless ``max_bytes`` is given:
-    a real 1.000.000-line monthly bill in csv is larger than 64 MB."""
+    """Read one BPJS file of ``kind`` (:data:`KINDS`); :class:`IntakeError` when it cannot be used,
+    among others when it passes the limits of its import kind (:mod:`ucjamsostek.core.filelimits`:
+    a workbook 64 MB, a bill in csv 1 GB since a 1.000.000-line bill is larger than 64 MB);
+    ``max_bytes`` lowers the size limit. A file with a header but no data row is refused: an empty
+    file never replaces data."""
     if kind not in KINDS:
         raise ValueError(f"Jenis berkas BPJS tidak dikenal: {kind!r}")
     p = Path(path)
     display = display_name or p.name
-    rows, sheet_name, first_row = read_cells(p, sheet=sheet, display_name=display, max_bytes=max_bytes)
+    rows, sheet_name, first_row = read_cells(
+        p, kind=IMPORT_KIND[kind], sheet=sheet, display_name=display, max_bytes=max_bytes
+    )
     offset = first_row - 1
     while rows and row_empty(rows[-1]):
         rows.pop()
@@ -182,6 +195,8 @@ def read_bpjs_file(
     if best is None:
         raise IntakeError("Baris judul kolom tidak ditemukan (kolom NIK wajib ada).", **where)
     h, found = best
+    matched = {j: f for j, c in enumerate(rows[h]) if (f := headers.get(nz.header_key(c))) is not None}
+    check_duplicate_headers(rows[h], matched, {**where, "row": h + 1 + offset})
     missing = [f for f in _REQUIRED[kind] if f not in found.values()]
     if missing:
         seen = ", ".join(str(c).strip() for c in rows[h] if cell_text(c))
@@ -201,6 +216,8 @@ def read_bpjs_file(
         schema={"row": pl.Int64} | {f: pl.Utf8 for f in columns},
     )
     raw = raw.filter(pl.any_horizontal(pl.all().exclude("row").is_not_null()))
+    if raw.height == 0:
+        raise IntakeError("Tidak ada baris data di bawah baris judul kolom.", row=h + 1 + offset, **where)
     frame = _normalise(raw, kind, today or date.today(), where)
     col_names = {fld: str(rows[h][j]).strip() for j, fld in found.items()}
     return BpjsTable(

@@ -59,3 +59,9 @@ class UserError(Exception):
     def __str__(self) -> str:
         where = self.location()
         return f"{where}: {self.message}" if where else self.message
+
+
+class IntakeError(UserError):
+    """A file that cannot be read (a nomination file, a reference list, a BPJS file, any imported
+    table); ``str()`` is the located Indonesian message. Raised by :mod:`ucjamsostek.core.intake`
+    and :mod:`ucjamsostek.core.filelimits`, re-exported by the intake."""

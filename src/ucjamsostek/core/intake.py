@@ -3,8 +3,14 @@
 :func:`read_nominations` finds the header row under any title rows, matches columns by the
 accepted headers (or an operator's ``column_map`` of header text → field), and normalises every
 value column-wise (:mod:`ucjamsostek.core.normalize`). Spreadsheets are read whole with
-python-calamine (xlsx and xls); csv files with Polars after the encoding (UTF-8, UTF-8 with BOM,
-Windows-1252) and the delimiter (``,``, ``;``, tab) are detected.
+python-calamine (xlsx and xls); csv files with Polars after the encoding (a byte-order mark's
+UTF-8 or UTF-16, else UTF-8, else Windows-1252), the line ends (a lone CR counts as one) and the
+delimiter (``,``, ``;``, tab) are detected. :func:`read_cells` gives the raw cells the same way to
+every other reader of an imported table.
+
+Before anything is parsed, the file is held to the limits of its import kind
+(:mod:`ucjamsostek.core.filelimits`: bytes on disk, an xlsx streamed out of its zip to count what
+it expands to, then rows, columns and characters per cell).
 
 A file that cannot be read raises :class:`IntakeError` with one located message in Bahasa
 Indonesia (file, sheet, row, column); nothing else escapes.
@@ -20,22 +26,22 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import os
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import polars as pl
 
+from ucjamsostek.core import filelimits
 from ucjamsostek.core import normalize as nz
-from ucjamsostek.core.errors import UserError
+from ucjamsostek.core.errors import IntakeError
+from ucjamsostek.core.filelimits import ImportKind
 
-#: Refuse larger files with a clear message (bytes). Spreadsheets are held in memory cell by cell
-#: by the reader, so their limit is lower than the csv one.
-MAX_CSV_BYTES = 1024 * 1024 * 1024
-MAX_SHEET_BYTES = 64 * 1024 * 1024
+__all__ = ["IntakeError", "Nominations", "Cells", "read_nominations", "read_cells", "file_sha256"]
+
 HEADER_SEARCH_ROWS = 50
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -51,10 +57,6 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-class IntakeError(UserError):
-    """A nomination file that cannot be read; ``str()`` is the located Indonesian message."""
 
 
 @dataclass
@@ -291,26 +293,40 @@ def _calamine_rows(path: Path, display: str, sheet: str | None) -> tuple[str, li
     return name, rows, offset
 
 
-def _sheet_rows(path: Path, display: str, sheet: str | None, kind: str) -> tuple[str, list[list[Any]], int]:
+def _sheet_rows(
+    path: Path, display: str, sheet: str | None, kind: str, limits: ImportKind
+) -> tuple[str, list[list[Any]], int]:
     """The named (or first) sheet of a workbook: its name, its rows, the 0-based index of its first
-    row. Old .xls files calamine cannot open are read with xlrd."""
+    row. An xlsx is measured by streaming it before it is parsed (:func:`filelimits.check_workbook`);
+    the cells are checked against the kind's limits once read. Old .xls files calamine cannot open
+    are read with xlrd."""
+    if kind == "xlsx":
+        filelimits.check_workbook(path, display, limits, sheet)
     try:
-        return _calamine_rows(path, display, sheet)
+        name, rows, offset = _calamine_rows(path, display, sheet)
     except IntakeError as first:
         if kind != "xls" or "kata sandi" in first.message or "Lembar '" in first.message:
             raise
         try:
-            return _xlrd_rows(path, display, sheet)
+            name, rows, offset = _xlrd_rows(path, display, sheet)
         except IntakeError:
             raise
         except Exception:
             raise first from None
+    filelimits.check_cells(rows, limits, display, sheet=name, first_row=offset + 1)
+    return name, rows, offset
 
 
 def _read_sheet(
-    path: Path, display: str, sheet: str | None, column_map: dict[str, str] | None, today: date, kind: str
+    path: Path,
+    display: str,
+    sheet: str | None,
+    column_map: dict[str, str] | None,
+    today: date,
+    kind: str,
+    limits: ImportKind,
 ) -> Nominations:
-    name, rows, offset = _sheet_rows(path, display, sheet, kind)
+    name, rows, offset = _sheet_rows(path, display, sheet, kind, limits)
     while rows and row_empty(rows[-1]):  # formatted but empty rows at the end
         rows.pop()
     if not rows:
@@ -326,6 +342,7 @@ def _read_sheet(
     h, found = header
     where = {"file": display, "sheet": name, "row": h + 1 + offset}
     _check_required(found, rows[h], where)
+    check_duplicate_headers(rows[h], found, where)
     data = rows[h + 1 :]
     columns: dict[int, list[str | None]] = {}
     for j, fld in found.items():
@@ -346,15 +363,28 @@ def _read_sheet(
 
 
 # ------------------------------------------------------------------------------------------ csv
+#: Byte-order marks and the encodings they announce; UTF-16 is what Excel's "Unicode text" writes.
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
-    """The text of a csv file and the encoding it was read in: UTF-8 (with or without BOM), else
-    Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+    """The text of a csv file and the encoding it was read in: the encoding a byte-order mark
+    announces (UTF-8, UTF-16 little or big endian), else UTF-8, else Windows-1252. Lines end in
+    ``\n`` or ``\r\n``: a file whose lines end in a lone ``\r`` (old Mac Excel) has them made
+    ``\n``, so no line is glued to the next."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(encoding.removesuffix("-sig"), errors="replace")
+            break
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+    if text.count("\r") != text.count("\r\n"):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        encoding += "+cr"
+    return text, encoding
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -368,7 +398,43 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _read_csv(path: Path, display: str, column_map: dict[str, str] | None, today: date) -> Nominations:
+def split_csv(lines: Iterable[str], delimiter: str, display: str, limits: ImportKind) -> list[list[str]]:
+    """The cells of csv ``lines``; a line the csv module cannot split (a cell past its own limit of
+    131.072 characters, a stray quote) is refused with its line number instead of a traceback."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        return [list(r) for r in reader]
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise filelimits.too_long(display, None, limits, row=reader.line_num) from exc
+        raise IntakeError(
+            "Isi CSV tidak dapat dibaca (tanda kutip atau pemisah kolom tidak beraturan).",
+            file=display,
+            row=reader.line_num,
+        ) from exc
+
+
+def _check_long_cells(raw: pl.DataFrame, header: list[str], first_line: int, display: str, limits: ImportKind) -> None:
+    """Refuse the first cell of ``raw`` (text columns, ``__i`` the 0-based data row) longer than the
+    kind allows; ``first_line`` is the line of the first data row."""
+    cols = [c for c in raw.columns if c != "__i"]
+    if not cols:
+        return
+    widest = raw.select(pl.col(c).str.len_bytes().max() for c in cols).row(0)
+    for j, (c, width) in enumerate(zip(cols, widest, strict=True)):
+        if width is None or width <= limits.cell_chars:  # bytes ≥ characters: nothing longer here
+            continue
+        chars = pl.col(c).str.len_chars()
+        hit = raw.select("__i", chars.alias("n")).filter(pl.col("n") > limits.cell_chars).head(1)
+        if hit.height:
+            line, n = int(hit["__i"][0]) + first_line, int(hit["n"][0])
+            name = header[j].strip() if j < len(header) and header[j].strip() else filelimits.column_name(j)
+            raise filelimits.too_long(display, n, limits, row=line, column=name)
+
+
+def _read_csv(
+    path: Path, display: str, column_map: dict[str, str] | None, today: date, limits: ImportKind
+) -> Nominations:
     data = path.read_bytes()
     text, encoding = decode_text(data)
     del data
@@ -376,7 +442,8 @@ def _read_csv(path: Path, display: str, column_map: dict[str, str] | None, today
         raise IntakeError("Berkas kosong: tidak ada data.", file=display)
     head_lines = text[: 256 * 1024].splitlines()[:HEADER_SEARCH_ROWS]
     delim = sniff_delimiter(head_lines)
-    head_rows = list(csv.reader(head_lines, delimiter=delim))
+    head_rows = split_csv(head_lines, delim, display, limits)
+    filelimits.check_cells(head_rows, limits, display)
     header = _find_header([list(r) for r in head_rows], column_map)
     if header is None:
         raise IntakeError(
@@ -386,6 +453,7 @@ def _read_csv(path: Path, display: str, column_map: dict[str, str] | None, today
         )
     h, found = header
     _check_required(found, list(head_rows[h]), {"file": display, "row": h + 1})
+    check_duplicate_headers(head_rows[h], found, {"file": display, "row": h + 1})
     encoded = text.encode("utf-8") if encoding != "utf-8" else None
     del text
     try:
@@ -403,6 +471,9 @@ def _read_csv(path: Path, display: str, column_map: dict[str, str] | None, today
     except Exception as exc:  # polars' ComputeError / NoDataError carry the line
         raise IntakeError(f"Isi CSV tidak dapat dibaca: {str(exc).splitlines()[0]}", file=display) from exc
     del encoded
+    if raw.height + h + 1 > limits.rows:
+        raise filelimits.too_many_rows(display, limits)
+    _check_long_cells(raw, list(head_rows[h]), h + 2, display, limits)
     # keep only the mapped columns, named c<j>
     names = raw.columns[1:]
     select = {f"c{j}": pl.col(names[j]) for j in sorted(found) if j < len(names)}
@@ -426,8 +497,16 @@ def _read_csv(path: Path, display: str, column_map: dict[str, str] | None, today
 
 
 # ------------------------------------------------------------------------------------------ entry
-def _check_file(path: Path, display: str) -> tuple[str, int]:
-    """The format (see :func:`sniff_format`) and size of a file that can be read at all."""
+def _limits(kind: str | ImportKind, max_bytes: int | None) -> ImportKind:
+    limits = filelimits.limits_for(kind)
+    if max_bytes is not None:
+        limits = replace(limits, csv_bytes=max_bytes, workbook_bytes=max_bytes)
+    return limits
+
+
+def _check_file(path: Path, display: str, limits: ImportKind) -> str:
+    """The format (see :func:`sniff_format`) of a file that can be read at all and is not larger
+    than the kind allows for that format."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -439,7 +518,8 @@ def _check_file(path: Path, display: str) -> tuple[str, int]:
         raise IntakeError("Berkas dilindungi kata sandi. Simpan ulang tanpa kata sandi.", file=display)
     if kind == "csv" and path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         raise IntakeError("Berkas Excel rusak atau bukan berkas Excel yang sah.", file=display)
-    return kind, size
+    filelimits.check_size(size, kind != "csv", limits, display)
+    return kind
 
 
 def sniff_format(path: Path) -> str:
@@ -458,6 +538,22 @@ def sniff_format(path: Path) -> str:
     return "csv"
 
 
+def check_duplicate_headers(header: Sequence[Any], found: dict[int, str], where: dict[str, Any]) -> None:
+    """Refuse a header row in which two columns the reader uses carry the same title (two
+    ``NIK`` columns): which one holds the data cannot be told."""
+    seen: dict[str, int] = {}
+    for j in sorted(found):
+        key = nz.header_key(header[j])
+        if key in seen:
+            title = str(header[j]).strip()
+            raise IntakeError(
+                f"Judul kolom '{title}' muncul lebih dari sekali (kolom {filelimits.column_name(seen[key])} dan "
+                f"{filelimits.column_name(j)}); ganti atau hapus salah satunya.",
+                **where,
+            )
+        seen[key] = j
+
+
 def read_nominations(
     path: str | os.PathLike[str],
     *,
@@ -466,57 +562,70 @@ def read_nominations(
     today: date | None = None,
     max_bytes: int | None = None,
     display_name: str | None = None,
+    kind: str | ImportKind = filelimits.NOMINATIONS,
 ) -> Nominations:
     """Read a nomination file into a normalised frame; raise :class:`IntakeError` when impossible.
 
     ``column_map`` maps header text (as the operator saw it) to a field name of
     :data:`ucjamsostek.core.normalize.FIELDS` (or ``"ttl"``); it is matched like accepted headers.
-    ``today`` decides two-digit years (default: the current date).
+    ``today`` decides two-digit years (default: the current date). The file must keep within the
+    limits of ``kind`` (:mod:`ucjamsostek.core.filelimits`); ``max_bytes`` lowers its size limit.
     """
     p = Path(path)
     display = display_name or p.name
     today = today or date.today()
-    kind, size = _check_file(p, display)
-    limit = max_bytes if max_bytes is not None else (MAX_CSV_BYTES if kind == "csv" else MAX_SHEET_BYTES)
-    if size > limit:
-        mb = size / 1024 / 1024
-        hint = " Simpan sebagai CSV atau bagi menjadi beberapa berkas." if kind != "csv" else ""
-        raise IntakeError(
-            f"Berkas terlalu besar ({mb:.0f} MB; batas {limit / 1024 / 1024:.0f} MB).{hint}", file=display
-        )
-    if kind == "csv":
-        return _read_csv(p, display, column_map, today)
-    return _read_sheet(p, display, sheet, column_map, today, kind)
+    limits = _limits(kind, max_bytes)
+    fmt = _check_file(p, display, limits)
+    if fmt == "csv":
+        return _read_csv(p, display, column_map, today, limits)
+    return _read_sheet(p, display, sheet, column_map, today, fmt, limits)
 
 
-def read_text_table(data: bytes) -> list[list[str]]:
+def read_text_table(data: bytes, *, display: str, limits: ImportKind) -> list[list[str]]:
     """Decode and split a csv held in memory (encoding and delimiter detected)."""
     text, _ = decode_text(data)
     lines = text.splitlines()
     delimiter = sniff_delimiter(lines[:HEADER_SEARCH_ROWS])
-    return [list(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
+    return split_csv(lines, delimiter, display, limits)
 
 
 def read_cells(
     path: str | os.PathLike[str],
     *,
+    kind: str | ImportKind,
     sheet: str | None = None,
     display_name: str | None = None,
     max_bytes: int | None = None,
 ) -> Cells:
     """Every cell of a csv, xlsx or xls file (the named sheet, else the first), for readers of
     other lists than nominations (reference lists, BPJS files, the column-mapping page). The
-    format comes from the bytes; a file that cannot be read raises :class:`IntakeError` with the
-    same located messages as :func:`read_nominations`. ``max_bytes`` refuses larger files."""
+    format comes from the bytes; the file must keep within the limits of ``kind``
+    (:mod:`ucjamsostek.core.filelimits`; ``max_bytes`` lowers its size limit); a file that cannot be
+    read raises :class:`IntakeError` with the same located messages as :func:`read_nominations`."""
     p = Path(path)
     display = display_name or p.name
-    kind, size = _check_file(p, display)
-    if max_bytes is not None and size > max_bytes:
-        raise IntakeError(f"Berkas terlalu besar (batas {max_bytes // 1024 // 1024} MB).", file=display)
-    if kind == "csv":
-        return Cells(read_text_table(p.read_bytes()), None, 1)
-    name, rows, offset = _sheet_rows(p, display, sheet, kind)
+    limits = _limits(kind, max_bytes)
+    fmt = _check_file(p, display, limits)
+    if fmt == "csv":
+        rows = read_text_table(p.read_bytes(), display=display, limits=limits)
+        filelimits.check_cells(rows, limits, display)
+        return Cells(rows, None, 1)
+    name, rows, offset = _sheet_rows(p, display, sheet, fmt, limits)
     return Cells(rows, name, offset + 1)
+
+
+def read_records(
+    path: str | os.PathLike[str], *, kind: str | ImportKind, display_name: str | None = None
+) -> list[dict[str, str]]:
+    """The rows of a small list (csv, xlsx or xls, read by :func:`read_cells` within the limits of
+    ``kind``) as dicts keyed by the texts of the first non-empty row; a blank cell is ``""`` and
+    empty rows are skipped (as :class:`csv.DictReader` does)."""
+    display = display_name or Path(path).name
+    rows = [r for r in read_cells(path, kind=kind, display_name=display).rows if not row_empty(r)]
+    if not rows:
+        raise IntakeError("Berkas kosong: tidak ada data.", file=display)
+    header = [(cell_text(c) or "").strip() for c in rows[0]]
+    return [{h: (cell_text(r[j]) if j < len(r) else None) or "" for j, h in enumerate(header) if h} for r in rows[1:]]
 
 
 # Old private names, still used by the benchmark scripts.

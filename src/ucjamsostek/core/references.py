@@ -22,8 +22,16 @@ from pathlib import Path
 
 import polars as pl
 
+from ucjamsostek.core import filelimits
 from ucjamsostek.core import normalize as nz
-from ucjamsostek.core.intake import HEADER_SEARCH_ROWS, IntakeError, cell_text, nik_cell_text, read_cells
+from ucjamsostek.core.intake import (
+    HEADER_SEARCH_ROWS,
+    IntakeError,
+    cell_text,
+    check_duplicate_headers,
+    nik_cell_text,
+    read_cells,
+)
 from ucjamsostek.core.nik import NIK_PROBLEM_TEXT, NikProblem
 
 __all__ = ["REFERENCE_FIELDS", "IntakeError", "read_reference_list"]
@@ -56,7 +64,7 @@ def read_reference_list(
     p = Path(path)
     display = display_name or p.name
     today = today or date.today()
-    rows, sheet_name, first_row = read_cells(p, sheet=sheet, display_name=display)
+    rows, sheet_name, first_row = read_cells(p, kind=filelimits.REFERENCE, sheet=sheet, display_name=display)
     header_at: int | None = None
     found: dict[int, str] = {}
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -72,6 +80,7 @@ def read_reference_list(
             sheet=sheet_name,
         )
     header = rows[header_at]
+    check_duplicate_headers(header, found, {"file": display, "sheet": sheet_name, "row": first_row + header_at})
     labels: dict[str, str] = {}
     columns: dict[str, list[str | None]] = {}
     for j, fld in found.items():

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 from ucjamsostek.accounts import permissions as perms
 from ucjamsostek.accounts.models import User
 from ucjamsostek.bulk import insert_frame
-from ucjamsostek.core import intake
+from ucjamsostek.core import filelimits, intake
 from ucjamsostek.core import normalize as nz
 from ucjamsostek.core.intake import IntakeError, file_sha256
 from ucjamsostek.core.reasons import DUPLICATE, REASONS
@@ -541,7 +541,6 @@ def run_upload(
     """
     from django.urls import reverse
 
-
     actor = User.objects.select_related("area", "organisation").get(pk=job.user_id) if job.user_id else None
     when = date.fromisoformat(as_of)
     key = source_key(source_kind, source_name)
@@ -658,7 +657,9 @@ def header_cells(mapping: dict[str, Any]) -> list[str]:
     stored = _stored_upload(mapping)
     sheet = str(mapping.get("sheet") or "") or None
     try:
-        rows, _, first = intake.read_cells(stored, sheet=sheet, display_name=str(mapping["file_name"]))
+        rows, _, first = intake.read_cells(
+            stored, kind=filelimits.NOMINATIONS, sheet=sheet, display_name=str(mapping["file_name"])
+        )
     except IntakeError as exc:
         raise ValidationError(str(exc)) from exc
     row_no = mapping.get("header_row")

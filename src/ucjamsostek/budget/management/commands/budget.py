@@ -12,7 +12,6 @@ Bahasa Indonesia.
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.budget import exports, selectors, services
+from ucjamsostek.core import filelimits
 from ucjamsostek.core.budget import BudgetInputError
+from ucjamsostek.core.intake import read_records
 from ucjamsostek.core.money import MoneyError, parse_rupiah
 from ucjamsostek.registry.services import log_change
 
@@ -44,18 +45,17 @@ def _date(value: str | None, what: str) -> date | None:
 
 
 def read_quota_file(path: Path) -> dict[str, int]:
-    """csv with an area-code column (``kode``/``code``/``wilayah``) and a quota column (``kuota``/``quota``)."""
-    try:
-        text = path.read_text("utf-8-sig")
-    except OSError as exc:
-        raise CommandError(f"Berkas kuota {path} tidak dapat dibaca.") from exc
-    reader = csv.DictReader(text.splitlines())
-    fields = {f.strip().lower(): f for f in (reader.fieldnames or [])}
+    """csv (or xlsx) with an area-code column (``kode``/``code``/``wilayah``) and a quota column
+    (``kuota``/``quota``), read within the limits of a quota file (``core.filelimits``)."""
+    if not path.is_file():
+        raise CommandError(f"Berkas kuota {path} tidak dapat dibaca.")
+    rows = read_records(path, kind=filelimits.QUOTAS)
+    fields = {f.strip().lower(): f for f in (rows[0] if rows else {})}
     code_col = next((fields[k] for k in ("kode", "code", "kode_wilayah", "wilayah", "area") if k in fields), None)
     quota_col = next((fields[k] for k in ("kuota", "quota") if k in fields), None)
     if code_col is None or quota_col is None:
         raise CommandError(f"Berkas kuota {path} harus punya kolom 'kode' dan 'kuota'.")
-    return services.quotas_from_rows({row[code_col]: row[quota_col] for row in reader})
+    return services.quotas_from_rows({row[code_col]: row[quota_col] for row in rows})
 
 
 class Command(BaseCommand):

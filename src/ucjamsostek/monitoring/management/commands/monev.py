@@ -16,8 +16,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ucjamsostek.accounts.permissions import SYSTEM
+from ucjamsostek.core import filelimits
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
+from ucjamsostek.core.intake import read_records
 from ucjamsostek.monitoring import selectors, services
 from ucjamsostek.monitoring.services import load_workforce
 
@@ -62,14 +64,7 @@ class Command(BaseCommand):
             self.stdout.write(key)
 
     def _workforce(self, path: str) -> None:
-        import csv
-
-
-        try:
-            with open(path, newline="", encoding="utf-8-sig") as fh:
-                rows = list(csv.DictReader(fh))
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc.strerror}") from exc
+        rows = read_records(path, kind=filelimits.WORKFORCE)
         try:
             n = load_workforce(SYSTEM, rows)
         except UserError as exc:
