@@ -185,7 +185,8 @@ def test_read_cells_is_the_shared_raw_reader(tmp_path: Path) -> None:
         read_cells(path, kind="reference", sheet="Lain")
     csv_path = tmp_path / "u.csv"
     csv_path.write_bytes("NIK;Nama\n7413011705900011;Wa Ode Sitti Nurhaya\n".encode("cp1252"))
-    assert read_cells(csv_path, kind="reference") == ([["NIK", "Nama"], ["7413011705900011", "Wa Ode Sitti Nurhaya"]], None, 1)
+    expected = ([["NIK", "Nama"], ["7413011705900011", "Wa Ode Sitti Nurhaya"]], None, 1)
+    assert read_cells(csv_path, kind="reference") == expected
     with pytest.raises(IntakeError, match="terlalu besar"):
         read_cells(csv_path, kind="reference", max_bytes=10)
     assert cell_text(12.0) == "12" and cell_text("  ") is None and cell_text(date(2026, 1, 2)) == "2026-01-02"
