@@ -6,4 +6,5 @@ from ucjamsostek.accounts import views
 urlpatterns = [
     path("masuk/", views.login, name="login"),
     path("keluar/", views.logout, name="logout"),
+    path("log-akses/", views.access_log, name="access_log"),
 ]

@@ -65,6 +65,7 @@ REFERENCE: tuple[Entry, ...] = (
     Entry(_("Wilayah"), "regions:browse"),
     Entry(_("Daftar rujukan"), "screening:references", "reference_lists"),
     Entry(_("Riwayat perubahan"), "registry:changelog", "audit_log"),
+    Entry(_("Log akses data pribadi"), "access_log", "access_log"),
     Entry(_("Data induk (admin)"), "admin:index", "admin"),
 )
 
