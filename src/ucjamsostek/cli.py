@@ -8,11 +8,35 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
 
 
 def _fail(message: str) -> int:
     print(f"ucjamsostek: {message}", file=sys.stderr)
     return 2
+
+
+@contextmanager
+def _options_in_bahasa() -> Iterator[None]:
+    """A bad option stops with one Bahasa line and exit code 2 (like every user error), instead
+    of argparse's English usage text: the commands' parsers raise ``CommandError`` with the
+    message :func:`ucjamsostek.errors.option_message` gives."""
+    from django.core.management.base import CommandError, CommandParser
+
+    from ucjamsostek.errors import option_message
+
+    def error(parser: CommandParser, message: str) -> NoReturn:
+        command = parser.prog.removeprefix("ucjamsostek").strip()
+        raise CommandError(option_message(message, command), returncode=2)
+
+    original = CommandParser.error
+    CommandParser.error = error  # type: ignore[assignment,method-assign]
+    try:
+        yield
+    finally:
+        CommandParser.error = original  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             # Let CommandError reach us, so it prints as one "ucjamsostek: ..." line with exit code 2.
             # Right after the command name: an option at the end would land in a sub-command's parser.
             argv = [*argv[:2], "--traceback", *argv[2:]]
-        execute_from_command_line(argv)
+        with _options_in_bahasa():
+            execute_from_command_line(argv)
     except ConfigError as exc:
         if show_trace:
             raise

@@ -4,7 +4,9 @@ and ``PermissionDenied``): one translator per interface, all built on :func:`use
 - pages: :func:`attempt` runs a service call and turns a user error into a flash message;
 - the API: ``api/api.py`` registers one handler per type (422 for a user error, 403 for a
   refusal), answering ``{"detail": message}``;
-- the CLI: ``cli.main`` prints ``ucjamsostek: message`` on one line and exits with 2.
+- the CLI: ``cli.main`` prints ``ucjamsostek: message`` on one line and exits with 2; a bad
+  option (argparse's English ``invalid int value``, ``required``, ``invalid choice`` …) is
+  put in Bahasa by :func:`option_message` and shown the same way.
 
 Anything else is a defect: pages answer with Django's generic error page, the API with a plain
 500, the CLI with a traceback; the log gets the exception's type and stack, never its text
@@ -13,6 +15,7 @@ Anything else is a defect: pages answer with Django's generic error page, the AP
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -48,3 +51,51 @@ def attempt(request: HttpRequest, fn: Callable[[], T]) -> T | None:
     except USER_ERRORS as exc:
         messages.error(request, user_message(exc))
     return None
+
+
+#: argparse's messages (Python 3.11, ``argparse.py``) → Bahasa Indonesia; ``{0}``… are its values.
+_OPTION_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), text)
+    for pattern, text in (
+        (r"invalid int value: (.*)", "{0} bukan bilangan bulat"),
+        (r"invalid float value: (.*)", "{0} bukan angka"),
+        (r"invalid \S+ value: (.*)", "nilai {0} tidak sah"),
+        (r"invalid choice: (.*) \(choose from (.*)\)", "{0} tidak dikenal; pilih salah satu: {1}"),
+        (r"expected one argument", "nilainya belum diisi"),
+        (r"expected at most one argument", "paling banyak satu nilai"),
+        (r"expected at least one argument", "paling sedikit satu nilai"),
+        (r"expected (\d+) arguments?", "perlu {0} nilai"),
+        (r"not allowed with argument (.*)", "tidak boleh dipakai bersama {0}"),
+        (r"ignored explicit argument (.*)", "tidak menerima nilai {0}"),
+        (r"the following arguments are required: (.*)", "pilihan wajib belum diisi: {0}"),
+        (r"one of the arguments (.*) is required", "salah satu dari {0} wajib diisi"),
+        (r"unrecognized arguments: (.*)", "pilihan tidak dikenal: {0}"),
+        (r"ambiguous option: (\S+) could match (.*)", "pilihan {0} tidak jelas; bisa berarti {1}"),
+        (r"unexpected option string: (.*)", "pilihan {0} tidak diharapkan"),
+        (r"can't open '(.*)': (.*)", "berkas {0} tidak dapat dibuka ({1})"),
+    )
+)
+_ARGUMENT = re.compile(r"argument (\S+): (.*)", re.DOTALL)
+
+
+def option_message(message: str, command: str = "") -> str:
+    """argparse's English error about a command-line option as one Bahasa line for the CLI:
+    ``argument --quota: invalid int value: 'abc'`` → ``agreement: pilihan --quota: 'abc' bukan
+    bilangan bulat (lihat ucjamsostek agreement --help)``. An unknown message is kept as it is."""
+
+    def plain(text: str) -> str:
+        for pattern, bahasa in _OPTION_MESSAGES:
+            hit = pattern.fullmatch(text)
+            if hit:
+                return bahasa.format(*hit.groups())
+        return text
+
+    hit = _ARGUMENT.fullmatch(message)
+    if hit:
+        name = hit.group(1)
+        what = "pilihan" if name.startswith("-") else "argumen"
+        text = f"{what} {name}: {plain(hit.group(2))}"
+    else:
+        text = plain(message)
+    help_hint = f"ucjamsostek {command} --help" if command else "ucjamsostek help"
+    return f"{command}: {text} (lihat {help_hint})" if command else f"{text} (lihat {help_hint})"

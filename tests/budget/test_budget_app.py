@@ -208,7 +208,10 @@ def test_command_prints_and_writes_a_safe_xlsx(seeded, tmp_path):
     [
         (["--ceiling", "0"], "Pagu harus lebih dari nol"),
         (["--ceiling", "-5"], "Pagu harus lebih dari nol"),
-        (["--ceiling", "dua miliar"], "Pagu tidak terbaca"),
+        (["--ceiling", "dua miliar"], "Pagu .*tidak terbaca"),
+        (["--ceiling", "2016000,000"], "koma adalah tanda desimal"),
+        (["--pu-wage", "abc"], "Upah PU .*tidak terbaca"),
+        (["--year", "0"], "Tahun anggaran tidak wajar"),
         (["--months", "13"], "1 sampai 12"),
         (["--months", "0"], "1 sampai 12"),
         (["--start", "2025-12-01"], "di luar tahun anggaran 2026"),

@@ -466,3 +466,12 @@ def test_without_a_proven_optimum_the_first_fit_list_is_used_and_said(monkeypatc
     assert sel.method == "greedy-fallback"
     assert sel.selected["person_id"].to_list() == [1, 2]  # strict priority first fit
     assert sel.cost <= 2 * bpu
+
+
+def test_a_budget_starting_mid_july_may_run_to_december_and_costs_six_months(pool):
+    """14 July + 6 calendar months ends on 31 December; the unit cost is six whole months."""
+    sel = select(pool, Scenario(year=2026, ceiling=2_016_000_000, start=date(2026, 7, 14), months=6))
+    bpu = sel.unit_costs.filter(pl.col("category") == "BPU")["cost"].to_list()
+    assert bpu == [6 * 16_800]
+    with pytest.raises(BudgetInputError, match="paling banyak 6 bulan"):
+        select(pool, Scenario(year=2026, ceiling=2_016_000_000, start=date(2026, 7, 14), months=7))

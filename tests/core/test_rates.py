@@ -18,6 +18,7 @@ from ucjamsostek.core.rates import (
     RateTable,
     add_months,
     coverage_cost,
+    coverage_end,
     coverage_months,
     default_rate_rows,
     load_rate_table,
@@ -208,3 +209,13 @@ def test_rates_are_data_not_code():
         source = inspect.getsource(module)
         for literal in ("16800", "16_800", "6800", "6_800", "10_000 ", "8400", "8_400"):
             assert literal not in source, (module.__name__, literal)
+
+
+def test_a_mid_month_start_costs_the_calendar_months_bpjs_bills() -> None:
+    """Issue 9 §6: coverage from 14 July for 6 months is billed July to December, each in full
+    (the months reconciliation expects: a month is billed when the coverage overlaps it)."""
+    months = coverage_months(date(2026, 7, 14), 6)
+    assert months == [date(2026, m, 1) for m in range(7, 13)]
+    assert coverage_end(date(2026, 7, 14), 6) == date(2027, 1, 1)
+    rate = monthly_contribution("BPU", "public", date(2026, 7, 1))
+    assert coverage_cost("BPU", "public", date(2026, 7, 14), 6) == 6 * rate == 100_800

@@ -48,7 +48,10 @@ def _int(value: Any, label: str, errors: dict[str, str]) -> int | None:
         return None
     try:
         out = parse_rupiah(value) if isinstance(value, str) else int(value)
-    except (MoneyError, ValueError, TypeError):
+    except MoneyError as exc:
+        errors[label] = str(exc)
+        return None
+    except (ValueError, TypeError):
         errors[label] = "Harus bilangan bulat Rupiah (contoh 2.016.000.000)."
         return None
     if out < 0:

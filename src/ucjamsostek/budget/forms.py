@@ -31,7 +31,16 @@ class ScenarioForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Kosong = 1 Januari tahun anggaran"),
     )
-    months = forms.IntegerField(label=_("Jumlah bulan"), initial=12)
+    months = forms.IntegerField(
+        label=_("Jumlah bulan"),
+        initial=12,
+        # the rule of core.rates.coverage_months, in the words of the people who enter a budget
+        help_text=_(
+            "Bulan kalender yang ditagih BPJS, termasuk bulan mulai: BPJS menagih iuran sebulan penuh "
+            "untuk setiap bulan yang tersentuh masa perlindungan, jadi mulai 14 Juli selama 6 bulan "
+            "berarti Juli s.d. Desember (6 × iuran bulanan)."
+        ),
+    )
     funder = forms.ChoiceField(label=_("Sumber dana"), required=False)
     segments = forms.MultipleChoiceField(
         label=_("Segmen"), required=False, widget=forms.CheckboxSelectMultiple, help_text=_("Kosong = semua segmen")

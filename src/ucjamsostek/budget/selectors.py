@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 
 from ucjamsostek.budget.models import BudgetScenario, ContributionRate, ScenarioLine
-from ucjamsostek.core.rates import RateTable, add_months, load_rate_table
+from ucjamsostek.core.rates import RateTable, coverage_end, load_rate_table
 from ucjamsostek.regions.models import Region
 from ucjamsostek.registry.models import ENROLLED_STATUSES, Enrollment, Person, Segment
 from ucjamsostek.screening.models import Nomination, ReferenceEntry
@@ -89,7 +89,7 @@ def eligible_pool(
 ) -> pl.DataFrame:
     """The people who may be selected for coverage in ``year`` (see the module doc)."""
     start = start or date(year, 1, 1)
-    end = add_months(start, max(1, months))
+    end = coverage_end(start, max(1, months))
     area = area_code or settings.AREA_CODE
     age_min = settings.PROGRAMME_AGE_MIN
     age_max = settings.PROGRAMME_AGE_MAX

@@ -26,8 +26,8 @@ from django.utils import timezone
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.budget import selectors
 from ucjamsostek.budget.models import BudgetScenario, ContributionRate, ScenarioLine
-from ucjamsostek.core.budget import BudgetInputError, Scenario, Selection, select
-from ucjamsostek.core.money import PPM, format_rupiah
+from ucjamsostek.core.budget import BudgetInputError, Scenario, Selection, select, validate_scenario
+from ucjamsostek.core.money import PPM, MoneyError, format_rupiah, parse_count
 from ucjamsostek.core.priority import SCORE_PARTS, PolicyError, PriorityPolicy
 from ucjamsostek.core.rates import default_rate_rows
 from ucjamsostek.registry.masterdata import sync_rows
@@ -144,6 +144,7 @@ def core_scenario(params: ScenarioParams) -> Scenario:
 def compute(params: ScenarioParams, pool: pl.DataFrame | None = None) -> Selection:
     """Run the selection for ``params`` over the eligible pool (or ``pool`` when given)."""
     spec = core_scenario(params)
+    validate_scenario(spec)  # before the pool is read: a year 0 has no 1 January
     if pool is None:
         pool = selectors.eligible_pool(
             params.year,
@@ -312,10 +313,13 @@ def quotas_from_rows(rows: Mapping[str, Any]) -> dict[str, int]:
     out: dict[str, int] = {}
     for code, value in rows.items():
         code = str(code).strip()
-        text = str(value).strip().replace(".", "")
         if not code:
             continue
-        if not text.isdigit():
+        try:
+            quota = parse_count(str(value))
+        except MoneyError:
+            quota = -1
+        if quota < 0:
             raise BudgetInputError("QUOTA_INVALID", f"Kuota {code} harus bilangan bulat 0 atau lebih (diisi: {value}).")
-        out[code] = int(text)
+        out[code] = quota
     return out

@@ -5,7 +5,8 @@ the bytes, the header row found under title rows, columns matched by name case- 
 punctuation-insensitively (:func:`ucjamsostek.core.normalize.header_key`), dates through
 :func:`ucjamsostek.core.normalize.date_expr`, NIKs through
 :func:`ucjamsostek.core.normalize.nik_clean_expr`, rupiah like
-:func:`ucjamsostek.core.money.parse_rupiah` (``16.800``, ``16800``, ``Rp16.800``). Periods read
+:func:`ucjamsostek.core.money.rupiah_expr` (``16.800``, ``16800``, ``Rp16.800``, ``16.800,-``;
+``16,000`` is refused, not read as 16). Periods read
 ``2026-01``, ``01/2026``, ``Januari 2026`` (and a full date, taken as its month).
 
 :func:`read_bpjs_file` returns a :class:`BpjsTable` whose frame has ``row`` (as the user sees it)
@@ -15,6 +16,7 @@ file, row and column — a BPJS file is taken whole or not at all.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,6 +36,7 @@ from ucjamsostek.core.intake import (
     read_cells,
     row_empty,
 )
+from ucjamsostek.core.money import format_rupiah, parse_rupiah, rupiah_expr, rupiah_problem
 
 REGISTRATION = "registration"
 BILL = "bill"
@@ -106,6 +109,7 @@ class BpjsTable:
     header_row: int
     columns: dict[str, str] = field(default_factory=dict)
     unmatched: list[str] = field(default_factory=list)
+    total_row: int | None = None  # a bill's trailing total row (checked against the lines, not a line)
 
 
 # --------------------------------------------------------------------------------- value parsing
@@ -141,19 +145,6 @@ def parse_period(text: str) -> date:
     if value is None:
         raise UserError(f"Periode tidak terbaca: {text!r} (contoh: 2026-01, 01/2026, Januari 2026)")
     return value
-
-
-def rupiah_expr(raw: pl.Expr) -> pl.Expr:
-    """Column version of :func:`ucjamsostek.core.money.parse_rupiah`; null when unreadable."""
-    t = (
-        raw.cast(pl.Utf8)
-        .str.strip_chars()
-        .str.replace_all(r"[\s\u00a0]", "")
-        .str.replace(r"^(?i)rp\.?", "")
-        .str.replace(r",0*$", "")
-    )
-    ok = t.str.contains(r"^-?(\d{1,3}(\.\d{3})*|\d+)$")
-    return pl.when(ok).then(t.str.replace_all(r"\.", "").cast(pl.Int64, strict=False))
 
 
 # ------------------------------------------------------------------------------------- reading
@@ -218,7 +209,12 @@ def read_bpjs_file(
     raw = raw.filter(pl.any_horizontal(pl.all().exclude("row").is_not_null()))
     if raw.height == 0:
         raise IntakeError("Tidak ada baris data di bawah baris judul kolom.", row=h + 1 + offset, **where)
+    total: tuple[int, str | None] | None = None
+    if kind == BILL:
+        raw, total = _split_total_row(raw, data, first_row)
     frame = _normalise(raw, kind, today or date.today(), where)
+    if total is not None:
+        _check_total(frame, *total, where)
     col_names = {fld: str(rows[h][j]).strip() for j, fld in found.items()}
     return BpjsTable(
         kind=kind,
@@ -227,7 +223,52 @@ def read_bpjs_file(
         header_row=h + 1 + offset,
         columns=col_names,
         unmatched=[str(c).strip() for j, c in enumerate(rows[h]) if j not in found and cell_text(c)],
+        total_row=total[0] if total is not None else None,
     )
+
+
+#: A cell that names a bill's total row: ``Jumlah``, ``Total``, ``Grand Total``, ``Sub Total``, …
+_TOTAL_WORD = re.compile(r"^\s*(grand\s*total|sub\s*total|total|jumlah)\b", re.IGNORECASE)
+
+
+def _split_total_row(raw: pl.DataFrame, data: list[list[Any]], first_row: int) -> tuple[pl.DataFrame, Any]:
+    """A bill's last row is its total when it carries no NIK and either a cell of the row says
+    ``Jumlah``/``Total`` or nothing but the amount is filled. Returns the lines without it and
+    ``(row, amount text)`` of the total row (``None`` when there is none)."""
+    if raw.height == 0:
+        return raw, None
+    last = raw.row(raw.height - 1, named=True)
+    nik_digits = re.sub(r"\D", "", last.get("nik") or "")
+    if nik_digits:
+        return raw, None
+    cells = (cell_text(c) for c in data[last["row"] - first_row])
+    labelled = any(_TOTAL_WORD.match(c) for c in cells if c)
+    amount_only = last.get("amount") is not None and all(
+        v is None for k, v in last.items() if k not in ("row", "amount", "nik")
+    )
+    if not (labelled or amount_only):
+        return raw, None
+    return raw.slice(0, raw.height - 1), (int(last["row"]), last.get("amount"))
+
+
+def _check_total(frame: pl.DataFrame, row: int, text: str | None, where: dict[str, Any]) -> None:
+    """The total row must equal the sum of the lines: a bill whose total disagrees has lost or
+    gained a line on the way, and is refused saying by how much."""
+    at: dict[str, Any] = {"row": row, "column": LABELS["amount"], **where}
+    if text is None:
+        raise IntakeError("Baris total tagihan tidak berisi jumlah; isi jumlahnya atau hapus baris itu", **at)
+    try:
+        stated = parse_rupiah(text)
+    except UserError as exc:
+        raise IntakeError(f"Baris total tagihan: {exc}", **at) from None
+    lines = int(frame["amount"].sum() or 0)
+    if stated != lines:
+        raise IntakeError(
+            f"Baris total tagihan {format_rupiah(stated)} tidak sama dengan jumlah iuran {frame.height} baris "
+            f"tagihan {format_rupiah(lines)} (selisih {format_rupiah(stated - lines)}). Periksa apakah ada "
+            "baris yang hilang atau bertambah",
+            **at,
+        )
 
 
 def _fail_first(frame: pl.DataFrame, bad: pl.Expr, fld: str, message: str, where: dict[str, Any]) -> None:
@@ -236,6 +277,16 @@ def _fail_first(frame: pl.DataFrame, bad: pl.Expr, fld: str, message: str, where
         row = int(hit["row"][0])
         more = f" (dan {hit.height - 1} baris lain)" if hit.height > 1 else ""
         raise IntakeError(message + more, row=row, column=LABELS.get(fld, fld), **where)
+
+
+def _fail_amount(frame: pl.DataFrame, bad: pl.Expr, where: dict[str, Any]) -> None:
+    """The first unreadable amount, with the reason :func:`~ucjamsostek.core.money.parse_rupiah`
+    gives for it (``16,000`` is not sixteen rupiah: it is refused, saying why)."""
+    hit = frame.filter(bad)
+    if hit.height:
+        raw = hit["amount_raw"][0]
+        why = rupiah_problem(raw) if raw is not None else "Jumlah uang kosong."
+        _fail_first(frame, bad, "amount", why.rstrip("."), where)
 
 
 def _normalise(raw: pl.DataFrame, kind: str, today: date, where: dict[str, Any]) -> pl.DataFrame:
@@ -281,17 +332,9 @@ def _normalise(raw: pl.DataFrame, kind: str, today: date, where: dict[str, Any])
             "Periode tidak terbaca (contoh: 2026-01, 01/2026, Januari 2026)",
             where,
         )
-        _fail_first(
-            frame, pl.col("amount").is_null(), "amount", "Iuran tidak terbaca (contoh: 16.800 atau Rp16.800)", where
-        )
+        _fail_amount(frame, pl.col("amount").is_null(), where)
     if kind in (CLAIMS, ASSISTANCE):
-        _fail_first(
-            frame,
-            pl.col("amount").is_null() & pl.col("amount_raw").is_not_null(),
-            "amount",
-            "Nominal tidak terbaca (contoh: 42.000.000 atau Rp42.000.000)",
-            where,
-        )
+        _fail_amount(frame, pl.col("amount").is_null() & pl.col("amount_raw").is_not_null(), where)
     if kind in (BILL, CLAIMS, ASSISTANCE):
         # A bill, a claim or a payout is never a negative sum: corrections come as a new file.
         _fail_first(

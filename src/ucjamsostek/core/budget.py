@@ -68,7 +68,7 @@ from ucjamsostek.core.rates import (
     PAYER_KINDS,
     RateError,
     RateTable,
-    add_months,
+    coverage_end,
     load_rate_table,
 )
 
@@ -85,6 +85,7 @@ REASON_TEXT: dict[str, str] = {
 }
 
 MIP_TIME_LIMIT_SECONDS = 30
+
 
 def format_date_id(day: date) -> str:
     """date(2026, 7, 1) → ``"1 Juli 2026"``."""
@@ -172,9 +173,9 @@ def validate_scenario(sc: Scenario) -> None:
             "START_OUTSIDE_YEAR",
             f"Tanggal mulai {format_date_id(start)} berada di luar tahun anggaran {sc.year}.",
         )
-    end = add_months(start, sc.months)
+    end = coverage_end(start, sc.months)
     if end > date(sc.year + 1, 1, 1):
-        last = (12 - start.month) + (1 if start.day == 1 else 0)
+        last = 13 - start.month  # calendar months billed, the start's month included (coverage_months)
         raise BudgetInputError(
             "COVERAGE_PAST_YEAR_END",
             f"Perlindungan {sc.months} bulan sejak {format_date_id(start)} melewati akhir tahun anggaran "

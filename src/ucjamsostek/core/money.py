@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+import polars as pl
+
 from ucjamsostek.core.errors import UserError
 
 Rupiah = int
@@ -111,26 +113,100 @@ def round_half_up(value: Fraction) -> int:
     return sign * ((v.numerator * 2 + v.denominator) // (2 * v.denominator))
 
 
-_MONEY_NOISE = re.compile(r"[\s\u00a0]|^rp\.?", re.IGNORECASE)
+# --------------------------------------------------------------------------- reading numbers
+#: How Indonesians write an amount (issue 9 §6): ``.`` groups thousands, ``,`` starts decimals.
+#: A money amount may carry an ``Rp``/``Rp.`` prefix and a zero decimal part (``,00``, ``,0``)
+#: or the ``,-`` that closes an amount on a receipt; any other decimal part is refused, because
+#: ``16,000`` (an English thousands comma) or ``2016000,000`` would otherwise lose three digits.
+#: The same pattern serves :func:`parse_rupiah` (one value) and :func:`rupiah_expr` (a column).
+_RUPIAH_PREFIX = r"(?i:rp\.?)?"
+_INTEGER = r"(\d{1,3}(?:\.\d{3})+|\d+)"
+_ZERO_DECIMALS = r"(?:,(?:00?|-))?"
+RUPIAH_PATTERN = rf"^{_RUPIAH_PREFIX}(-?){_INTEGER}{_ZERO_DECIMALS}$"
+COUNT_PATTERN = rf"^(-?){_INTEGER}$"
+_BLANKS = re.compile(r"[\s\u00a0]+")
+_RUPIAH_RE = re.compile(RUPIAH_PATTERN)
+_COUNT_RE = re.compile(COUNT_PATTERN)
+_DECIMALS = re.compile(r",(\d+)$")
+
+MONEY_EXAMPLE = "contoh: 16.800, Rp16.800 atau 16.800,00"
 
 
-def parse_rupiah(text: str | int) -> Rupiah:
-    """``"16.800"``, ``"16800"``, ``"Rp16.800"``, ``"Rp 16.800,00"`` → 16800.
+def _compact(text: str) -> str:
+    return _BLANKS.sub("", text.strip())
 
-    Dots are thousands separators, a comma starts the (zero) cents; non-zero cents are an error.
+
+def _why_not_rupiah(text: str) -> str:
+    """The Indonesian reason ``text`` is not an amount (``text`` failed :data:`RUPIAH_PATTERN`)."""
+    raw = _compact(text)
+    if not raw:
+        return "Jumlah uang kosong."
+    decimals = _DECIMALS.search(raw)
+    if decimals is not None:
+        digits = decimals.group(1)
+        if len(digits) == 3:
+            return (
+                f"Jumlah uang {text.strip()!r} tidak jelas: koma adalah tanda desimal, bukan pemisah "
+                f"ribuan, dan di belakang koma hanya boleh ,00 atau ,-. Tulis ribuan dengan titik "
+                f"({MONEY_EXAMPLE})."
+            )
+        return (
+            f"Jumlah uang {text.strip()!r} harus Rupiah bulat: di belakang koma hanya boleh ,00 atau ,- "
+            f"({MONEY_EXAMPLE})."
+        )
+    return f"Jumlah uang tidak terbaca: {text.strip()!r} ({MONEY_EXAMPLE})."
+
+
+def parse_rupiah(text: str | int, *, label: str = "") -> Rupiah:
+    """One amount as Indonesians write it → integer Rupiah (:data:`RUPIAH_PATTERN`).
+
+    ``16.800``, ``16800``, ``Rp16.800``, ``Rp 16.800,00`` and ``16.800,-`` all give 16800;
+    ``16,000``, ``16,5`` or ``2016000,000`` raise :class:`MoneyError` saying why (``label``, e.g.
+    ``--ceiling``, goes in front of the message). A Python ``int`` is taken as it is.
     """
     if isinstance(text, bool):
-        raise MoneyError(f"Jumlah uang tidak terbaca: {text!r}")
+        raise MoneyError(_labelled(label, f"Jumlah uang tidak terbaca: {text!r}."))
     if isinstance(text, int):
         return text
-    raw = _MONEY_NOISE.sub("", str(text).strip())
-    negative = raw.startswith("-")
-    raw = raw.lstrip("-")
-    if "," in raw:
-        raw, cents = raw.split(",", 1)
-        if cents.strip("0"):
-            raise MoneyError(f"Jumlah uang harus Rupiah bulat: {text!r}")
-    if not re.fullmatch(r"\d{1,3}(\.\d{3})*|\d+", raw):
-        raise MoneyError(f"Jumlah uang tidak terbaca: {text!r}")
-    value = int(raw.replace(".", ""))
-    return -value if negative else value
+    match = _RUPIAH_RE.fullmatch(_compact(str(text)))
+    if match is None:
+        raise MoneyError(_labelled(label, _why_not_rupiah(str(text))))
+    value = int(match.group(2).replace(".", ""))
+    return -value if match.group(1) else value
+
+
+def parse_count(text: str | int, *, label: str = "") -> int:
+    """A whole number (a count, a quota, a year): ``1.234`` or ``1234`` → 1234; a decimal comma,
+    letters or an empty text raise :class:`MoneyError` saying why."""
+    if isinstance(text, bool):
+        raise MoneyError(_labelled(label, f"Harus bilangan bulat, bukan {text!r}."))
+    if isinstance(text, int):
+        return text
+    match = _COUNT_RE.fullmatch(_compact(str(text)))
+    if match is None:
+        raw = str(text).strip()
+        what = f"Harus bilangan bulat (mis. 1.234), bukan {raw!r}." if raw else "Harus diisi bilangan bulat."
+        raise MoneyError(_labelled(label, what))
+    value = int(match.group(2).replace(".", ""))
+    return -value if match.group(1) else value
+
+
+def _labelled(label: str, message: str) -> str:
+    return f"{label}: {message}" if label else message
+
+
+def rupiah_expr(raw: pl.Expr) -> pl.Expr:
+    """Column version of :func:`parse_rupiah` (the same :data:`RUPIAH_PATTERN`): ``Int64``, null
+    where a cell is not an amount; :func:`rupiah_problem` gives the reason for such a cell."""
+    parts = raw.cast(pl.Utf8).str.replace_all(r"[\s\u00a0]+", "").str.extract_groups(RUPIAH_PATTERN)
+    value = parts.struct.field("2").str.replace_all(r"\.", "").cast(pl.Int64, strict=False)
+    return pl.when(parts.struct.field("1") == "-").then(-value).otherwise(value)
+
+
+def rupiah_problem(text: str) -> str:
+    """Why the cell ``text`` is not an amount (the message :func:`parse_rupiah` raises)."""
+    try:
+        parse_rupiah(text)
+    except MoneyError as exc:
+        return str(exc)
+    return ""

@@ -99,8 +99,7 @@ class RateRow:
             base = wage if wage is not None else self.income_base
             if base is None:
                 raise RateError(
-                    f"Tarif {self.programme} {self.category} adalah persentase dari upah: "
-                    "upah peserta wajib diisi"
+                    f"Tarif {self.programme} {self.category} adalah persentase dari upah: upah peserta wajib diisi"
                 )
             assert self.rate_ppm is not None
             gross = apply_ppm(base, self.rate_ppm)
@@ -126,11 +125,32 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last_day))
 
 
+def month_start(day: date) -> date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
 def coverage_months(start: date, months: int) -> list[date]:
-    """The first day of each covered month: ``start``, ``start`` + 1 month, …"""
+    """The months BPJS bills for ``months`` months of coverage from ``start``: the first day of
+    ``start``'s month and of each following month.
+
+    Contributions are monthly (DOMAIN.md §1: Rp16.800 / person / **month**): BPJS bills the whole
+    contribution of every calendar month in which the coverage is in force on any day, never a
+    part of a month — the rule reconciliation checks bills by (``core.reconcile``: a month is
+    covered when a coverage period overlaps it). So a coverage starting on 14 July costs July in
+    full; ``months`` counts calendar months from the start's month, and the coverage runs to the
+    end of the last one (:func:`coverage_end`). Each month is priced at the rate valid on its
+    first day. The budget form's help text says this to people (``budget/forms.py``).
+    """
     if months < 0:
         raise RateError("Jumlah bulan tidak boleh negatif")
-    return [add_months(start, i) for i in range(months)]
+    first = month_start(start)
+    return [add_months(first, i) for i in range(months)]
+
+
+def coverage_end(start: date, months: int) -> date:
+    """The day after the coverage :func:`coverage_months` bills: the first day after its last month."""
+    return add_months(month_start(start), months)
 
 
 class RateTable:
@@ -215,11 +235,10 @@ class RateTable:
         programmes: Sequence[str] = DEFAULT_PROGRAMMES,
         wage: Rupiah | None = None,
     ) -> Rupiah:
-        """The cost of covering one person for ``months`` whole months from ``start``, each month
-        at the rate valid on its first day."""
-        return sum(
-            amount for _, _, amount, _ in self.breakdown(category, payer, start, months, programmes, wage)
-        )
+        """The cost of covering one person for the ``months`` calendar months BPJS bills from
+        ``start`` on (:func:`coverage_months`: a mid-month start costs its first month in full),
+        each month at the rate valid on its first day."""
+        return sum(amount for _, _, amount, _ in self.breakdown(category, payer, start, months, programmes, wage))
 
 
 # ---------------------------------------------------------------------------------------- CSV

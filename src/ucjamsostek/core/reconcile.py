@@ -29,7 +29,7 @@ from datetime import date
 import polars as pl
 
 from ucjamsostek.core.errors import UserError
-from ucjamsostek.core.rates import RateError, RateTable, add_months
+from ucjamsostek.core.rates import RateError, RateTable, add_months, month_start
 
 MATCHED = "MATCHED"
 NOT_ON_ROSTER = "NOT_ON_ROSTER"
@@ -77,10 +77,6 @@ _OUT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 
 class ReconcileError(UserError):
     """Reconciliation cannot be computed (e.g. no rate for a covered month); Indonesian message."""
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
 
 
 def _expected_table(keys: pl.DataFrame, rates: RateTable) -> pl.DataFrame:

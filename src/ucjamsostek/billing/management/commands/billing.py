@@ -81,7 +81,7 @@ class Command(BaseCommand):
             paid_on = parse_date(o["date"], "--date")
             if paid_on is None:
                 raise CommandError("--date wajib diisi", returncode=2)
-            amount = run(lambda: parse_rupiah(o["amount"]))
+            amount = run(lambda: parse_rupiah(o["amount"], label="--amount"))
             pay = run(
                 lambda: services.record_payment(
                     SYSTEM, inv, sp2d_number=o["sp2d"], paid_on=paid_on, amount=amount, agreement=agreement

@@ -24,15 +24,22 @@ from ucjamsostek.budget import exports, selectors, services
 from ucjamsostek.core import filelimits
 from ucjamsostek.core.budget import BudgetInputError
 from ucjamsostek.core.intake import read_records
-from ucjamsostek.core.money import MoneyError, parse_rupiah
+from ucjamsostek.core.money import MoneyError, parse_count, parse_rupiah
 from ucjamsostek.registry.services import log_change
 
 
 def _int(value: str, what: str) -> int:
-    text = str(value).strip()
-    if not text.lstrip("-").isdigit():
-        raise CommandError(f"{what} harus bilangan bulat (diisi: {value!r}).")
-    return int(text)
+    try:
+        return parse_count(value)
+    except MoneyError:
+        raise CommandError(f"{what} harus bilangan bulat (diisi: {value!r}).", returncode=2) from None
+
+
+def _rupiah(value: str, what: str) -> int:
+    try:
+        return parse_rupiah(value, label=what)
+    except MoneyError as exc:
+        raise CommandError(str(exc), returncode=2) from None
 
 
 def _date(value: str | None, what: str) -> date | None:
@@ -92,10 +99,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         year = _int(opts["year"], "Tahun")
-        try:
-            ceiling = parse_rupiah(opts["ceiling"])
-        except MoneyError as exc:
-            raise CommandError(f"Pagu tidak terbaca: {opts['ceiling']!r}.") from exc
+        ceiling = _rupiah(opts["ceiling"], "Pagu (--ceiling)")
         months = _int(opts["months"], "Jumlah bulan")
         quota_by = (opts["quota_by"] or "").strip().lower()
         if quota_by not in ("", "desa", "kecamatan"):
@@ -123,7 +127,7 @@ class Command(BaseCommand):
             quotas=quotas,
             continuity=opts["continuity"],
             objective=objective,
-            pu_wage=parse_rupiah(opts["pu_wage"]) if opts["pu_wage"] else None,
+            pu_wage=_rupiah(opts["pu_wage"], "Upah PU (--pu-wage)") if opts["pu_wage"] else None,
         )
         try:
             selection = services.compute(params)
@@ -133,7 +137,7 @@ class Command(BaseCommand):
                 else None
             )
         except BudgetInputError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(exc.message, returncode=2) from exc
 
         xlsx_path: Path | None = None
         if not opts["no_xlsx"]:
