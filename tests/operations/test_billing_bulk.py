@@ -84,7 +84,9 @@ def test_stored_lines_bill_frame_and_csv(pks, people, users, tmp_path):  # noqa:
     rec = bil.reconcile_invoice(inv)
     csv_path, _ = bil.write_reconciliation(rec, tmp_path / "out")
     raw = csv_path.read_bytes()
-    assert raw.startswith(b"line,nik,class,billed,expected,difference\r\n") and raw.endswith(b"\r\n")
+    # the contract's six columns, then the three naming what a BILLED_TWICE line repeats
+    header = b"line,nik,class,billed,expected,difference,repeats_period,repeats_number,repeats_line\r\n"
+    assert raw.startswith(header) and raw.endswith(b"\r\n")
     assert b"\n" not in raw.replace(b"\r\n", b"")
     # a roster person not billed has an empty line field, as csv.writer wrote None
     assert all(r.startswith((b"2,", b"3,", b"4,", b"5,", b",")) for r in raw.split(b"\r\n")[1:-1])

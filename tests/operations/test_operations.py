@@ -175,7 +175,17 @@ def test_bill_reconciliation_and_outputs(pks, people, users, tmp_path):
     call_command("billing", "reconcile", "--period", "2026-01", "--out", str(out))
     with (out / "reconciliation.csv").open() as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["line", "nik", "class", "billed", "expected", "difference"]
+    assert list(rows[0]) == [
+        "line",
+        "nik",
+        "class",
+        "billed",
+        "expected",
+        "difference",
+        "repeats_period",
+        "repeats_number",
+        "repeats_line",
+    ]
     assert [(r["line"], r["class"]) for r in rows] == [
         ("2", "MATCHED"),
         ("3", "BILLED_TWICE"),

@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ucjamsostek.accounts import permissions as perm
@@ -125,11 +125,14 @@ def import_bill(
     replace: bool = False,
 ) -> tuple[Invoice, bool]:
     """Store a BPJS bill for one period (the lines' most common period unless ``period`` is
-    given). A second bill for the same period needs ``replace`` (the old one and its lines go;
-    a bill with payments cannot be replaced). Importing the very same file again (same content
-    hash) changes nothing and returns the bill already stored. A bill for a month that no PKS
-    covers is refused: the regency has nothing to pay under it. Returns ``(invoice, created)``:
-    ``created`` is false when the file had been imported before (callers need not hash first)."""
+    given). A second bill for the same period needs ``replace``: the bill keeps its place in the
+    ledger of bills (its id: the order bills were first imported) and only its lines are
+    replaced; a bill with payments cannot be replaced. Bills imported after it that had been
+    reconciled are reconciled again, since what they repeat may have changed (DESIGN.md §5.4).
+    Importing the very same file again (same content hash) changes nothing and returns the bill
+    already stored. A bill for a month that no PKS covers is refused: the regency has nothing to
+    pay under it. Returns ``(invoice, created)``: ``created`` is false when the file had been
+    imported before (callers need not hash first)."""
     _check(actor, perm.can_upload_bpjs_files(actor))
     p = Path(path)
     try:
@@ -169,17 +172,28 @@ def import_bill(
                 )
             if old.payments.exists():
                 raise ValidationError({"period": f"Tagihan periode {period:%m/%Y} sudah dibayar; tidak dapat diganti."})
-            old.delete()
-        inv = Invoice.objects.create(
-            period=period,
-            number=number.strip(),
-            agreement=agreement,
-            source_name=table.source[:255],
-            sha256=sha,
-            line_count=frame.height,
-            billed_total=int(frame["amount"].sum()),
-            imported_by=perm.recorded_user(actor),
-        )
+            InvoiceLine.objects.filter(invoice=old).delete()
+        fields = {
+            "period": period,
+            "number": number.strip(),
+            "agreement": agreement,
+            "source_name": table.source[:255],
+            "sha256": sha,
+            "line_count": frame.height,
+            "billed_total": int(frame["amount"].sum()),
+            "payable": None,
+            "reconciled_at": None,
+            "reconciliation": {},
+            "imported_at": timezone.now(),
+            "imported_by": perm.recorded_user(actor),
+        }
+        if old is None:
+            inv = Invoice.objects.create(**fields)
+        else:  # the same bill (its place in the ledger), its new lines
+            inv = old
+            for name, value in fields.items():
+                setattr(inv, name, value)
+            inv.save()
         _store_lines(inv, frame)
         log_change(
             actor,
@@ -190,6 +204,9 @@ def import_bill(
             changes={"period": [None, period], "billed_total": [None, inv.billed_total]},
             reason=f"Tagihan BPJS {table.source}",
         )
+        if old is not None:
+            for later in Invoice.objects.filter(pk__gt=inv.pk, reconciled_at__isnull=False).order_by("pk"):
+                reconcile_invoice(later)
     return inv, True
 
 
@@ -212,6 +229,31 @@ def bill_frame(invoice: Invoice) -> pl.DataFrame:
     return query_frame(qs, {"line": pl.Int64, "nik": pl.Utf8, "period": pl.Date, "amount": pl.Int64})
 
 
+_EARLIER_FIELDS: dict[str, tuple[str, pl.DataType | type[pl.DataType]]] = {
+    "nik": ("nik", pl.Utf8),
+    "period": ("period", pl.Date),
+    "bill": ("invoice_id", pl.Int64),
+    "bill_period": ("invoice__period", pl.Date),
+    "bill_number": ("invoice__number", pl.Utf8),
+    "line": ("line", pl.Int64),
+}
+
+
+def earlier_lines(invoice: Invoice) -> pl.DataFrame:
+    """The ledger ``core.reconcile.reconcile`` checks ``invoice`` against: lines of the bills
+    imported before it (smaller id; a replaced bill keeps its id) that bill a (NIK, month) this
+    bill bills too, or its own period. The lines of every stored bill are the ledger of
+    (person, programme, month) billed: a replaced bill's lines are gone with it."""
+    same = InvoiceLine.objects.filter(invoice_id=invoice.pk, nik=OuterRef("nik"), period=OuterRef("period"))
+    qs = (
+        InvoiceLine.objects.filter(invoice_id__lt=invoice.pk)
+        .filter(Q(period=invoice.period) | Exists(same))
+        .order_by()
+        .values_list(*(lookup for lookup, _ in _EARLIER_FIELDS.values()))
+    )
+    return query_frame(qs, {c: t for c, (_, t) in _EARLIER_FIELDS.items()})
+
+
 # ------------------------------------------------------------------------------- reconciliation
 @dataclass
 class Reconciliation:
@@ -224,7 +266,14 @@ class Reconciliation:
 def reconcile_invoice(invoice: Invoice, *, store: bool = True) -> Reconciliation:
     """Reconcile ``invoice``; with ``store`` keep its payable amount and summary on the bill."""
     try:
-        lines = rc.reconcile(bill_frame(invoice), roster_frame(), rate_table(), invoice.period)
+        lines = rc.reconcile(
+            bill_frame(invoice),
+            roster_frame(),
+            rate_table(),
+            invoice.period,
+            earlier=earlier_lines(invoice),
+            number=invoice.number,
+        )
     except rc.ReconcileError as exc:
         raise ValidationError({"rates": str(exc)}) from exc
     summary = rc.summarise(lines)
@@ -251,8 +300,10 @@ def write_reconciliation(rec: Reconciliation, out_dir: str | Path) -> tuple[Path
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = out / "reconciliation.csv", out / "reconciliation.xlsx"
-    # as csv.writer writes it: minimal quoting, CRLF line ends, an empty field for a missing line
-    csvout.write_csv(rec.lines.select(rc.CSV_COLUMNS), csv_path, line_terminator="\r\n", null_value="")
+    # as csv.writer writes it: minimal quoting, CRLF line ends, an empty field for a missing line;
+    # the repeated bill's period as the --period option takes it (2025-11)
+    columns = rec.lines.with_columns(pl.col("repeats_period").dt.strftime("%Y-%m")).select(rc.CSV_COLUMNS)
+    csvout.write_csv(columns, csv_path, line_terminator="\r\n", null_value="")
     write_reconciliation_xlsx(rec, xlsx_path)
     _record_export(perm.SYSTEM, rec)
     return csv_path, xlsx_path
@@ -308,7 +359,18 @@ def write_reconciliation_xlsx(rec: Reconciliation, path: str | Path) -> None:
         ]
     )
     labels = pl.col("class").replace_strict(rc.CLASS_LABELS, return_dtype=pl.Utf8)
-    lines = rec.lines.select("line", "nik", labels.alias("label"), "class", "billed", "expected", "difference")
+    lines = rec.lines.select(
+        "line",
+        "nik",
+        labels.alias("label"),
+        "class",
+        "billed",
+        "expected",
+        "difference",
+        pl.col("repeats_period").dt.strftime("%m/%Y"),
+        "repeats_number",
+        "repeats_line",
+    )
     int_, text = xlsxml.INT, xlsxml.TEXT
     xlsxml.write_workbook(
         path,
@@ -326,10 +388,21 @@ def write_reconciliation_xlsx(rec: Reconciliation, path: str | Path) -> None:
             ),
             xlsxml.Sheet(
                 "Rincian",
-                ["Baris", "NIK", "Kelas", "Kode", "Ditagih (Rp)", "Seharusnya (Rp)", "Selisih (Rp)"],
+                [
+                    "Baris",
+                    "NIK",
+                    "Kelas",
+                    "Kode",
+                    "Ditagih (Rp)",
+                    "Seharusnya (Rp)",
+                    "Selisih (Rp)",
+                    "Mengulang tagihan periode",
+                    "Mengulang tagihan nomor",
+                    "Mengulang baris",
+                ],
                 frame=lines,
-                kinds=(int_, text, text, text, int_, int_, int_),
-                widths=(7, 20, 36, 20, 14, 14, 14),
+                kinds=(int_, text, text, text, int_, int_, int_, text, text, int_),
+                widths=(7, 20, 36, 20, 14, 14, 14, 12, 24, 9),
                 empty_text=True,
                 header_style=xlsxml.HEADER_NOWRAP,
                 int_style=xlsxml.NUMBER,

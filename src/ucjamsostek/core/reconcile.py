@@ -7,19 +7,36 @@ Inputs are Polars frames:
 * ``roster`` — one row per coverage period (enrollment): ``nik``, ``start``, ``end`` (Date,
   ``[start, end)``, null = open), ``category`` (BPU/PU), ``payer`` (public/other),
   ``programmes`` (``"JKK+JKM"``), ``wage`` (Int64, null = the rate's own base), ``death_date``
-  (Date or null); optional ``enrollment_id``.
+  (Date or null); optional ``enrollment_id``;
+* ``earlier`` (optional) — the ledger: lines of the bills imported before this one (DESIGN.md
+  §5.4, "Bills form one ledger of (person, programme, month)"): ``nik``, ``period`` (the month
+  that line billed), ``bill`` (Int64, the bills' import order), ``bill_period`` (Date, that
+  bill's own period), ``bill_number`` (Utf8) and ``line``. Only rows whose (nik, period) this
+  bill also bills, or whose period is the reconciled one, matter; others are ignored.
 
 A person is *on the roster* when any roster row carries the NIK; the month is *covered* when one
 of the person's periods overlaps it. The expected amount of a covered month is the contribution
 of the rate rows valid on the month's first day (:mod:`ucjamsostek.core.rates`), never a literal.
 
 Each bill line gets the first class that applies, after MATCHED is ruled out, in this order:
-NOT_ON_ROSTER, BILLED_TWICE (every line after the first of the same NIK and period),
-BILLED_AFTER_DEATH (the month starts after the death date), OUTSIDE_COVERAGE, AMOUNT_MISMATCH.
-Every roster person covered in the reconciled period, alive on its first day and not billed for
-it gets a NOT_BILLED line. ``billed``/``expected``/``difference`` are integer rupiah:
-``expected`` is what the regency owes for the line (0 for a line it must not pay), and
-``difference = billed − expected`` is the line's rupiah impact.
+NOT_ON_ROSTER, BILLED_TWICE, BILLED_AFTER_DEATH (the month starts after the death date),
+OUTSIDE_COVERAGE, AMOUNT_MISMATCH.
+
+BILLED_TWICE: the person and month were already billed by an earlier line — of an earlier bill
+in ``earlier`` (the first of them in (bill, line) order is the one repeated), else an earlier line
+of this bill (the first line of that NIK and month). The person and month are the key whatever the
+``Program`` text says: a line bills the person's whole monthly contribution (``expected`` is the
+rate of all the enrollment's programmes), so a repeat with the programmes spelt differently is
+still a repeat. A BILLED_TWICE line names what it repeats in ``repeats_period`` (the repeated
+bill's period; this bill's ``period`` for a repeat inside the file), ``repeats_number`` (its
+number, ``number`` for this bill) and ``repeats_line``; these are null on every other line.
+
+Every roster person covered in the reconciled period, alive on its first day and billed for it
+neither by this bill nor by an earlier one gets a NOT_BILLED line.
+
+``billed``/``expected``/``difference`` are integer rupiah: ``expected`` is what the regency
+owes for the line (0 for a line it must not pay), and ``difference = billed − expected`` is the
+line's rupiah impact.
 """
 
 from __future__ import annotations
@@ -60,8 +77,19 @@ CLASS_LABELS: dict[str, str] = {
     OUTSIDE_COVERAGE: "Ditagih di luar masa perlindungan",
 }
 
-#: Columns of ``reconciliation.csv`` (DESIGN.md §5.4).
-CSV_COLUMNS: tuple[str, ...] = ("line", "nik", "class", "billed", "expected", "difference")
+#: Columns of ``reconciliation.csv`` (DESIGN.md §5.4): the six of the contract, then the three
+#: appended for a BILLED_TWICE line (which bill and line it repeats).
+CSV_COLUMNS: tuple[str, ...] = (
+    "line",
+    "nik",
+    "class",
+    "billed",
+    "expected",
+    "difference",
+    "repeats_period",
+    "repeats_number",
+    "repeats_line",
+)
 
 _OUT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "line": pl.Int64,
@@ -72,6 +100,18 @@ _OUT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "difference": pl.Int64,
     "period": pl.Date,
     "enrollment_id": pl.Int64,
+    "repeats_period": pl.Date,
+    "repeats_number": pl.Utf8,
+    "repeats_line": pl.Int64,
+}
+
+_EARLIER_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "nik": pl.Utf8,
+    "period": pl.Date,
+    "bill": pl.Int64,
+    "bill_period": pl.Date,
+    "bill_number": pl.Utf8,
+    "line": pl.Int64,
 }
 
 
@@ -109,6 +149,26 @@ def _normalise_roster(roster: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _first_earlier(earlier: pl.DataFrame | None) -> pl.LazyFrame:
+    """Per (nik, month) of the ledger: the first earlier line, as ``repeats_*`` columns."""
+    if earlier is None:
+        earlier = pl.DataFrame(schema=_EARLIER_SCHEMA)
+    return (
+        earlier.lazy()
+        .select(
+            pl.col("nik").cast(pl.Utf8),
+            pl.col("period").cast(pl.Date).dt.month_start().alias("month"),
+            pl.col("bill").cast(pl.Int64),
+            pl.col("bill_period").cast(pl.Date).alias("repeats_period"),
+            pl.col("bill_number").cast(pl.Utf8).fill_null("").alias("repeats_number"),
+            pl.col("line").cast(pl.Int64).alias("repeats_line"),
+        )
+        .sort(["bill", "repeats_line"], maintain_order=True)
+        .unique(["nik", "month"], keep="first", maintain_order=True)
+        .drop("bill")
+    )
+
+
 def _covering(months: pl.LazyFrame, roster: pl.LazyFrame) -> pl.LazyFrame:
     """For each distinct (nik, month): the roster row covering that month (latest start wins,
     then the highest enrollment id)."""
@@ -122,12 +182,21 @@ def _covering(months: pl.LazyFrame, roster: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def reconcile(bill: pl.DataFrame, roster: pl.DataFrame, rates: RateTable, period: date) -> pl.DataFrame:
+def reconcile(
+    bill: pl.DataFrame,
+    roster: pl.DataFrame,
+    rates: RateTable,
+    period: date,
+    *,
+    earlier: pl.DataFrame | None = None,
+    number: str = "",
+) -> pl.DataFrame:
     """Classify every bill line and add NOT_BILLED roster lines; see the module doc.
 
-    Returns ``line, nik, class, billed, expected, difference, period, enrollment_id``: bill lines
-    in line order, then NOT_BILLED lines by NIK. Set-based throughout (lazy Polars plans), so a
-    bill of a million lines against a million-person roster takes seconds.
+    Returns ``line, nik, class, billed, expected, difference, period, enrollment_id,
+    repeats_period, repeats_number, repeats_line``: bill lines in line order, then NOT_BILLED
+    lines by NIK. Set-based throughout (lazy Polars plans), so a bill of a million lines against
+    a million-person roster and a ledger of earlier bills takes seconds.
     """
     period = month_start(period)
     r = _normalise_roster(roster)
@@ -157,9 +226,28 @@ def reconcile(bill: pl.DataFrame, roster: pl.DataFrame, rates: RateTable, period
         .select("nik", "month", "rate", "enrollment_id")
     )
 
+    ledger = _first_earlier(earlier)
+    # what a line repeats: the first earlier bill's line for its NIK and month, else the first
+    # line of this bill with them (lines are in line order, so that is the smallest)
+    first_here = pl.col("line").min().over(["nik", "month"])
+    here = pl.col("line") != first_here
     lines = (
-        # a line is "again" when an earlier line (lines are in line order) has the same NIK and month
-        bl.with_columns((~pl.struct("nik", "month").is_first_distinct()).alias("_again"))
+        bl.join(ledger, on=["nik", "month"], how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("repeats_line").is_null() & here)
+            .then(pl.lit(period))
+            .otherwise(pl.col("repeats_period"))
+            .alias("repeats_period"),
+            pl.when(pl.col("repeats_line").is_null() & here)
+            .then(pl.lit(number))
+            .otherwise(pl.col("repeats_number"))
+            .alias("repeats_number"),
+            pl.when(pl.col("repeats_line").is_null() & here)
+            .then(first_here)
+            .otherwise(pl.col("repeats_line"))
+            .alias("repeats_line"),
+        )
+        .with_columns(pl.col("repeats_line").is_not_null().alias("_again"))
         .join(deaths.lazy(), on="nik", how="left", maintain_order="left")
         .with_columns(pl.col("nik").is_in(deaths["nik"].implode()).alias("_on_roster"))
         .join(cover, on=["nik", "month"], how="left", maintain_order="left")
@@ -187,8 +275,17 @@ def reconcile(bill: pl.DataFrame, roster: pl.DataFrame, rates: RateTable, period
         pl.col("month").alias("period"),
         # the enrollment only for lines the regency pays for
         pl.when(pays).then(pl.col("enrollment_id")).alias("enrollment_id"),
+        *(
+            pl.when(pl.col("class") == BILLED_TWICE).then(pl.col(c)).alias(c)
+            for c in ("repeats_period", "repeats_number", "repeats_line")
+        ),
     )
-    billed_now = bl.filter(pl.col("month") == pl.lit(period)).select("nik").unique()
+    billed_now = (
+        pl.concat([bl.select("nik", "month"), ledger.select("nik", "month")])
+        .filter(pl.col("month") == pl.lit(period))
+        .select("nik")
+        .unique()
+    )
     alive = pl.col("death_date").is_null() | (pl.col("death_date") >= pl.lit(period))
     not_billed = (
         cover.filter(pl.col("month") == pl.lit(period))
