@@ -148,9 +148,11 @@ def test_claims_linked_and_flagged_in_gap(pks, people, users, tmp_path):
     report = agr_sel.coverage_gaps(users["dinas"])
     assert [(c["type"], c["incident_date"]) for c in report.claims_in_gap] == [("JKM", date(2025, 2, 2))]
     stats = csel.analytics(users["dinas"])
-    assert stats.total_claims == 4 and stats.total_amount == 12_500_000 + 42_000_000 * 2 + 1_000_000
+    # paid and unflagged: a's JKK; b's second JKM is flagged and apart; two are still in process
+    assert (stats.total_claims, stats.total_amount, stats.in_process) == (1, 12_500_000, 1)
+    assert (stats.flagged_claims, stats.flagged_amount) == (1, 42_000_000)
     again = csv_claims.import_claims(users["bpjs"], f)
-    assert (again.created, again.updated, Claim.objects.count()) == (0, 4, 4)
+    assert (again.created, again.updated, again.unchanged, Claim.objects.count()) == (0, 0, 4, 4)
     with pytest.raises(PermissionDenied):
         csv_claims.import_claims(users["leadership"], f)
 

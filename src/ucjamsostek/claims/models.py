@@ -1,5 +1,8 @@
 """Benefit claims (klaim JKK, JKM, beasiswa), linked to the person and the enrollment in force on
-the incident date; ``uncovered`` flags a claim whose incident fell outside any coverage."""
+the incident date; ``uncovered`` marks a claim whose incident fell outside any coverage, ``flags``
+what a verifier would question (:func:`ucjamsostek.core.claims.check_claims`). A flagged claim is
+kept as its own row (a duplicate is never merged into the claim it repeats) and shown apart from
+the totals."""
 
 from __future__ import annotations
 
@@ -33,6 +36,8 @@ class Claim(models.Model):
         related_name="claims",
     )
     uncovered = models.BooleanField(_("tanpa perlindungan pada tanggal kejadian"), default=False, db_index=True)
+    flags = models.JSONField(_("catatan verifikasi"), default=list, blank=True)
+    flagged = models.BooleanField(_("ditandai"), default=False, db_index=True)
     kpj = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
     type = models.CharField(_("jenis"), max_length=8, choices=Type.choices)
     incident_date = models.DateField(_("tanggal kejadian"))
@@ -58,9 +63,7 @@ class Claim(models.Model):
         verbose_name = _("klaim")
         verbose_name_plural = _("klaim")
         ordering = ["-incident_date"]
-        constraints = [
-            models.UniqueConstraint(fields=["nik", "type", "incident_date"], name="claims_unique_incident"),
-        ]
+        indexes = [models.Index(fields=["nik", "type", "incident_date"], name="claims_incident_idx")]
 
     def __str__(self) -> str:
         return f"{self.type} {self.incident_date:%Y-%m-%d}"

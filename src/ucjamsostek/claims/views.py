@@ -12,14 +12,20 @@ from django.views.decorators.http import require_POST
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.webutil import post_file, uploaded_table
 from ucjamsostek.claims import selectors, services
+from ucjamsostek.core.claims import FLAG_LABELS
+from ucjamsostek.core.money import format_rupiah
 from ucjamsostek.errors import attempt
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
-    recent = selectors.recent_claims(user)
-    context = {"stats": selectors.analytics(user), "claims": recent, "can_upload": perm.can_upload_bpjs_files(user)}
+    context = {
+        "stats": selectors.analytics(user),
+        "claims": selectors.recent_claims(user),
+        "flagged": selectors.flagged_rows(user),
+        "can_upload": perm.can_upload_bpjs_files(user),
+    }
     return render(request, "claims/index.html", context)
 
 
@@ -38,15 +44,25 @@ def upload(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Klaim baru %(created)s, diperbarui %(updated)s; tanpa perlindungan "
-                    "pada tanggal kejadian %(uncovered)s."
+                    "Klaim baru %(created)s, diperbarui %(updated)s, tidak berubah %(unchanged)s; tanpa "
+                    "perlindungan pada tanggal kejadian %(uncovered)s."
                 )
-                % {"created": res.created, "updated": res.updated, "uncovered": res.uncovered},
+                % {
+                    "created": res.created,
+                    "updated": res.updated,
+                    "unchanged": res.unchanged,
+                    "uncovered": res.uncovered,
+                },
             )
-            if res.unknown_person:
+            for code, rows in res.flagged_rows.items():
                 messages.warning(
                     request,
-                    _("NIK tidak ada di data penduduk pada baris: %(rows)s")
-                    % {"rows": ", ".join(str(r) for r in res.unknown_person[:30])},
+                    _("%(flag)s: %(count)s klaim senilai %(amount)s, tidak dihitung dalam total; baris: %(rows)s")
+                    % {
+                        "flag": FLAG_LABELS[code],
+                        "count": len(rows),
+                        "amount": format_rupiah(res.flagged_amounts[code]),
+                        "rows": ", ".join(str(r) for r in rows[:30]) + (" …" if len(rows) > 30 else ""),
+                    },
                 )
     return redirect("claims:index")

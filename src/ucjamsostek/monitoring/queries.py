@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from ucjamsostek.agreements.models import Agreement
 from ucjamsostek.assistance.models import Recipient
 from ucjamsostek.billing.models import Invoice, Payment
-from ucjamsostek.claims.models import Claim
+from ucjamsostek.claims import selectors as claim_selectors
 from ucjamsostek.registry.models import COVERED_STATUSES, Enrollment, Funder, Person, Segment
 from ucjamsostek.screening.models import Nomination
 
@@ -163,11 +163,9 @@ def _counts_and_amounts(rows: Any) -> dict[str, tuple[dict[str, int], dict[str, 
 
 
 def claims_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
-    """Claims paid (a payment date) in ``[start, end)``: ``{type: (counts, amounts)}`` per village.
-
-    A claim whose NIK matched nobody in the registry counts in the regency total only.
-    """
-    qs = Claim.objects.filter(paid_on__isnull=False, paid_on__gte=start, paid_on__lt=end)
+    """Claims paid in ``[start, end)`` as :func:`ucjamsostek.claims.selectors.paid_claims` counts
+    them (flagged claims apart): ``{type: (counts, amounts)}`` per village."""
+    qs = claim_selectors.paid_claims(start, end)
     rows = qs.values_list("type", "person__village_id").annotate(n=Count("pk"), s=Sum("amount")).order_by()
     return _counts_and_amounts(rows)
 

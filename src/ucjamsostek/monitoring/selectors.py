@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from ucjamsostek.accounts.models import Organisation
 from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, can_see_full_name, can_see_full_nik
 from ucjamsostek.assistance.models import Recipient
-from ucjamsostek.claims.models import Claim
+from ucjamsostek.claims import selectors as claim_selectors
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.money import format_number
 from ucjamsostek.core.names import mask_name
@@ -502,9 +502,7 @@ def _event_rows(
         ]
         return rows, nq.count()
     if kind == "claims":
-        qs: Any = Claim.objects.filter(
-            paid_on__isnull=False, paid_on__gte=start, paid_on__lt=end
-        )
+        qs: Any = claim_selectors.paid_claims(start, end)
         if breakdown.startswith("type:"):
             qs = qs.filter(type=breakdown.split(":", 1)[1])
         fields = ("type", "nik", "person__village__name", "status", "paid_on", "amount")
