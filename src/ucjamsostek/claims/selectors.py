@@ -191,9 +191,10 @@ def recent_claims(user: Any, limit: int = 200) -> list[dict[str, Any]]:
 def claim_history(as_of: date | None = None) -> list[ClaimExperience]:
     """The programme's own claim experience (the budget pages' claims outlook): paid claims per
     type over the participant-months of covered enrollments (``registry.COVERED_STATUSES``: a
-    person registered but not yet accepted by BPJS cannot claim, so is no exposure)."""
+    person registered but not yet accepted by BPJS cannot claim, so is no exposure). A flagged
+    claim (a duplicate…) is no experience."""
     as_of = as_of or date.today()
-    rows = list(paid_claims().filter(amount__gt=0).values_list("type", "amount"))
+    rows = list(Claim.objects.filter(amount__gt=0, flagged=False).values_list("type", "amount"))
     if not rows:
         return []
     coverages = list(
