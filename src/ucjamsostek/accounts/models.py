@@ -1,5 +1,6 @@
 import hashlib
 import hmac
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ucjamsostek.core.nik import keyed_nik_hash
+from ucjamsostek.core.nik import keyed_nik_hashes
 
 
 class Organisation(models.Model):
@@ -161,10 +162,14 @@ class AccessLogSubject(AppendOnlyModel):
         return self.nik_hash
 
     @staticmethod
-    def hash_of(nik: str) -> str:
-        """The stored form of ``nik``: its keyed hash under a key derived from ``settings.NIK_KEY``
+    def hashes_of(niks: Iterable[str]) -> list[str]:
+        """The stored form of ``niks``: keyed hashes under a key derived from ``settings.NIK_KEY``
         for this log alone (another use of the NIK key gets hashes that do not match these)."""
-        return keyed_nik_hash(nik, _subject_key(settings.NIK_KEY))
+        return keyed_nik_hashes(niks, _subject_key(settings.NIK_KEY))
+
+    @staticmethod
+    def hash_of(nik: str) -> str:
+        return AccessLogSubject.hashes_of([nik])[0]
 
 
 @lru_cache(maxsize=4)

@@ -35,7 +35,7 @@ def record_access(
 
     Called by the pages and the API that show one person and, for every download, by
     ``accounts.middleware.AccessLogMiddleware`` through :func:`record_download`."""
-    hashes = sorted({AccessLogSubject.hash_of(nik) for nik in niks if nik})
+    hashes = sorted(set(AccessLogSubject.hashes_of(nik for nik in niks if nik)))
     with transaction.atomic():
         entry = AccessLog.objects.create(
             user=perm.recorded_user(actor),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -206,14 +207,25 @@ def mask_nik(nik: str | None) -> str:
 KEYED_HASH_HEX = 32
 
 
-def keyed_nik_hash(nik: str, key: bytes) -> str:
-    """HMAC-SHA256 of the cleaned NIK under ``key``, hex, truncated to :data:`KEYED_HASH_HEX`.
+def keyed_nik_hashes(niks: Iterable[str], key: bytes) -> list[str]:
+    """HMAC-SHA256 of each cleaned NIK under ``key``, hex, truncated to :data:`KEYED_HASH_HEX`.
 
     A stored keyed hash tells whether two records name the same NIK without storing the NIK: who
     has only the database cannot recompute it from a list of NIKs (a plain SHA-256 of a 16-digit
-    number with a known structure falls to a brute force in minutes)."""
-    digest = hmac.new(key, clean_nik(nik).encode(), hashlib.sha256).hexdigest()
-    return digest[:KEYED_HASH_HEX]
+    number with a known structure falls to a brute force in minutes). The keyed state is made
+    once and copied per NIK (half the time of a fresh HMAC each)."""
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+    out = []
+    for nik in niks:
+        h = keyed.copy()
+        h.update((nik if len(nik) == 16 and nik.isdigit() else clean_nik(nik)).encode())
+        out.append(h.hexdigest()[:KEYED_HASH_HEX])
+    return out
+
+
+def keyed_nik_hash(nik: str, key: bytes) -> str:
+    """:func:`keyed_nik_hashes` of one NIK."""
+    return keyed_nik_hashes([nik], key)[0]
 
 
 def mask_nik_expr(nik: pl.Expr) -> pl.Expr:

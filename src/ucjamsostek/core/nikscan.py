@@ -30,8 +30,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-#: Exactly 16 digits, not part of a longer number.
-NIK_RUN = re.compile(rb"(?<![0-9])[0-9]{16}(?![0-9])")
+#: Every digit as ``0`` (other bytes unchanged): a NIK is then a run of exactly 16 ``0``, found
+#: by ``bytes.find`` several times faster than a regular expression walks the digits of a sheet.
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+_SIXTEEN = b"0" * 16
+_ZEROS = re.compile(rb"0*")
 #: A worksheet cell holding a shared string: its index into ``xl/sharedStrings.xml``.
 _SHARED_CELL = re.compile(rb'<c\b[^>]*?\bt="s"[^>]*>\s*<v>([0-9]+)</v>')
 BLOCK = 1 << 20
@@ -99,10 +102,24 @@ def _records(blocks: Iterable[bytes], end: bytes) -> Iterator[bytes]:
         yield carry
 
 
+def nik_runs(chunk: bytes) -> Iterator[tuple[int, bytes]]:
+    """Position and digits of every run of exactly 16 digits in ``chunk`` (not part of a longer
+    number)."""
+    zeros = chunk.translate(_DIGITS_AS_ZERO)
+    pos = zeros.find(_SIXTEEN)
+    while pos >= 0:  # ``pos`` starts a run: the search began after a non-digit or a longer run
+        end = pos + 16
+        if zeros[end : end + 1] == b"0":  # longer than 16 digits
+            end = _ZEROS.match(zeros, end).end()  # type: ignore[union-attr]
+        else:
+            yield pos, chunk[pos:end]
+        pos = zeros.find(_SIXTEEN, end)
+
+
 def _lines(blocks: Iterable[bytes]) -> Iterator[set[bytes]]:
     """The NIKs of each line that has any."""
     for chunk in _records(blocks, b"\n"):
-        yield from _grouped(chunk, ((m.start(), {m.group()}) for m in NIK_RUN.finditer(chunk)), b"\n")
+        yield from _grouped(chunk, ((pos, {nik}) for pos, nik in nik_runs(chunk)), b"\n")
 
 
 def _shared_strings(blocks: Iterable[bytes]) -> dict[int, set[bytes]]:
@@ -110,12 +127,12 @@ def _shared_strings(blocks: Iterable[bytes]) -> dict[int, set[bytes]]:
     found: dict[int, set[bytes]] = {}
     index = -1  # the index of the last <si> opened before ``pos``
     for chunk in _records(blocks, b"</si>"):
-        pos = 0
-        for m in NIK_RUN.finditer(chunk):
-            index += _opened(chunk, pos, m.start())
-            pos = m.start()
-            found.setdefault(index, set()).add(m.group())
-        index += _opened(chunk, pos, len(chunk))
+        last = 0
+        for pos, nik in nik_runs(chunk):
+            index += _opened(chunk, last, pos)
+            last = pos
+            found.setdefault(index, set()).add(nik)
+        index += _opened(chunk, last, len(chunk))
     return found
 
 
@@ -126,7 +143,7 @@ def _opened(chunk: bytes, start: int, end: int) -> int:
 def _sheet_rows(blocks: Iterable[bytes], shared: dict[int, set[bytes]]) -> Iterator[set[bytes]]:
     """The NIKs of each worksheet row that has any (its own and its shared strings')."""
     for chunk in _records(blocks, b"</row>"):
-        hits = [(m.start(), {m.group()}) for m in NIK_RUN.finditer(chunk)]
+        hits = [(pos, {nik}) for pos, nik in nik_runs(chunk)]
         if shared:
             for m in _SHARED_CELL.finditer(chunk):
                 niks = shared.get(int(m.group(1)))
