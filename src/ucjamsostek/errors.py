@@ -2,6 +2,8 @@
 and ``PermissionDenied``): one translator per interface, all built on :func:`user_message`.
 
 - pages: :func:`attempt` runs a service call and turns a user error into a flash message;
+  :func:`attempt_status` also gives the status the page answers with (an upload refused answers
+  422, or 403 when not allowed, with its message on the page it came from: never a 500);
 - the API: ``api/api.py`` registers one handler per type (422 for a user error, 403 for a
   refusal), answering ``{"detail": message}``;
 - the CLI: ``cli.main`` prints ``ucjamsostek: message`` on one line and exits with 2; a bad
@@ -21,7 +23,7 @@ from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy
 
 from ucjamsostek.core.errors import UserError
@@ -46,11 +48,28 @@ def user_message(exc: Exception) -> str:
 
 def attempt(request: HttpRequest, fn: Callable[[], T]) -> T | None:
     """Run a service call; show a user error as a flash message and return ``None``."""
+    return attempt_status(request, fn)[0]
+
+
+def refused(page: HttpResponse, status: int) -> HttpResponse:
+    """``page`` (the page an upload came from, rendered with the refusal's flash message) answered
+    with the refusal's ``status`` instead of a redirect: the message is on it, nothing was stored."""
+    page.status_code = status
+    return page
+
+
+def status_of(exc: Exception) -> int:
+    """The HTTP status of a page that shows user error ``exc``: 403 for a refusal, else 422."""
+    return 403 if isinstance(exc, PermissionDenied) else 422
+
+
+def attempt_status(request: HttpRequest, fn: Callable[[], T]) -> tuple[T | None, int]:
+    """:func:`attempt`, with the status the page should answer: 200, or :func:`status_of` the error."""
     try:
-        return fn()
+        return fn(), 200
     except USER_ERRORS as exc:
         messages.error(request, user_message(exc))
-    return None
+        return None, status_of(exc)
 
 
 #: argparse's messages (Python 3.11, ``argparse.py``) → Bahasa Indonesia; ``{0}``… are its values.

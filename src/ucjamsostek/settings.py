@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ucjamsostek.web.middleware.DatabaseBusyMiddleware",
 ]
 
 # `ucjamsostek serve` (web/server.py): gunicorn processes (0: 2 × CPU cores + 1) of WEB_THREADS

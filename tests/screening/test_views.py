@@ -77,10 +77,9 @@ def test_bad_file_gives_one_message_and_no_batch(client, users, tmp_path):
     bad = tmp_path / "rusak.xlsx"
     bad.write_bytes(b"PK\x03\x04 this is not a workbook")
     response = upload(client, bad, source_name="Desa Rusak")
-    page = client.get(response["Location"])
-    assert page.status_code == 200
-    assert "rusak.xlsx" in page.context["job"].message
-    assert not NominationBatch.objects.exists()
+    assert response.status_code == 422  # a damaged workbook is refused before a job is queued
+    assert "berkas rusak.xlsx: Berkas Excel rusak" in response.content.decode()
+    assert not NominationBatch.objects.exists() and not Job.objects.exists()
 
 
 def test_unknown_headers_are_mapped_once_per_sender(client, users, tmp_path, villages):
@@ -224,7 +223,7 @@ def test_reference_page_loads_a_version_and_refuses_bad_files(client, users, tmp
     client.force_login(users["dinas"])
     with bad.open("rb") as fh:
         page = client.post(url, {"kind": "asn", "file": fh})
-    assert page.status_code == 200 and "baris 2" in page.content.decode()
+    assert page.status_code == 422 and "baris 2" in page.content.decode()
     assert not ReferenceList.objects.exists()
     with good.open("rb") as fh:
         assert client.post(url, {"kind": "asn", "file": fh}).status_code == 302

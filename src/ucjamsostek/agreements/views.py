@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 from ucjamsostek.agreements import selectors, services
 from ucjamsostek.agreements.webutil import form_value, post_file, uploaded_table
 from ucjamsostek.billing import selectors as billing_selectors
-from ucjamsostek.errors import attempt
+from ucjamsostek.core import filelimits
+from ucjamsostek.errors import attempt, attempt_status, refused
+from ucjamsostek.uploads import display_name
 
 
 @login_required
@@ -173,18 +175,19 @@ def registration_import(request: HttpRequest) -> HttpResponse:
     if f is not None:
 
         def run() -> services.RegistrationResult:
-            with uploaded_table(f) as path:
-                return services.import_registration(request.user, path, display_name=f.name)
+            with uploaded_table(f, filelimits.REGISTRATION) as path:
+                return services.import_registration(request.user, path, display_name=display_name(f))
 
-        res = attempt(request, run)
-        if res is not None:
-            messages.success(
-                request,
-                gettext("Jawaban BPJS: diterima %(accepted)s, ditolak %(rejected)s, tidak cocok %(unmatched)s.")
-                % {"accepted": res.accepted, "rejected": res.rejected, "unmatched": len(res.unmatched)},
-            )
-            for row, why in res.unmatched[:20]:
-                messages.warning(request, gettext("Baris %(row)s: %(why)s") % {"row": row, "why": why})
+        res, status = attempt_status(request, run)
+        if res is None:
+            return refused(index(request), status)
+        messages.success(
+            request,
+            gettext("Jawaban BPJS: diterima %(accepted)s, ditolak %(rejected)s, tidak cocok %(unmatched)s.")
+            % {"accepted": res.accepted, "rejected": res.rejected, "unmatched": len(res.unmatched)},
+        )
+        for row, why in res.unmatched[:20]:
+            messages.warning(request, gettext("Baris %(row)s: %(why)s") % {"row": row, "why": why})
     return redirect("agreements:index")
 
 

@@ -9,28 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024
-ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv")
+from ucjamsostek.uploads import check_upload
 
 
 @contextmanager
-def uploaded_table(upload: UploadedFile) -> Iterator[Path]:
-    """The upload as a temporary file keeping its extension (removed afterwards)."""
-    name = upload.name or "berkas"
-    suffix = Path(name).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise ValidationError(gettext("Berkas harus .xlsx, .xls atau .csv."))
-    if (upload.size or 0) > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            gettext("Berkas terlalu besar (batas %(mb)s MB).") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
-        )
+def uploaded_table(upload: UploadedFile, kind: str) -> Iterator[Path]:
+    """The upload as a temporary file keeping its extension (removed afterwards), once its
+    extension and size passed the limits of its import ``kind`` (``ucjamsostek.uploads``)."""
+    name = check_upload(upload, kind)
     with tempfile.TemporaryDirectory(prefix="ucj-up-") as tmp:
-        path = Path(tmp) / f"unggahan{suffix}"
+        path = Path(tmp) / f"unggahan{Path(name).suffix.lower()}"
         with path.open("wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)

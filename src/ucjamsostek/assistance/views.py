@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from ucjamsostek.agreements.webutil import post_file, uploaded_table
 from ucjamsostek.assistance import selectors, services
-from ucjamsostek.errors import attempt
+from ucjamsostek.core import filelimits
+from ucjamsostek.errors import attempt_status, refused
+from ucjamsostek.uploads import display_name
 
 
 @login_required
@@ -38,23 +40,24 @@ def upload(request: HttpRequest) -> HttpResponse:
         code = request.POST.get("programme") or None
 
         def run() -> Any:
-            with uploaded_table(f) as path:
-                return services.import_recipients(request.user, path, programme=code, display_name=f.name)
+            with uploaded_table(f, filelimits.ASSISTANCE) as path:
+                return services.import_recipients(request.user, path, programme=code, display_name=display_name(f))
 
-        res = attempt(request, run)
-        if res is not None:
-            messages.success(
-                request,
-                _(
-                    "%(programme)s: %(lines)s penerima, memenuhi syarat %(eligible)s, "
-                    "tidak memenuhi syarat %(not_eligible)s."
-                )
-                % {
-                    "programme": res.programme.name,
-                    "lines": res.lines,
-                    "eligible": res.eligible,
-                    "not_eligible": res.not_eligible,
-                },
+        res, status = attempt_status(request, run)
+        if res is None:
+            return refused(index(request), status)
+        messages.success(
+            request,
+            _(
+                "%(programme)s: %(lines)s penerima, memenuhi syarat %(eligible)s, "
+                "tidak memenuhi syarat %(not_eligible)s."
             )
-            return redirect("assistance:programme", pk=res.programme.pk)
+            % {
+                "programme": res.programme.name,
+                "lines": res.lines,
+                "eligible": res.eligible,
+                "not_eligible": res.not_eligible,
+            },
+        )
+        return redirect("assistance:programme", pk=res.programme.pk)
     return redirect("assistance:index")

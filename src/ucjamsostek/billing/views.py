@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from ucjamsostek.agreements.webutil import post_file, uploaded_table
 from ucjamsostek.billing import selectors, services
+from ucjamsostek.core import filelimits
 from ucjamsostek.core.money import MoneyError, parse_rupiah
-from ucjamsostek.errors import attempt
+from ucjamsostek.errors import attempt, attempt_status, refused
+from ucjamsostek.uploads import display_name
 
 
 @login_required
@@ -36,14 +38,14 @@ def upload(request: HttpRequest) -> HttpResponse:
         return redirect("billing:index")
 
     def run() -> Any:
-        with uploaded_table(f) as path:
+        with uploaded_table(f, filelimits.BILL) as path:
             return services.import_bill(
-                request.user, path, display_name=f.name, replace=bool(request.POST.get("replace"))
+                request.user, path, display_name=display_name(f), replace=bool(request.POST.get("replace"))
             )
 
-    done = attempt(request, run)
+    done, status = attempt_status(request, run)
     if done is None:
-        return redirect("billing:index")
+        return refused(index(request), status)
     inv, created = done
     if not created:
         messages.info(

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.webutil import post_file, uploaded_table
 from ucjamsostek.claims import selectors, services
+from ucjamsostek.core import filelimits
 from ucjamsostek.core.claims import FLAG_LABELS
 from ucjamsostek.core.money import format_rupiah
-from ucjamsostek.errors import attempt
+from ucjamsostek.errors import attempt_status, refused
+from ucjamsostek.uploads import display_name
 
 
 @login_required
@@ -36,33 +38,34 @@ def upload(request: HttpRequest) -> HttpResponse:
     if f is not None:
 
         def run() -> Any:
-            with uploaded_table(f) as path:
-                return services.import_claims(request.user, path, display_name=f.name)
+            with uploaded_table(f, filelimits.CLAIMS) as path:
+                return services.import_claims(request.user, path, display_name=display_name(f))
 
-        res = attempt(request, run)
-        if res is not None:
-            messages.success(
+        res, status = attempt_status(request, run)
+        if res is None:
+            return refused(index(request), status)
+        messages.success(
+            request,
+            _(
+                "Klaim baru %(created)s, diperbarui %(updated)s, tidak berubah %(unchanged)s; tanpa "
+                "perlindungan pada tanggal kejadian %(uncovered)s."
+            )
+            % {
+                "created": res.created,
+                "updated": res.updated,
+                "unchanged": res.unchanged,
+                "uncovered": res.uncovered,
+            },
+        )
+        for code, rows in res.flagged_rows.items():
+            messages.warning(
                 request,
-                _(
-                    "Klaim baru %(created)s, diperbarui %(updated)s, tidak berubah %(unchanged)s; tanpa "
-                    "perlindungan pada tanggal kejadian %(uncovered)s."
-                )
+                _("%(flag)s: %(count)s klaim senilai %(amount)s, tidak dihitung dalam total; baris: %(rows)s")
                 % {
-                    "created": res.created,
-                    "updated": res.updated,
-                    "unchanged": res.unchanged,
-                    "uncovered": res.uncovered,
+                    "flag": FLAG_LABELS[code],
+                    "count": len(rows),
+                    "amount": format_rupiah(res.flagged_amounts[code]),
+                    "rows": ", ".join(str(r) for r in rows[:30]) + (" …" if len(rows) > 30 else ""),
                 },
             )
-            for code, rows in res.flagged_rows.items():
-                messages.warning(
-                    request,
-                    _("%(flag)s: %(count)s klaim senilai %(amount)s, tidak dihitung dalam total; baris: %(rows)s")
-                    % {
-                        "flag": FLAG_LABELS[code],
-                        "count": len(rows),
-                        "amount": format_rupiah(res.flagged_amounts[code]),
-                        "rows": ", ".join(str(r) for r in rows[:30]) + (" …" if len(rows) > 30 else ""),
-                    },
-                )
     return redirect("claims:index")

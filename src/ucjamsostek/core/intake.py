@@ -581,6 +581,23 @@ def read_nominations(
     return _read_sheet(p, display, sheet, column_map, today, fmt, limits)
 
 
+def check_file(
+    path: str | os.PathLike[str],
+    *,
+    kind: str | ImportKind,
+    sheet: str | None = None,
+    display_name: str | None = None,
+) -> None:
+    """The checks of a file that need no parsing (it can be opened, is not empty, encrypted or a
+    text named .xlsx, keeps to the size limits of ``kind``, and an xlsx does not expand past them):
+    what an upload page runs before it queues the file for reading."""
+    p = Path(path)
+    display = display_name or p.name
+    limits = _limits(kind, None)
+    if _check_file(p, display, limits) == "xlsx":
+        filelimits.check_workbook(p, display, limits, sheet)
+
+
 def read_text_table(data: bytes, *, display: str, limits: ImportKind) -> list[list[str]]:
     """Decode and split a csv held in memory (encoding and delimiter detected)."""
     text, _ = decode_text(data)

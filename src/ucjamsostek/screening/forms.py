@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,17 @@ REFERENCE_KINDS = [
 class ReferenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis daftar"), choices=REFERENCE_KINDS)
     file = forms.FileField(label=_("Berkas (csv atau xlsx dengan kolom nik, nama, tanggal_lahir)"))
+    replace = forms.BooleanField(
+        label=_("Ganti daftar aktif walaupun daftar baru jauh lebih kecil atau sebagian besar berulang"),
+        required=False,
+    )
+
+    def ask_to_replace(self, active: int, distinct: int, rows: int) -> None:
+        """After a refused replacement: the box names both lists' counts (ticked, the same file is loaded)."""
+        self.fields["replace"].label = self["replace"].label = _(
+            "Ya, ganti daftar aktif (%(active)s entri) dengan daftar baru (%(distinct)s entri berbeda dari %(rows)s "
+            "baris). Pilih berkasnya lagi."
+        ) % {"active": intcomma(active), "distinct": intcomma(distinct), "rows": intcomma(rows)}
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]

@@ -32,6 +32,7 @@ from ucjamsostek.core.intake import IntakeError, file_sha256
 from ucjamsostek.core.reasons import DUPLICATE, REASONS
 from ucjamsostek.core.reasons import Status as CoreStatus
 from ucjamsostek.core.references import read_reference_list
+from ucjamsostek.core.replacement import check_replacement
 from ucjamsostek.core.screen import ScreeningOptions, screen_file, write_outputs
 from ucjamsostek.jobs import services as jobs
 from ucjamsostek.jobs.services import JobError, StagedProgress
@@ -53,6 +54,7 @@ from ucjamsostek.screening.models import (
     Status,
 )
 from ucjamsostek.screening.selectors import screening_context
+from ucjamsostek.uploads import check_upload, display_name
 
 if TYPE_CHECKING:
     from ucjamsostek.core.screen import ScreeningResult
@@ -81,12 +83,19 @@ def load_reference(
     *,
     display_name: str | None = None,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> ReferenceList:
     """Load a reference list of ``kind`` (enrolled, deaths, asn) as its new active version.
 
     The file is read by :func:`ucjamsostek.core.references.read_reference_list` (the reader
     screening from files uses too). The previous active version of the kind stays, inactive, for
-    audit. A bad file raises :class:`IntakeError` (located, Indonesian) and writes nothing.
+    audit. A bad file raises :class:`IntakeError` (located, Indonesian) and writes nothing; a list
+    much smaller than the active one or mostly repeats raises
+    :class:`~ucjamsostek.core.replacement.ReplacementNeedsConfirmation` unless ``replace``.
+
+    The entries are written into a staged, inactive version in chunks of their own transactions
+    (a long single write would lock SQLite for every page meanwhile), then one short transaction
+    makes it the active one; a failure on the way deletes the staged version.
     """
     report = progress or _noop
     if kind not in ReferenceKind.values:
@@ -105,30 +114,49 @@ def load_reference(
     with transaction.atomic():
         # Lock the kind's lists so two loads cannot take the same version number.
         previous = list(ReferenceList.objects.select_for_update().filter(kind=kind))
+        if not replace:
+            check_replacement(
+                label=f"daftar {kind}",
+                active=sum(r.entry_count for r in previous if r.active),
+                rows=total,
+                distinct=frame["nik"].n_unique(),
+                file=display,
+            )
         version = max((r.version for r in previous), default=0) + 1
-        ReferenceList.objects.filter(kind=kind, active=True).update(active=False)
+        # Staged: inactive (screening reads active lists only) and empty until every entry is in.
         ref = ReferenceList.objects.create(
             kind=kind,
             version=version,
             file_name=display[:255],
             sha256=digest,
-            entry_count=total,
-            active=True,
+            entry_count=0,
+            active=False,
             loaded_by=perms.recorded_user(actor),
         )
+    try:
         done = 0
         for chunk in frame.iter_slices(BULK_SIZE * 5):
-            insert_frame(
-                ReferenceEntry,
-                chunk.select(
-                    pl.lit(ref.pk, dtype=pl.Int64).alias("reference_list"),
-                    pl.col("nik"),
-                    pl.col("name").fill_null("").str.slice(0, 200),
-                    pl.col("birth_date").cast(pl.Date),
-                ),
-            )
+            # One short write per chunk: on SQLite, pages can save between chunks instead of waiting
+            # minutes behind one long transaction of a large list.
+            with transaction.atomic():
+                insert_frame(
+                    ReferenceEntry,
+                    chunk.select(
+                        pl.lit(ref.pk, dtype=pl.Int64).alias("reference_list"),
+                        pl.col("nik"),
+                        pl.col("name").fill_null("").str.slice(0, 200),
+                        pl.col("birth_date").cast(pl.Date),
+                    ),
+                )
             done += chunk.height
             report(gettext_noop("Menyimpan"), 0.2 + 0.8 * done / max(total, 1))
+        with transaction.atomic():  # the switch: one short write
+            ReferenceList.objects.filter(kind=kind, active=True).update(active=False)
+            ReferenceList.objects.filter(pk=ref.pk).update(active=True, entry_count=total)
+    except BaseException:
+        ReferenceList.objects.filter(pk=ref.pk).delete()  # the staged version and its entries
+        raise
+    ref.refresh_from_db()
     report(gettext_noop("Selesai"), 1.0)
     return ref
 
@@ -696,8 +724,18 @@ def start_upload(
     if source_kind not in SourceKind.values:
         raise ValidationError(f"Jenis sumber '{source_kind}' tidak dikenal.")
     if stored_path is None:
+        try:
+            check_upload(uploaded, filelimits.NOMINATIONS)
+        except IntakeError as exc:
+            raise ValidationError(str(exc)) from exc
         stored_path = store_upload(uploaded.chunks(), Path(uploaded.name).suffix)
-    name = Path(file_name or getattr(uploaded, "name", None) or stored_path.name).name
+    name = Path(file_name or (display_name(uploaded) if uploaded is not None else stored_path.name)).name
+    try:  # a bomb or a damaged file is refused here, before a job is queued for it
+        intake.check_file(stored_path, kind=filelimits.NOMINATIONS, sheet=sheet, display_name=name)
+    except IntakeError as exc:
+        if uploaded is not None:
+            stored_path.unlink(missing_ok=True)
+        raise ValidationError(str(exc)) from exc
     return jobs.start(
         "screening.upload",
         run_upload,

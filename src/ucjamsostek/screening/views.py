@@ -21,10 +21,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ucjamsostek.accounts import permissions as perms
+from ucjamsostek.core import filelimits
 from ucjamsostek.core.intake import IntakeError
+from ucjamsostek.core.replacement import ReplacementNeedsConfirmation
 from ucjamsostek.jobs import selectors as job_selectors
 from ucjamsostek.screening import queries, services
 from ucjamsostek.screening.forms import DecisionForm, MappingForm, ReferenceForm, UploadForm
+from ucjamsostek.uploads import check_upload
 
 ROWS_PER_PAGE = 50
 
@@ -76,7 +79,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _errors(exc))
         else:
             return redirect("screening:upload_status", job.pk)
-    return render(request, "screening/upload.html", {"form": form})
+    return render(request, "screening/upload.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @login_required
@@ -288,27 +291,43 @@ def references(request: HttpRequest) -> HttpResponse:
         if not can_load:
             raise PermissionDenied(perms.MSG_FORBIDDEN)
         if form.is_valid():
-            upload_file = form.cleaned_data["file"]
-            stored = services.store_upload(upload_file.chunks(), Path(upload_file.name).suffix)
-            try:
-                ref = services.load_reference(
-                    form.cleaned_data["kind"], stored, request.user, display_name=Path(upload_file.name).name
-                )
-            except IntakeError as exc:
-                form.add_error("file", str(exc))
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-            else:
+            ref = _load_reference(request, form)
+            if ref is not None:
                 messages.success(
                     request,
                     _("Daftar %(kind)s versi %(version)s dimuat: %(n)s entri.")
                     % {"kind": ref.kind, "version": ref.version, "n": ref.entry_count},
                 )
                 return redirect("screening:references")
-            finally:
-                stored.unlink(missing_ok=True)
     return render(
         request,
         "screening/references.html",
         {"lists": queries.reference_lists(), "form": form, "can_load": can_load},
+        status=422 if form.errors else 200,
     )
+
+
+def _load_reference(request: HttpRequest, form: ReferenceForm) -> Any:
+    """Store the upload (after its size check) and load it; a refusal goes on the form, and a list
+    that would replace most of the active one asks for the confirmation box, showing both counts."""
+    upload_file = form.cleaned_data["file"]
+    try:
+        name = check_upload(upload_file, filelimits.REFERENCE)
+    except IntakeError as exc:
+        form.add_error("file", str(exc))
+        return None
+    stored = services.store_upload(upload_file.chunks(), Path(name).suffix)
+    try:
+        return services.load_reference(
+            form.cleaned_data["kind"], stored, request.user, display_name=name, replace=form.cleaned_data["replace"]
+        )
+    except ReplacementNeedsConfirmation as exc:
+        form.ask_to_replace(exc.active, exc.distinct, exc.rows)
+        form.add_error(None, str(exc))
+    except IntakeError as exc:
+        form.add_error("file", str(exc))
+    except ValidationError as exc:
+        form.add_error(None, _errors(exc))
+    finally:
+        stored.unlink(missing_ok=True)
+    return None

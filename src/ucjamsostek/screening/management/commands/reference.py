@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from ucjamsostek.accounts.permissions import SYSTEM
+from ucjamsostek.core.replacement import ReplacementNeedsConfirmation
 from ucjamsostek.errors import USER_ERRORS, user_message
 from ucjamsostek.screening import queries, services
 from ucjamsostek.screening.models import ReferenceKind
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["load", "list"], help="load: muat berkas; list: semua versi")
         parser.add_argument("kind", nargs="?", choices=ReferenceKind.values, help="enrolled, deaths atau asn")
         parser.add_argument("file", nargs="?", help="berkas csv atau xlsx dengan kolom nik (nama, tanggal_lahir)")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="ganti daftar aktif walaupun daftar baru jauh lebih kecil atau sebagian besar berulang",
+        )
         parser.add_argument("--no-progress", action="store_true", help="tanpa bilah kemajuan")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,7 +52,12 @@ class Command(BaseCommand):
             bar.update(round(fraction * 100) - bar.n)
 
         try:
-            ref = services.load_reference(options["kind"], path, actor=SYSTEM, progress=progress)
+            ref = services.load_reference(
+                options["kind"], path, actor=SYSTEM, progress=progress, replace=options["replace"]
+            )
+        except ReplacementNeedsConfirmation as exc:
+            bar.close()
+            raise CommandError(f"{exc} Tambahkan --replace untuk tetap mengganti.", returncode=2) from None
         except USER_ERRORS as exc:
             bar.close()
             raise CommandError(user_message(exc), returncode=2) from None
