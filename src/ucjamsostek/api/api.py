@@ -42,6 +42,8 @@ class ErrorOut(Schema):
 
 
 class IndicatorOut(Schema):
+    """An entry of the indicator dictionary (``/monev/kamus/``), texts in Bahasa Indonesia and English."""
+
     code: str
     name: str
     name_en: str
@@ -49,6 +51,15 @@ class IndicatorOut(Schema):
     direction: str
     formula: str
     source: str
+    definition: str
+    definition_en: str
+    numerator: str
+    denominator: str | None
+    as_of: str
+    window: str
+    level: str
+    sources: list[str]
+    breakdowns: list[str]
 
 
 class ValueOut(Schema):
@@ -161,29 +172,26 @@ def _user_error(request: HttpRequest, exc: Exception) -> Any:
     return api.create_response(request, {"detail": user_message(exc)}, status=422)
 
 
-@api.get("/indicators", response=list[IndicatorOut], tags=["indikator"], summary="Daftar indikator")
+@api.get("/indicators", response=list[IndicatorOut], tags=["indikator"], summary="Kamus indikator")
 def list_indicators(request: HttpRequest) -> Any:
-
     return [
         {
-            "code": i.code,
-            "name": i.name,
-            "name_en": i.name_en,
-            "unit": i.unit,
-            "direction": i.direction,
-            "formula": i.formula,
-            "source": i.source,
-        }
-        for i in selectors.indicators()
-    ] or [
-        {
             "code": d.code,
-            "name": d.name_id,
-            "name_en": d.name_en,
+            "name": d.name.id,
+            "name_en": d.name.en,
             "unit": str(d.unit),
             "direction": str(d.direction),
             "formula": d.formula,
-            "source": d.source,
+            "source": d.definition.id,
+            "definition": d.definition.id,
+            "definition_en": d.definition.en,
+            "numerator": d.numerator.id,
+            "denominator": d.denominator.id if d.denominator else None,
+            "as_of": d.as_of.id,
+            "window": str(d.window),
+            "level": str(d.level),
+            "sources": list(d.sources),
+            "breakdowns": list(d.breakdowns),
         }
         for d in ind.INDICATORS
     ]

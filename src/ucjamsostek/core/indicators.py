@@ -1,4 +1,10 @@
-"""Monitoring indicators (Rakor Monev): definitions as data and pure formulas.
+"""Monitoring indicators (Rakor Monev): the indicator dictionary and pure formulas.
+
+The dictionary (``core/data/indicators.json``) is data: per indicator code its name, a
+plain-language definition, numerator, denominator, source tables and as-of rule (``window``), in
+Bahasa Indonesia and English. It is the one definition of every figure: the monitoring app
+computes each entry once per period and area, and the dashboard, the Rakor Monev report, the API
+and the console read it from there (``monitoring/figures.py``); ``/monev/kamus/`` lists it.
 
 No Django here. The monitoring app's selectors run aggregate queries (GROUP BY village, segment,
 funder, month) and hand plain dictionaries to these functions, which roll them up from desa to
@@ -16,12 +22,17 @@ Rules:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from importlib import resources
+from typing import Any
+
+import polars as pl
 
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.money import format_decimal, format_number, format_rupiah, format_rupiah_short
@@ -171,7 +182,7 @@ def month_range(first: Period, last: Period) -> list[Period]:
 
 
 # --------------------------------------------------------------------------------------------------
-# Indicator definitions
+# Indicator definitions: the dictionary (``core/data/indicators.json``)
 # --------------------------------------------------------------------------------------------------
 
 
@@ -187,205 +198,169 @@ class Direction(StrEnum):
     NEUTRAL = "neutral"
 
 
+class Window(StrEnum):
+    """Which days of a period a figure looks at (the dictionary's *as-of rule*)."""
+
+    AS_OF = "as_of"  # the state on the period's last day
+    PERIOD = "period"  # events from the period's first to its last day
+    SINCE_START = "since_start"  # events since the programme began up to the period's last day
+    YEAR = "year"  # the period's budget year
+    YEAR_TO_DATE = "year_to_date"  # 1 January of the period's year up to its last day
+
+
+class Level(StrEnum):
+    """The areas a figure is computed for."""
+
+    ALL = "all"  # regency, kecamatan, desa (by the person's home village)
+    REGENCY = "regency"  # regency only (PKS, bills, SP2D are regency-wide)
+
+
+#: Start of "since the programme began": earlier than any record the programme can hold.
+PROGRAMME_START = date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A dictionary text in Bahasa Indonesia (``id``) and English (``en``)."""
+
+    id: str
+    en: str
+
+    def in_language(self, language: str | None) -> str:
+        """English for ``en*`` (when there is an English text), Indonesian otherwise."""
+        return self.en if (language or "").startswith("en") and self.en else self.id
+
+
 @dataclass(frozen=True)
 class IndicatorDef:
-    """One monitored figure. ``formula`` names the computation (see ``FORMULAS``); ``source`` says
-    in words which records it is computed from (shown on the trace page and in the report)."""
+    """One entry of the indicator dictionary: one monitored figure and its one definition.
+
+    ``formula`` names the computation (``ratio:A/B`` for a ratio of two other entries);
+    ``window`` and ``level`` say which days and which areas it covers; ``sources`` are the database
+    tables it is computed from. The texts (name, definition, numerator, denominator, as-of rule)
+    are what the dictionary page and the report's annex show."""
 
     code: str
-    name_id: str
-    name_en: str
+    name: Text
     unit: Unit
     direction: Direction
+    window: Window
+    level: Level
     formula: str
-    source: str
+    definition: Text
+    numerator: Text
+    denominator: Text | None
+    as_of: Text
+    sources: tuple[str, ...]
     breakdowns: tuple[str, ...] = ()
     sort_order: int = 0
 
+    @property
+    def name_id(self) -> str:
+        return self.name.id
 
-INDICATORS: tuple[IndicatorDef, ...] = (
-    IndicatorDef(
-        "ACTIVE",
-        "Peserta aktif",
-        "Active participants",
-        Unit.COUNT,
-        Direction.UP,
-        "count_active",
-        "Kepesertaan berstatus aktif/berakhir yang masa perlindungannya mencakup hari terakhir periode.",
-        ("segment", "funder"),
-        10,
-    ),
-    IndicatorDef(
-        "WORKERS",
-        "Jumlah pekerja (penyebut)",
-        "Workers (denominator)",
-        Unit.COUNT,
-        Direction.NEUTRAL,
-        "input_workers",
-        "Masukan per wilayah dengan sumber dan tahun datanya (DOMAIN.md §8).",
-        (),
-        20,
-    ),
-    IndicatorDef(
-        "COVERAGE",
-        "Cakupan kepesertaan",
-        "Coverage",
-        Unit.PERCENT,
-        Direction.UP,
-        "ratio:ACTIVE/WORKERS",
-        "Peserta aktif ÷ jumlah pekerja wilayah.",
-        (),
-        30,
-    ),
-    IndicatorDef(
-        "TARGET_PROGRESS",
-        "Capaian target tahunan",
-        "Progress to the yearly target",
-        Unit.PERCENT,
-        Direction.UP,
-        "progress:ACTIVE",
-        "Peserta aktif ÷ target peserta tahun berjalan (target per wilayah).",
-        (),
-        40,
-    ),
-    IndicatorDef(
-        "BUDGET_ALLOCATED",
-        "Anggaran dialokasikan",
-        "Budget allocated",
-        Unit.RUPIAH,
-        Direction.NEUTRAL,
-        "sum_allocated",
-        "Nilai PKS/anggaran yang berlaku pada tahun periode.",
-        (),
-        50,
-    ),
-    IndicatorDef(
-        "BILLED",
-        "Iuran ditagihkan",
-        "Contributions billed",
-        Unit.RUPIAH,
-        Direction.NEUTRAL,
-        "sum_billed",
-        "Jumlah baris tagihan BPJS untuk bulan-bulan dalam periode.",
-        (),
-        60,
-    ),
-    IndicatorDef(
-        "PAID",
-        "Iuran dibayar",
-        "Contributions paid",
-        Unit.RUPIAH,
-        Direction.UP,
-        "sum_paid",
-        "Pembayaran (SP2D) untuk tagihan bulan-bulan dalam periode.",
-        (),
-        70,
-    ),
-    IndicatorDef(
-        "ARREARS",
-        "Tunggakan iuran",
-        "Arrears",
-        Unit.RUPIAH,
-        Direction.DOWN,
-        "arrears",
-        "Ditagihkan − dibayar (tidak kurang dari nol).",
-        (),
-        80,
-    ),
-    IndicatorDef(
-        "BUDGET_REALISATION",
-        "Realisasi anggaran",
-        "Budget realisation",
-        Unit.PERCENT,
-        Direction.UP,
-        "ratio:PAID/BUDGET_ALLOCATED",
-        "Dibayar ÷ dialokasikan.",
-        (),
-        90,
-    ),
-    IndicatorDef(
-        "CLAIMS_COUNT",
-        "Klaim dibayar (jumlah)",
-        "Claims paid (count)",
-        Unit.COUNT,
-        Direction.NEUTRAL,
-        "count_claims",
-        "Klaim berstatus dibayar dengan tanggal bayar dalam periode.",
-        ("claim_type",),
-        100,
-    ),
-    IndicatorDef(
-        "CLAIMS_AMOUNT",
-        "Klaim dibayar (Rupiah)",
-        "Claims paid (rupiah)",
-        Unit.RUPIAH,
-        Direction.NEUTRAL,
-        "sum_claims",
-        "Nominal klaim berstatus dibayar dengan tanggal bayar dalam periode.",
-        ("claim_type",),
-        110,
-    ),
-    IndicatorDef(
-        "CLAIMS_RATIO",
-        "Rasio klaim",
-        "Claims ratio",
-        Unit.PERCENT,
-        Direction.NEUTRAL,
-        "ratio:CLAIMS_AMOUNT/PAID",
-        "Klaim dibayar ÷ iuran dibayar dalam periode.",
-        (),
-        120,
-    ),
-    IndicatorDef(
-        "BSU_COUNT",
-        "Penerima BSU",
-        "Wage-subsidy recipients",
-        Unit.COUNT,
-        Direction.NEUTRAL,
-        "count_bsu",
-        "Penyaluran bantuan (BSU) berstatus tersalur dengan tanggal salur dalam periode.",
-        (),
-        130,
-    ),
-    IndicatorDef(
-        "BSU_AMOUNT",
-        "BSU tersalur (Rupiah)",
-        "Wage subsidy paid (rupiah)",
-        Unit.RUPIAH,
-        Direction.NEUTRAL,
-        "sum_bsu",
-        "Nominal penyaluran bantuan (BSU) tersalur dalam periode.",
-        (),
-        140,
-    ),
-    IndicatorDef(
-        "NOMINATIONS",
-        "Usulan divalidasi",
-        "Nominations screened",
-        Unit.COUNT,
-        Direction.NEUTRAL,
-        "count_nominations",
-        "Baris usulan dari berkas yang divalidasi dalam periode, menurut hasil (layak/diperiksa/ditolak).",
-        ("status",),
-        150,
-    ),
-    IndicatorDef(
-        "GAP_EXPOSED",
-        "Terpapar kesenjangan perlindungan",
-        "People exposed by a coverage gap",
-        Unit.COUNT,
-        Direction.DOWN,
-        "count_gap",
-        "Penduduk hidup yang pernah terlindungi tetapi tidak terlindungi pada hari terakhir periode.",
-        (),
-        160,
-    ),
-)
+    @property
+    def name_en(self) -> str:
+        return self.name.en
 
+    def dates(self, p: Period) -> tuple[date, date]:
+        """``[start, end)`` of the days the figure looks at for period ``p``."""
+        return window_dates(self.window, p)
+
+
+class DictionaryError(UserError):
+    """The indicator dictionary file is malformed (a packaging error, not a user's)."""
+
+
+DICTIONARY_FILE = "indicators.json"
+
+
+def _text(raw: Any, where: str) -> Text:
+    if not isinstance(raw, dict) or not str(raw.get("id") or "").strip() or not str(raw.get("en") or "").strip():
+        raise DictionaryError(f"Kamus indikator: {where} harus berisi teks 'id' dan 'en'.")
+    return Text(str(raw["id"]).strip(), str(raw["en"]).strip())
+
+
+def parse_dictionary(raw: Mapping[str, Any]) -> tuple[IndicatorDef, ...]:
+    """The entries of a dictionary document (the JSON file's content), checked."""
+    out: list[IndicatorDef] = []
+    for i, e in enumerate(raw.get("indicators") or [], start=1):
+        code = str(e.get("code") or "")
+        where = f"indikator ke-{i} ({code or '?'})"
+        try:
+            out.append(
+                IndicatorDef(
+                    code=code,
+                    name=_text(e.get("name"), f"{where}: name"),
+                    unit=Unit(e["unit"]),
+                    direction=Direction(e["direction"]),
+                    window=Window(e["window"]),
+                    level=Level(e["level"]),
+                    formula=str(e["formula"]),
+                    definition=_text(e.get("definition"), f"{where}: definition"),
+                    numerator=_text(e.get("numerator"), f"{where}: numerator"),
+                    denominator=None
+                    if e.get("denominator") is None
+                    else _text(e["denominator"], f"{where}: denominator"),
+                    as_of=_text(e.get("as_of"), f"{where}: as_of"),
+                    sources=tuple(str(s) for s in e["sources"]),
+                    breakdowns=tuple(str(b) for b in e.get("breakdowns") or ()),
+                    sort_order=i * 10,
+                )
+            )
+        except (KeyError, ValueError) as exc:
+            raise DictionaryError(f"Kamus indikator: {where} tidak lengkap atau salah ({exc}).") from None
+    codes = [d.code for d in out]
+    if not out or len(codes) != len(set(codes)) or not all(re.fullmatch(r"[A-Z][A-Z_]*", c) for c in codes):
+        raise DictionaryError("Kamus indikator: kode kosong, ganda atau tidak berbentuk HURUF_BESAR.")
+    return tuple(out)
+
+
+def load_dictionary() -> tuple[dict[str, Any], tuple[IndicatorDef, ...]]:
+    """The packaged dictionary: the raw document (window and level texts) and its entries."""
+    text = resources.files("ucjamsostek.core").joinpath("data", DICTIONARY_FILE).read_text("utf-8")
+    raw = json.loads(text)
+    return raw, parse_dictionary(raw)
+
+
+_RAW, INDICATORS = load_dictionary()
 INDICATOR_BY_CODE: dict[str, IndicatorDef] = {d.code: d for d in INDICATORS}
+#: The texts of each window (as-of rule) and level, in Bahasa Indonesia and English.
+WINDOW_TEXT: dict[Window, Text] = {Window(k): _text(v, f"windows.{k}") for k, v in _RAW["windows"].items()}
+LEVEL_TEXT: dict[Level, Text] = {Level(k): _text(v, f"levels.{k}") for k, v in _RAW["levels"].items()}
 
 #: Indicators that have a yearly target (per area).
 TARGETED = ("ACTIVE", "COVERAGE", "BUDGET_REALISATION")
+
+
+def window_dates(window: Window, p: Period) -> tuple[date, date]:
+    """``[start, end)`` of the days a figure with ``window`` looks at for period ``p``."""
+    if window is Window.AS_OF:
+        return p.last_day, p.end
+    if window is Window.PERIOD:
+        return p.start, p.end
+    if window is Window.SINCE_START:
+        return PROGRAMME_START, p.end
+    year_start = date(p.year, 1, 1)
+    if window is Window.YEAR:
+        return year_start, date(p.year + 1, 1, 1)
+    return year_start, p.end
+
+
+def window_label(window: Window, p: Period) -> str:
+    """The days a figure covers, as Indonesians write them: ``pada 31-07-2025``, ``Juli 2025``,
+    ``s.d. 31-07-2025``, ``Tahun 2025``, ``01-01-2025 s.d. 31-07-2025`` (end dates inclusive)."""
+    start, end = window_dates(window, p)
+    last = end - timedelta(days=1)
+    if window is Window.AS_OF:
+        return f"pada {last:%d-%m-%Y}"
+    if window is Window.PERIOD:
+        return p.label
+    if window is Window.SINCE_START:
+        return f"s.d. {last:%d-%m-%Y}"
+    if window is Window.YEAR:
+        return f"Tahun {p.year}"
+    return f"{start:%d-%m-%Y} s.d. {last:%d-%m-%Y}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -419,6 +394,29 @@ def arrears(billed: int, paid: int) -> int:
 def claims_ratio(claims_paid: int, contributions_paid: int) -> Fraction | None:
     """Benefits paid ÷ contributions paid over the same period."""
     return ratio(claims_paid, contributions_paid)
+
+
+def gap_exposure(gaps: pl.DataFrame, start: date, end: date, *, key: str = "person_id") -> pl.DataFrame:
+    """GAP_EXPOSED and GAP_PERSON_DAYS: per person, the uncovered days inside ``[start, end)``.
+
+    ``gaps`` comes from :func:`ucjamsostek.core.coverage.person_gaps` computed with ``as_of=end``
+    (so a gap still open at the period's end reaches its last day, and days after a death are
+    already cut). Returns ``key``, ``days`` (≥ 1) for every person with at least one such day.
+    """
+    lo, hi = pl.lit(start), pl.lit(end)
+    return (
+        gaps.lazy()
+        .select(
+            pl.col(key),
+            pl.max_horizontal(pl.col("gap_start"), lo).alias("s"),
+            pl.min_horizontal(pl.col("gap_end"), hi).alias("e"),
+        )
+        .filter(pl.col("s") < pl.col("e"))
+        .group_by(key)
+        .agg((pl.col("e") - pl.col("s")).dt.total_days().sum().cast(pl.Int64).alias("days"))
+        .sort(key)
+        .collect()
+    )
 
 
 def active_by_month(

@@ -17,8 +17,8 @@ a seed:
   discount wrongly applied to APBD-paid participants, people not billed — each imported and
   reconciled through the same services as a real file, and SP2D payments for the first eight
   months (the ninth half paid, the last three unpaid: the arrears warning shows);
-* the BSU 2025 recipient list (default 390 paid lines, plus a few that failed to pay out) checked
-  against the registry.
+* the BSU 2025 recipient list (default 390 people paid, 4 of them twice, plus a few lines that
+  failed to pay out) checked against the registry.
 
 Everything goes through the apps' services (files are written and read back), as the console
 operator (``actor=SYSTEM``). The files are kept in ``folder`` when one is given (the demo command
@@ -380,6 +380,10 @@ def _old_agreement(old: list[tuple[Any, ...]], n_non: int, n_all: int, pu: int, 
 
 
 # ------------------------------------------------------------------------------------ claims
+#: The last payment date of the demo's claims: the day before the Rakor Monev of 30 July 2025.
+CLAIMS_PAID_BY = date(2025, 7, 29)
+
+
 def _claims(rng: np.random.Generator, folder: Path, plan: list[_Claim], total: int, out: OperationsDemo) -> None:
     people = dict(Person.objects.filter(pk__in={c.person_id for c in plan}).values_list("pk", "nik"))
     names = list(Person.objects.order_by("pk").values_list("name", flat=True)[: 5 * len(plan)]) or ["Ahli waris"]
@@ -411,6 +415,9 @@ def _claims(rng: np.random.Generator, folder: Path, plan: list[_Claim], total: i
     for i, (c, amount) in enumerate(zip(plan, amounts, strict=True)):
         submitted = c.incident + timedelta(days=int(rng.integers(5, 45)))
         paid = submitted + timedelta(days=int(rng.integers(7, 60)))
+        # every claim was paid before the Rakor Monev of 30 July 2025 announced "120 claims"
+        submitted = max(c.incident, min(submitted, CLAIMS_PAID_BY - timedelta(days=7)))
+        paid = max(submitted, min(paid, CLAIMS_PAID_BY))
         heir = heirs[i % len(heirs)] if c.type in ("JKM", "BEASISWA") else ""
         rows.append(
             [
@@ -577,10 +584,16 @@ def _bsu(rng: np.random.Generator, folder: Path, n: int, out: OperationsDemo) ->
     asn = pu[: share(4)]  # appointed PPPK in 2025: now on the ASN list
     strangers = [(nik, "") for nik in _outside_niks(rng, share(3), set(Person.objects.values_list("nik", flat=True)))]
     problems = bpu + dead + strangers
-    dupes = pu[len(asn) : len(asn) + share(3)]
-    base = pu[: max(0, n - len(problems) - len(dupes))]
-    paid_lines = (base + problems + dupes)[:n]
-    failed_lines = pu[len(base) : len(base) + share(10)]  # not paid out: the account is inactive
+    # ``n`` distinct people are paid (the Rakor Monev's "390 penerima" counts people), a few of
+    # them twice (double payments the import flags); the rest of the PU list failed to pay out.
+    people: dict[str, str] = {}
+    for nik, name in pu[: max(0, n - len(problems))] + problems + pu:
+        if len(people) >= n:
+            break
+        people.setdefault(nik, name)
+    dupes = pu[len(asn) : len(asn) + share(4)]
+    paid_lines = list(people.items()) + dupes
+    failed_lines = [p for p in pu if p[0] not in people][: share(10)]  # not paid out: the account is inactive
     lines = [(nik, name, False) for nik, name in paid_lines] + [(nik, name, True) for nik, name in failed_lines]
     order = rng.permutation(len(lines))
     rows = []
@@ -603,7 +616,7 @@ def _bsu(rng: np.random.Generator, folder: Path, n: int, out: OperationsDemo) ->
     lists.setdefault("asn", set()).update(nik for nik, _ in asn)
     res = assistance.import_recipients(SYSTEM, path, programme=prog.code, lists=lists)
     out.bsu_lines = res.lines
-    out.bsu_disbursed = len(paid_lines)
+    out.bsu_disbursed = len(people)
     out.bsu_eligible = res.eligible
 
 

@@ -9,8 +9,9 @@ reports, see :func:`reports.build`) they return exactly what core returns.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.money import format_number, format_rupiah, format_rupiah_short
@@ -91,4 +92,29 @@ def claims_sentence(count: int, amount: int) -> str:
     return gettext("%(amount)s dikembalikan kepada warga melalui %(n)s klaim") % {
         "amount": rupiah_words(amount),
         "n": format_number(count),
+    }
+
+
+UNIT_TEXT = {
+    ind.Unit.COUNT: gettext_lazy("jumlah"),
+    ind.Unit.PERCENT: gettext_lazy("persen"),
+    ind.Unit.RUPIAH: gettext_lazy("Rupiah"),
+}
+
+
+def entry(d: ind.IndicatorDef) -> dict[str, Any]:
+    """A dictionary entry's texts in the user's language (Indonesian unless English is active)."""
+    lang = get_language()
+    return {
+        "code": d.code,
+        "name": d.name.in_language(lang),
+        "unit": str(UNIT_TEXT[d.unit]),
+        "definition": d.definition.in_language(lang),
+        "numerator": d.numerator.in_language(lang),
+        "denominator": d.denominator.in_language(lang) if d.denominator else "",
+        "as_of": d.as_of.in_language(lang),
+        "window": ind.WINDOW_TEXT[d.window].in_language(lang),
+        "level": ind.LEVEL_TEXT[d.level].in_language(lang),
+        "sources": list(d.sources),
+        "breakdowns": list(d.breakdowns),
     }

@@ -128,7 +128,7 @@ def texts(d: Dashboard) -> dict[str, str]:
         "target_actual": number(h["target_actual"]),
         "active_trace": trace_url("ACTIVE", d.period.code, d.area_code),
         "gap_trace": trace_url("GAP_EXPOSED", d.period.code, d.area_code),
-        "claims_trace": trace_url("CLAIMS_AMOUNT", f"..{d.period.code}", d.area_code),
+        "claims_trace": trace_url("CLAIMS_AMOUNT_TOTAL", d.period.code, d.area_code),
         "nominations_trace": trace_url("NOMINATIONS", d.period.code, d.area_code),
         "claims_amount": labels.rupiah_words(c["cumulative"]["amount"])
         if c["cumulative"]["amount"] is not None

@@ -12,8 +12,11 @@ Definitions (also shown on the trace page):
   means "paid or within grace" once billing runs.
 * active at the end of month *m* = enrollments started up to *m* − enrollments whose
   ``coverage_end`` falls in or before *m* — two GROUP BY queries give every month at once.
-* **gap exposed** on *D*: a living person (or who died after *D*) who had coverage that started
-  on or before *D* and has none in force on *D*.
+* **gap exposed** in ``[start, end)``: a person with an uncovered day inside the window after an
+  earlier cover ended (:func:`ucjamsostek.core.coverage.person_gaps`, the same gaps as the PKS gap
+  report), days after a death excluded; :func:`ucjamsostek.core.indicators.gap_exposure` clips them.
+
+The indicator dictionary (``core/data/indicators.json``) states each definition for people.
 """
 
 from __future__ import annotations
@@ -22,13 +25,17 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+import polars as pl
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from ucjamsostek.agreements.models import Agreement
+from ucjamsostek.agreements.selectors import periods_frame
 from ucjamsostek.assistance.models import Recipient
 from ucjamsostek.billing.models import Invoice, Payment
 from ucjamsostek.claims import selectors as claim_selectors
+from ucjamsostek.core import coverage as cov
+from ucjamsostek.core import indicators as ind
 from ucjamsostek.registry.models import COVERED_STATUSES, Enrollment, Funder, Person, Segment
 from ucjamsostek.screening.models import Nomination
 
@@ -105,20 +112,28 @@ def funder_names() -> dict[str, str]:
     return dict(Funder.objects.values_list("code", "name"))
 
 
-def gap_exposed(day: date) -> dict[str, int]:
-    """Living people with past coverage and none in force on ``day``, per village."""
-    had = Enrollment.objects.filter(person=OuterRef("pk"), status__in=COVERED_STATUSES, coverage_start__lte=day)
-    has_now = Enrollment.objects.filter(Q(person=OuterRef("pk")) & active_on_q(day))
-    alive = Q(is_deceased=False) | Q(death_date__gt=day)
-    rows = (
-        Person.objects.filter(alive)
-        .filter(Exists(had))
-        .exclude(Exists(has_now))
-        .values_list("village_id")
-        .annotate(n=Count("id"))
-        .order_by()
+def gap_exposure(start: date, end: date) -> pl.DataFrame:
+    """``person_id, village, days``: everyone exposed by a coverage gap in ``[start, end)`` with
+    the uncovered days inside it (GAP_EXPOSED, GAP_PERSON_DAYS; the trace lists these people)."""
+    people = pl.DataFrame(
+        list(Person.objects.values_list("pk", "village_id", "death_date")),
+        schema={"person_id": pl.Int64, "village": pl.Utf8, "death_date": pl.Date},
+        orient="row",
     )
-    return {v: n for v, n in rows}
+    deaths = people.filter(pl.col("death_date").is_not_null()).select("person_id", "death_date")
+    gaps = cov.person_gaps(periods_frame(), as_of=end, deaths=deaths)
+    exposed = ind.gap_exposure(gaps, start, end)
+    return exposed.join(people.select("person_id", "village"), on="person_id", how="left").select(
+        "person_id", pl.col("village").fill_null(UNKNOWN_AREA), "days"
+    )
+
+
+def gap_by_village(start: date, end: date) -> tuple[dict[str, int], dict[str, int]]:
+    """People exposed and their uncovered person-days in ``[start, end)``, per village."""
+    per = gap_exposure(start, end).group_by("village").agg(pl.len().alias("n"), pl.col("days").sum().alias("d"))
+    people = {v: int(n) for v, n, _ in per.iter_rows()}
+    days = {v: int(d) for v, _, d in per.iter_rows()}
+    return people, days
 
 
 # --------------------------------------------------------------------------------------------------
@@ -170,6 +185,14 @@ def claims_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[
     return _counts_and_amounts(rows)
 
 
+def claims_uncovered(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
+    """Claims paid in ``[start, end)`` whose incident fell on a day without cover (CLAIMS_UNCOVERED):
+    ``{type: (counts, amounts)}`` per village."""
+    qs = claim_selectors.paid_claims(start, end).filter(uncovered=True)
+    rows = qs.values_list("type", "person__village_id").annotate(n=Count("pk"), s=Sum("amount")).order_by()
+    return _counts_and_amounts(rows)
+
+
 def billed(start: date, end: date) -> int:
     """Contributions billed by BPJS for the months in ``[start, end)`` (invoice totals)."""
     return int(Invoice.objects.filter(period__gte=start, period__lt=end).aggregate(s=Sum("billed_total"))["s"] or 0)
@@ -202,11 +225,18 @@ def allocated(year: int) -> int:
 
 
 def assistance_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
-    """Assistance (BSU) disbursed in ``[start, end)``: ``{programme code: (counts, amounts)}`` per village."""
+    """Assistance (BSU) disbursed in ``[start, end)``: ``{programme code: (recipients, amounts)}``
+    per village, and under the key ``""`` every programme together. Recipients are distinct NIKs
+    (a person paid twice counts once; BSU_COUNT), amounts every payout (BSU_AMOUNT)."""
+    paid = Recipient.objects.filter(disbursed=True, paid_on__gte=start, paid_on__lt=end)
     rows = (
-        Recipient.objects.filter(disbursed=True, paid_on__gte=start, paid_on__lt=end)
-        .values_list("programme__code", "person__village_id")
-        .annotate(n=Count("pk"), s=Sum("amount"))
+        paid.values_list("programme__code", "person__village_id")
+        .annotate(n=Count("nik", distinct=True), s=Sum("amount"))
         .order_by()
     )
-    return _counts_and_amounts(rows)
+    out = _counts_and_amounts(rows)
+    overall = (
+        paid.values_list("person__village_id").annotate(n=Count("nik", distinct=True), s=Sum("amount")).order_by()
+    )
+    out[""] = _counts_and_amounts([("", v, n, s) for v, n, s in overall]).get("", ({}, {}))
+    return out

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -22,6 +23,7 @@ from ucjamsostek.accounts.models import Organisation
 from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, can_see_full_name, can_see_full_nik
 from ucjamsostek.assistance.models import Recipient
 from ucjamsostek.claims import selectors as claim_selectors
+from ucjamsostek.core import coverage as cov
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.money import format_number
 from ucjamsostek.core.names import mask_name
@@ -31,7 +33,6 @@ from ucjamsostek.monitoring.models import (
     ActionItem,
     FollowUp,
     FollowUpStatus,
-    Indicator,
     IndicatorValue,
     Meeting,
     Snapshot,
@@ -41,7 +42,7 @@ from ucjamsostek.monitoring.models import (
 from ucjamsostek.monitoring.permissions import area_of, can_trace
 from ucjamsostek.monitoring.services import refresh
 from ucjamsostek.regions.models import Region
-from ucjamsostek.registry.models import COVERED_STATUSES, Enrollment, Person
+from ucjamsostek.registry.models import Enrollment, Person
 from ucjamsostek.screening.models import Nomination
 
 
@@ -245,18 +246,18 @@ def dashboard_for_area(code: str, period: str | None = None, user: Any = None) -
     budget["realisation_text"] = labels.percent(budget["realisation"])
     budget["regency_only"] = code != root
 
-    def claims_for(per: str) -> dict[str, Any]:
-        n = _num(g("CLAIMS_COUNT", per=per))
-        s = _num(g("CLAIMS_AMOUNT", per=per))
+    def claims_for(count_code: str, amount_code: str) -> dict[str, Any]:
+        n = _num(g(count_code))
+        s = _num(g(amount_code))
         types = sorted(
             (v.breakdown.split(":", 1)[1], v.numerator or 0)
             for v in vals
-            if v.indicator_id == "CLAIMS_AMOUNT" and v.area_code == code and v.period == per and v.breakdown
+            if v.indicator_id == amount_code and v.area_code == code and v.period == p.code and v.breakdown
         )
         counts = {
             v.breakdown.split(":", 1)[1]: v.numerator or 0
             for v in vals
-            if v.indicator_id == "CLAIMS_COUNT" and v.area_code == code and v.period == per and v.breakdown
+            if v.indicator_id == count_code and v.area_code == code and v.period == p.code and v.breakdown
         }
         return {
             "count": n,
@@ -265,14 +266,17 @@ def dashboard_for_area(code: str, period: str | None = None, user: Any = None) -
             "sentence": labels.claims_sentence(n, s) if n is not None and s is not None else "",
         }
 
-    claims: dict[str, Any] = {"period": claims_for(p.code), "cumulative": claims_for(f"..{p.code}")}
+    claims: dict[str, Any] = {
+        "period": claims_for("CLAIMS_COUNT", "CLAIMS_AMOUNT"),
+        "cumulative": claims_for("CLAIMS_COUNT_TOTAL", "CLAIMS_AMOUNT_TOTAL"),
+    }
     ratio = by_key.get(("CLAIMS_RATIO", p.code, root, ""))
     claims["ratio_text"] = labels.percent(ratio.value if ratio else None)
     bsu = {
         "count": _num(g("BSU_COUNT")),
         "amount": _num(g("BSU_AMOUNT")),
-        "cumulative_count": _num(g("BSU_COUNT", per=f"..{p.code}")),
-        "cumulative_amount": _num(g("BSU_AMOUNT", per=f"..{p.code}")),
+        "cumulative_count": _num(g("BSU_COUNT_TOTAL")),
+        "cumulative_amount": _num(g("BSU_AMOUNT_TOTAL")),
     }
     noms = {
         v.breakdown.split(":", 1)[1] if v.breakdown else "total": v.numerator or 0
@@ -400,8 +404,9 @@ def follow_ups_of(meeting: Meeting) -> list[FollowUp]:
     return list(meeting.follow_ups.select_related("organisation", "carried_from__meeting").order_by("number", "id"))
 
 
-def indicators() -> list[Indicator]:
-    return list(Indicator.objects.filter(active=True).order_by("sort_order"))
+def dictionary_entries() -> list[dict[str, Any]]:
+    """The indicator dictionary (``core/data/indicators.json``) in the user's language, in order."""
+    return [labels.entry(d) for d in ind.INDICATORS]
 
 
 def targets(year: int) -> QuerySet[Target]:
@@ -431,7 +436,7 @@ def trace(user: Any, indicator: str, period: str, area: str, breakdown: str = ""
     code = scope_area(user, area)
     if code != area:
         raise PermissionDenied(MSG_FORBIDDEN)
-    p = ind.parse_period(period.lstrip("."))
+    p = ind.parse_period(period)
     snap = ensure_snapshot(p.code, user)
     value = (
         IndicatorValue.objects.filter(
@@ -443,6 +448,8 @@ def trace(user: Any, indicator: str, period: str, area: str, breakdown: str = ""
     definition = ind.INDICATOR_BY_CODE.get(indicator)
     out: dict[str, Any] = {
         "indicator": definition,
+        "entry": labels.entry(definition) if definition else None,
+        "gap_rows": False,
         "value": value,
         "text": labels.value(value.value if value else None, definition.unit if definition else "count"),
         "period": period,
@@ -453,19 +460,23 @@ def trace(user: Any, indicator: str, period: str, area: str, breakdown: str = ""
         "snapshot": snap,
     }
     kind = (value.trace or {}).get("kind") if value else None
-    if kind in ("active", "gap") and value is not None:
+    if kind == "active" and value is not None:
         as_of = date.fromisoformat(value.trace["as_of"])
-        rows = _people_rows(user, kind, as_of, area, breakdown)
-        out["rows"], out["row_count"] = rows
+        out["rows"], out["row_count"] = _people_rows(user, as_of, area, breakdown)
+    elif kind == "gap" and value is not None:
+        start, end = date.fromisoformat(value.trace["start"]), date.fromisoformat(value.trace["end"])
+        out["rows"], out["row_count"] = _gap_rows(user, start, end, area)
+        out["gap_rows"] = True
     elif kind in ("claims", "bsu", "nominations") and value is not None:
         start, end = date.fromisoformat(value.trace["start"]), date.fromisoformat(value.trace["end"])
-        out["rows"], out["row_count"] = _event_rows(user, kind, start, end, area, breakdown)
+        uncovered = bool(value.trace.get("uncovered"))
+        out["rows"], out["row_count"] = _event_rows(user, kind, start, end, area, breakdown, uncovered=uncovered)
         out["event_rows"] = True
     return out
 
 
 def _event_rows(
-    user: Any, kind: str, start: date, end: date, area: str, breakdown: str
+    user: Any, kind: str, start: date, end: date, area: str, breakdown: str, *, uncovered: bool = False
 ) -> tuple[list[dict[str, Any]], int]:
     """Claims, aid payouts or nomination rows behind a value (NIK masked by the registry's rules)."""
 
@@ -503,6 +514,8 @@ def _event_rows(
         return rows, nq.count()
     if kind == "claims":
         qs: Any = claim_selectors.paid_claims(start, end)
+        if uncovered:
+            qs = qs.filter(uncovered=True)
         if breakdown.startswith("type:"):
             qs = qs.filter(type=breakdown.split(":", 1)[1])
         fields = ("type", "nik", "person__village__name", "status", "paid_on", "amount")
@@ -527,53 +540,61 @@ def _event_rows(
     return rows, qs.count()
 
 
-def _people_rows(user: Any, kind: str, as_of: date, area: str, breakdown: str) -> tuple[list[dict[str, Any]], int]:
-
+def _people_rows(user: Any, as_of: date, area: str, breakdown: str) -> tuple[list[dict[str, Any]], int]:
+    """The enrollments behind ACTIVE (masked by the registry's rules)."""
     # The area was checked against the user's own (scope_area): no further person scoping needed.
     in_area = Q(person__village__code=area) | Q(person__village__code__startswith=area + ".")
     full_nik = can_see_full_nik(user)
     full_name = can_see_full_name(user)
-    if kind == "active":
-        qs = Enrollment.objects.filter(queries.active_on_q(as_of)).filter(in_area)
-        if breakdown.startswith("segment:"):
-            qs = qs.filter(segment_id=breakdown.split(":", 1)[1])
-        elif breakdown.startswith("funder:"):
-            qs = qs.filter(funder_id=breakdown.split(":", 1)[1])
-        elif breakdown.startswith("category:"):
-            qs = qs.filter(segment__category=breakdown.split(":", 1)[1])
-        total = qs.count()
-        rows = [
-            {
-                "nik": nik if full_nik else mask_nik(nik),
-                "name": name if full_name else mask_name(name),
-                "village": village,
-                "segment": seg,
-                "funder": fund,
-                "start": start,
-                "end": end,
-            }
-            for nik, name, village, seg, fund, start, end in qs.order_by(
-                "person__village_id", "person__name"
-            ).values_list(
-                "person__nik",
-                "person__name",
-                "person__village__name",
-                "segment_id",
-                "funder_id",
-                "coverage_start",
-                "coverage_end",
-            )[:TRACE_LIMIT]
-        ]
-        return rows, total
-    had = Enrollment.objects.filter(status__in=COVERED_STATUSES, coverage_start__lte=as_of)
-    now = Enrollment.objects.filter(queries.active_on_q(as_of))
-    pq = Person.objects.filter(Q(village__code=area) | Q(village__code__startswith=area + "."))
-    pq = pq.filter(Q(is_deceased=False) | Q(death_date__gt=as_of)).filter(pk__in=had.values("person_id"))
-    pq = pq.exclude(pk__in=now.values("person_id"))
-    total = pq.count()
+    qs = Enrollment.objects.filter(queries.active_on_q(as_of)).filter(in_area)
+    if breakdown.startswith("segment:"):
+        qs = qs.filter(segment_id=breakdown.split(":", 1)[1])
+    elif breakdown.startswith("funder:"):
+        qs = qs.filter(funder_id=breakdown.split(":", 1)[1])
+    elif breakdown.startswith("category:"):
+        qs = qs.filter(segment__category=breakdown.split(":", 1)[1])
+    total = qs.count()
     rows = [
-        {"nik": nik if full_nik else mask_nik(nik), "name": name if full_name else mask_name(name), "village": v}
-        for nik, name, v in pq.order_by("village_id", "name").values_list("nik", "name", "village__name")[:TRACE_LIMIT]
+        {
+            "nik": nik if full_nik else mask_nik(nik),
+            "name": name if full_name else mask_name(name),
+            "village": village,
+            "segment": seg,
+            "funder": fund,
+            "start": start,
+            "last_day": cov.Period(start, end).last_day,  # inclusive, as people say it
+        }
+        for nik, name, village, seg, fund, start, end in qs.order_by("person__village_id", "person__name").values_list(
+            "person__nik",
+            "person__name",
+            "person__village__name",
+            "segment_id",
+            "funder_id",
+            "coverage_start",
+            "coverage_end",
+        )[:TRACE_LIMIT]
+    ]
+    return rows, total
+
+
+def _gap_rows(user: Any, start: date, end: date, area: str) -> tuple[list[dict[str, Any]], int]:
+    """The people behind GAP_EXPOSED (the same computation), with their uncovered days."""
+    exposed = queries.gap_exposure(start, end)
+    if area != settings.AREA_CODE:
+        exposed = exposed.filter((pl.col("village") == area) | pl.col("village").str.starts_with(area + "."))
+    total = exposed.height
+    days = dict(exposed.sort("village", "person_id").head(TRACE_LIMIT).select("person_id", "days").iter_rows())
+    full_nik = can_see_full_nik(user)
+    full_name = can_see_full_name(user)
+    shown = Person.objects.filter(pk__in=list(days)).order_by("village_id", "name", "pk")
+    rows = [
+        {
+            "nik": nik if full_nik else mask_nik(nik),
+            "name": name if full_name else mask_name(name),
+            "village": v,
+            "days": days[pk],
+        }
+        for pk, nik, name, v in shown.values_list("pk", "nik", "name", "village__name")
     ]
     return rows, total
 

@@ -52,13 +52,11 @@ Progress = Callable[[str, float], None]
 # --------------------------------------------------------------------------------------------------
 
 
-def seed_monitoring(year: int | None = None) -> dict[str, int]:
-    """Indicator definitions, the Inpres checklist of ``year`` (and the current year) and the
-    default target. Idempotent: existing rows keep what people changed (status, evidence, …), and
-    an indicator definition is written only when it differs from the shipped one. Returns the
-    indicator definitions created or updated and the checklist items and targets created (all 0
-    on a second run)."""
-    defs = sync_rows(
+def sync_indicators() -> dict[str, int]:
+    """The database copy of the indicator dictionary (``core/data/indicators.json``): the rows
+    targets and values point to. Writes only what differs; entries no longer in the dictionary are
+    marked inactive (their old values stay readable)."""
+    got = sync_rows(
         Indicator,
         ("code",),
         [
@@ -69,12 +67,24 @@ def seed_monitoring(year: int | None = None) -> dict[str, int]:
                 "unit": str(d.unit),
                 "direction": str(d.direction),
                 "formula": d.formula,
-                "source": d.source,
+                "source": d.definition.id,
                 "sort_order": d.sort_order,
+                "active": True,
             }
             for d in ind.INDICATORS
         ],
     )
+    Indicator.objects.exclude(code__in=list(ind.INDICATOR_BY_CODE)).filter(active=True).update(active=False)
+    return got
+
+
+def seed_monitoring(year: int | None = None) -> dict[str, int]:
+    """Indicator definitions, the Inpres checklist of ``year`` (and the current year) and the
+    default target. Idempotent: existing rows keep what people changed (status, evidence, …), and
+    an indicator definition is written only when it differs from the shipped one. Returns the
+    indicator definitions created or updated and the checklist items and targets created (all 0
+    on a second run)."""
+    defs = sync_indicators()
     years = {timezone.localdate().year}
     if year:
         years.add(year)
@@ -175,9 +185,8 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
     t0 = time.monotonic()
     root = settings.AREA_CODE
     areas = _areas(root)
-    if not Indicator.objects.exists():
-        seed_monitoring()
-    units = dict(Indicator.objects.values_list("code", "unit"))
+    sync_indicators()
+    units = {d.code: str(d.unit) for d in ind.INDICATORS}
     values: list[IndicatorValue] = []
     unavailable: dict[str, str] = {}
     as_of = p.last_day
@@ -308,14 +317,14 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
             trace={"kind": "target", "year": p.year},
         )
 
-    # ---- coverage gap
-    say("Menghitung kesenjangan perlindungan", 0.5)
-    try:
-        gap = _rollup_within(queries.gap_exposed(as_of), areas)
-        for area, n in gap.items():
-            add("GAP_EXPOSED", p.code, area, n, trace={"kind": "gap", "as_of": as_of.isoformat()})
-    except queries.Unavailable as exc:
-        unavailable["GAP_EXPOSED"] = str(exc)
+    # ---- coverage gap (people and person-days without cover inside the period)
+    say("Menghitung celah perlindungan", 0.5)
+    tr = {"kind": "gap", "start": p.start.isoformat(), "end": p.end.isoformat()}
+    gap_people, gap_days = queries.gap_by_village(p.start, p.end)
+    for area, n in _rollup_within(gap_people, areas).items():
+        add("GAP_EXPOSED", p.code, area, n, trace=tr)
+    for area, n in _rollup_within(gap_days, areas).items():
+        add("GAP_PERSON_DAYS", p.code, area, n, trace=tr)
 
     # ---- nominations
     say("Menghitung usulan", 0.65)
@@ -336,32 +345,35 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
     except queries.Unavailable as exc:
         unavailable["NOMINATIONS"] = str(exc)
 
-    # ---- claims (period and since the programme began)
+    # ---- claims: in the period, since the programme began, and those without cover
     say("Menghitung klaim", 0.75)
-    try:
-        for label, start in ((p.code, p.start), (f"..{p.code}", date(2000, 1, 1))):
-            claims = queries.claims_paid(start, p.end)
-            tr = {"kind": "claims", "start": start.isoformat(), "end": p.end.isoformat()}
-            tot_n: dict[str, int] = defaultdict(int)
-            tot_s: dict[str, int] = defaultdict(int)
-            for kind, (counts, amounts) in claims.items():
-                for area, n in _rollup_within(counts, areas).items():
-                    if n:
-                        add("CLAIMS_COUNT", label, area, n, breakdown=f"type:{kind}", trace=tr)
-                for area, s in _rollup_within(amounts, areas).items():
-                    if s:
-                        add("CLAIMS_AMOUNT", label, area, s, breakdown=f"type:{kind}", trace=tr)
-                for k, v in counts.items():
-                    tot_n[k] += v
-                for k, v in amounts.items():
-                    tot_s[k] += v
-            tr = {"kind": "claims", "start": start.isoformat(), "end": p.end.isoformat()}
-            for area, n in _rollup_within(dict(tot_n), areas).items():
-                add("CLAIMS_COUNT", label, area, n, trace=tr)
-            for area, s in _rollup_within(dict(tot_s), areas).items():
-                add("CLAIMS_AMOUNT", label, area, s, trace=tr)
-    except queries.Unavailable as exc:
-        unavailable["CLAIMS_COUNT"] = unavailable["CLAIMS_AMOUNT"] = str(exc)
+    claim_sets = (
+        ("CLAIMS_COUNT", "CLAIMS_AMOUNT", p.start, queries.claims_paid),
+        ("CLAIMS_COUNT_TOTAL", "CLAIMS_AMOUNT_TOTAL", ind.PROGRAMME_START, queries.claims_paid),
+        ("CLAIMS_UNCOVERED", "CLAIMS_UNCOVERED_AMOUNT", ind.PROGRAMME_START, queries.claims_uncovered),
+    )
+    for count_code, amount_code, start, query in claim_sets:
+        tr = {"kind": "claims", "start": start.isoformat(), "end": p.end.isoformat()}
+        if count_code == "CLAIMS_UNCOVERED":
+            tr["uncovered"] = "1"
+        per_type = query(start, p.end)
+        tot_n: dict[str, int] = defaultdict(int)
+        tot_s: dict[str, int] = defaultdict(int)
+        for kind, (counts, amounts) in per_type.items():
+            for area, n in _rollup_within(counts, areas).items():
+                if n:
+                    add(count_code, p.code, area, n, breakdown=f"type:{kind}", trace=tr)
+            for area, amount in _rollup_within(amounts, areas).items():
+                if amount:
+                    add(amount_code, p.code, area, amount, breakdown=f"type:{kind}", trace=tr)
+            for k, v in counts.items():
+                tot_n[k] += v
+            for k, v in amounts.items():
+                tot_s[k] += v
+        for area, n in _rollup_within(dict(tot_n), areas).items():
+            add(count_code, p.code, area, n, trace=tr)
+        for area, amount in _rollup_within(dict(tot_s), areas).items():
+            add(amount_code, p.code, area, amount, trace=tr)
 
     # ---- budget (regency level: agreements, invoices and payments are regency-wide)
     say("Menghitung anggaran", 0.85)
@@ -418,30 +430,20 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
     else:
         unavailable["CLAIMS_RATIO"] = "Butuh data klaim dan pembayaran."
 
-    # ---- assistance (BSU), in the period and since the programme began
-    try:
-        for label, start in ((p.code, p.start), (f"..{p.code}", date(2000, 1, 1))):
-            per_prog = queries.assistance_paid(start, p.end)
-            tr = {"kind": "bsu", "start": start.isoformat(), "end": p.end.isoformat()}
-            tot_n = defaultdict(int)
-            tot_s = defaultdict(int)
-            for prog, (counts, amounts) in per_prog.items():
-                for area, n in _rollup_within(counts, areas).items():
-                    if n:
-                        add("BSU_COUNT", label, area, n, breakdown=f"programme:{prog}", trace=tr)
-                for area, s_ in _rollup_within(amounts, areas).items():
-                    if s_:
-                        add("BSU_AMOUNT", label, area, s_, breakdown=f"programme:{prog}", trace=tr)
-                for k, v in counts.items():
-                    tot_n[k] += v
-                for k, v in amounts.items():
-                    tot_s[k] += v
-            for area, n in _rollup_within(dict(tot_n), areas).items():
-                add("BSU_COUNT", label, area, n, trace=tr)
-            for area, s_ in _rollup_within(dict(tot_s), areas).items():
-                add("BSU_AMOUNT", label, area, s_, trace=tr)
-    except queries.Unavailable as exc:
-        unavailable["BSU_COUNT"] = unavailable["BSU_AMOUNT"] = str(exc)
+    # ---- assistance (BSU): distinct recipients and payouts, in the period and since the start
+    for count_code, amount_code, start in (
+        ("BSU_COUNT", "BSU_AMOUNT", p.start),
+        ("BSU_COUNT_TOTAL", "BSU_AMOUNT_TOTAL", ind.PROGRAMME_START),
+    ):
+        tr = {"kind": "bsu", "start": start.isoformat(), "end": p.end.isoformat()}
+        for prog, (counts, amounts) in queries.assistance_paid(start, p.end).items():
+            breakdown = f"programme:{prog}" if prog else ""
+            for area, n in _rollup_within(counts, areas).items():
+                if n or not prog:
+                    add(count_code, p.code, area, n, breakdown=breakdown, trace=tr)
+            for area, s_ in _rollup_within(amounts, areas).items():
+                if s_ or not prog:
+                    add(amount_code, p.code, area, s_, breakdown=breakdown, trace=tr)
 
     say("Menyimpan", 0.95)
     snapshot.unavailable = unavailable

@@ -79,6 +79,13 @@ def trace(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/trace.html", {"t": t})
 
 
+@login_required
+def dictionary(request: HttpRequest) -> HttpResponse:
+    """The indicator dictionary: every figure's one definition."""
+    require(can_view_monev(request.user))
+    return render(request, "monitoring/dictionary.html", {"entries": selectors.dictionary_entries()})
+
+
 # ---- checklist ----------------------------------------------------------------------------------
 
 

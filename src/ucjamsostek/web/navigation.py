@@ -57,7 +57,11 @@ FLOW: tuple[Stage, ...] = (
             Entry(_("Bantuan (BSU)"), "assistance:index"),
         ),
     ),
-    Stage(6, _("Monitoring"), (Entry(_("Indikator & target"), "monitoring:index"),)),
+    Stage(
+        6,
+        _("Monitoring"),
+        (Entry(_("Indikator & target"), "monitoring:index"), Entry(_("Kamus indikator"), "monitoring:dictionary")),
+    ),
 )
 
 REFERENCE: tuple[Entry, ...] = (
