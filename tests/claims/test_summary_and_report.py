@@ -71,6 +71,6 @@ def test_summary_and_report_agree_across_imports(people, tmp_path, fmt):
     assert "Ditandai, tidak dihitung: 2 klaim senilai Rp14.500.000" in text
 
     snap = monev.refresh("2025-07")
-    assert (_value(snap, "CLAIMS_COUNT", "..2025-07"), _value(snap, "CLAIMS_AMOUNT", "..2025-07")) == cumulative
+    assert (_value(snap, "CLAIMS_COUNT_TOTAL", "2025-07"), _value(snap, "CLAIMS_AMOUNT_TOTAL", "2025-07")) == cumulative
     assert (_value(snap, "CLAIMS_COUNT", "2025-07"), _value(snap, "CLAIMS_AMOUNT", "2025-07")) == in_july
     assert _headline(_summary(), "sejak awal program") == cumulative  # nothing paid after July
