@@ -150,6 +150,25 @@ def _file(request, pk):
     return FileResponse(io.BytesIO(request.csv.encode()), as_attachment=True, filename="x.csv")
 
 
+class _Pipe(io.RawIOBase):
+    """A file that can only be read once, front to back (no seek)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def _pipe(request):
+    return FileResponse(_Pipe(request.csv.encode()), as_attachment=True, filename="x.csv")
+
+
 def _stream(request):
     return StreamingHttpResponse(iter([request.csv[:7].encode(), request.csv[7:].encode()]), content_type="text/csv")
 
@@ -176,6 +195,7 @@ urlpatterns = [
     path("lampiran/", _attachment, name="attachment"),
     path("berkas/<int:pk>/", _file, name="file"),
     path("aliran/", _stream, name="stream"),
+    path("pipa/", _pipe, name="pipe"),
     path("halaman/", _page, name="page"),
 ]
 
@@ -190,14 +210,15 @@ def download_client(settings, users, people):
         yield c
 
 
-@pytest.mark.parametrize("url", ["/csv/", "/lampiran/", "/berkas/7/", "/aliran/"])
+@pytest.mark.parametrize("url", ["/csv/", "/lampiran/", "/berkas/7/", "/aliran/", "/pipa/"])
 def test_every_kind_of_download_is_recorded_with_its_people(download_client, users, people, url):
     response = download_client.get(url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body.decode() == _WithCsv.body  # the download itself is untouched
     entry = AccessLog.objects.get()
     assert (entry.kind, entry.user, entry.rows, entry.people) == ("download", users["dinas"], 3, 2)
-    assert entry.what == {"/csv/": "csv", "/lampiran/": "attachment", "/berkas/7/": "file", "/aliran/": "stream"}[url]
+    names = {"/csv/": "csv", "/lampiran/": "attachment", "/berkas/7/": "file", "/aliran/": "stream", "/pipa/": "pipe"}
+    assert entry.what == names[url]
     assert entry.target == ("pk=7" if url == "/berkas/7/" else "")
     assert _subjects(entry) == {AccessLogSubject.hash_of(people[k].nik) for k in ("p_a", "p_b")}
     assert_no_personal_data([x.name for x in people.values()])
@@ -206,4 +227,5 @@ def test_every_kind_of_download_is_recorded_with_its_people(download_client, use
 def test_pages_and_failed_downloads_are_not_downloads(download_client):
     assert download_client.get("/halaman/").status_code == 200
     assert download_client.get("/tidak-ada/").status_code == 404
+    assert download_client.head("/csv/").status_code == 200  # headers only: nothing left
     assert not AccessLog.objects.exists()

@@ -49,7 +49,7 @@ class AccessLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code == 200 and is_download(response):
+        if response.status_code == 200 and request.method != "HEAD" and is_download(response):
             match = request.resolver_match
             what = match.view_name if match else request.path
             target = " ".join(f"{k}={v}" for k, v in sorted(match.kwargs.items())) if match else ""
@@ -71,8 +71,9 @@ def is_download(response: HttpResponseBase) -> bool:
 def _body(response: HttpResponseBase) -> IO[bytes]:
     """The response's bytes as a file to read and put back: the streamed file itself (a
     ``FileResponse``) or the body held in memory."""
-    if isinstance(response, FileResponse) and response.file_to_stream is not None:
-        return response.file_to_stream
+    file = getattr(response, "file_to_stream", None) if isinstance(response, FileResponse) else None
+    if file is not None and getattr(file, "seekable", lambda: False)():
+        return file
     if isinstance(response, StreamingHttpResponse):
         # no file to read twice: hold the body once, and stream it from memory
         data = b"".join(response.streaming_content)  # type: ignore[arg-type]
