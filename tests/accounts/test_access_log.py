@@ -119,7 +119,16 @@ def test_append_only_everywhere(users, people):
         users["dinas"].delete()
 
 
-def test_admin_reads_but_never_changes(users):
+def test_admin_reads_but_never_changes(client, users, people):
+    services.record_view(users["dinas"], "registry:detail", people["p_a"].nik, target="pk=1")
+    client.force_login(users["admin"])
+    listing = client.get("/admin/accounts/accesslog/")
+    assert listing.status_code == 200 and "registry:detail" in listing.content.decode()
+    entry = AccessLog.objects.get()
+    page = client.get(f"/admin/accounts/accesslog/{entry.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # view only
+    assert client.post(f"/admin/accounts/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AccessLog.objects.filter(pk=entry.pk).exists()
     model_admin = site._registry[AccessLog]
     request = RequestFactory().get("/")
     request.user = users["admin"]
