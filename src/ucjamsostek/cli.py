@@ -12,6 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
+#: Files the app creates (the SQLite database and its journal, uploads, screening outputs, reports,
+#: backups) are readable by the service user only: 0600 files, 0700 folders. They hold personal data.
+PRIVATE_UMASK = 0o077
+
 
 def _fail(message: str) -> int:
     print(f"ucjamsostek: {message}", file=sys.stderr)
@@ -40,6 +44,7 @@ def _options_in_bahasa() -> Iterator[None]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(PRIVATE_UMASK)
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "ucjamsostek"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ucjamsostek.settings")

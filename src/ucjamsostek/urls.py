@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from ucjamsostek.api.api import api
+from ucjamsostek.api.api import api, docs_view
 from ucjamsostek.web import views as web_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("tagihan/", include("ucjamsostek.billing.urls")),
     path("klaim/", include("ucjamsostek.claims.urls")),
     path("bantuan/", include("ucjamsostek.assistance.urls")),
+    path("monev/api/docs", docs_view, name="api_docs"),
     path("monev/api/", api.urls),  # the REST API (api/api.py), beside the monitoring pages
     path("monev/", include("ucjamsostek.monitoring.urls")),
     path("", include("ucjamsostek.web.urls")),

@@ -61,13 +61,17 @@ def test_nik_lookup_records_found_and_not_found(users, people):
     _, key = monitoring.create_api_token(users["area"], "uji")
     c, auth = Client(), {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     own, other = people["p_a"], people["p_b"]
-    assert c.get(f"/monev/api/registry/people/{own.nik}", **auth).status_code == 200
-    assert c.get(f"/monev/api/registry/people/{other.nik}", **auth).status_code == 404  # outside the area
+    def lookup(nik: str) -> int:
+        url = "/monev/api/registry/people/lookup"
+        return c.post(url, {"nik": nik}, content_type="application/json", **auth).status_code
+
+    assert lookup(own.nik) == 200
+    assert lookup(other.nik) == 404  # outside the area
     found, missed = AccessLog.objects.order_by("id")
     assert (found.kind, found.what, found.rows, found.user) == ("lookup", "api:person_by_nik", 1, users["area"])
     assert _subjects(found) == {AccessLogSubject.hash_of(own.nik)}
     assert (missed.rows, _subjects(missed)) == (0, {AccessLogSubject.hash_of(other.nik)})
-    assert c.get("/monev/api/registry/people/123", **auth).status_code == 404  # not a NIK: nobody to record
+    assert lookup("123") == 404  # not a NIK: nobody to record
     assert AccessLog.objects.count() == 2
     assert_no_personal_data([x.name for x in people.values()])
 

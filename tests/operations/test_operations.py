@@ -239,6 +239,8 @@ def test_registration_round_trip(pks, people, users, tmp_path):
     assert res.created == 3
     sheet = tmp_path / "daftar.xlsx"
     assert agr.export_registration(admin, new, sheet) == 3
+    assert Enrollment.objects.filter(coverage__agreement=new, status="proposed").count() == 3  # a download only
+    assert agr.submit_registration(admin, new) == 3
     assert Enrollment.objects.filter(coverage__agreement=new, status="submitted").count() == 3
     answer = _write(
         tmp_path,

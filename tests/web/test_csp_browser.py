@@ -22,9 +22,8 @@ def main_pages(user) -> list[str]:
 
     nav = build_navigation(user, "/")
     links = [i["url"] for stage in nav["stages"] for i in stage["items"]] + [i["url"] for i in nav["reference"]]
-    # The API docs page (/monev/api/docs) is left out until its Swagger UI is served offline:
-    # today it loads from a CDN, which the policy (rightly) blocks.
-    return ["/", *dict.fromkeys(links), "/admin/", "/admin/accounts/user/"]
+    # The API docs page: Swagger UI from django-ninja's own static files (issue 15), no CDN.
+    return ["/", *dict.fromkeys(links), "/admin/", "/admin/accounts/user/", "/monev/api/docs"]
 
 
 def test_main_pages_report_no_csp_violation(live_server, users, people, browser_page):

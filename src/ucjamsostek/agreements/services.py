@@ -425,9 +425,10 @@ def registration_rows(agreement: Agreement) -> list[list[Any]]:
     ]
 
 
-def export_registration(actor: Any, agreement: Agreement, path: str | Path, *, mark_submitted: bool = True) -> int:
-    """Write the registration sheet of the agreement's not-yet-submitted enrollments; those
-    become ``submitted``. The export is recorded (personal data leaves the system)."""
+def export_registration(actor: Any, agreement: Agreement, path: str | Path) -> int:
+    """Write the registration sheet of the agreement's enrollments not yet submitted to BPJS. It
+    only reads: :func:`submit_registration` marks them submitted once the file was sent. The
+    export is recorded (personal data leaves the system)."""
     _check(actor, perm.can_manage_agreements)
     rows = registration_rows(agreement)
     write_workbook(
@@ -442,20 +443,35 @@ def export_registration(actor: Any, agreement: Agreement, path: str | Path, *, m
             )
         ],
     )
+    log_change(
+        actor,
+        ChangeLog.Action.EXPORT,
+        "registry.enrollment",
+        "",
+        count=len(rows),
+        reason=f"Berkas pendaftaran BPJS PKS {agreement.number}",
+    )
+    return len(rows)
+
+
+def submit_registration(actor: Any, agreement: Agreement) -> int:
+    """Mark the agreement's proposed enrollments ``submitted`` (their registration file went to
+    BPJS); returns how many. A deliberate step of its own: a download never changes a status."""
+    _check(actor, perm.can_manage_agreements)
     with transaction.atomic():
-        if mark_submitted:
-            Enrollment.objects.filter(coverage__agreement=agreement, status=Enrollment.Status.PROPOSED).update(
-                status=Enrollment.Status.SUBMITTED, updated_at=timezone.now()
-            )
+        n = Enrollment.objects.filter(coverage__agreement=agreement, status=Enrollment.Status.PROPOSED).update(
+            status=Enrollment.Status.SUBMITTED, updated_at=timezone.now()
+        )
         log_change(
             actor,
-            ChangeLog.Action.EXPORT,
+            ChangeLog.Action.UPDATE,
             "registry.enrollment",
             "",
-            count=len(rows),
-            reason=f"Berkas pendaftaran BPJS PKS {agreement.number}",
+            count=n,
+            changes={"status": [Enrollment.Status.PROPOSED, Enrollment.Status.SUBMITTED]},
+            reason=f"Didaftarkan ke BPJS: PKS {agreement.number}",
         )
-    return len(rows)
+    return n
 
 
 @dataclass

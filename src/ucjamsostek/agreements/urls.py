@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/aksi/", views.action, name="action"),
     path("<int:pk>/pendaftaran.xlsx", views.registration_export, name="registration_export"),
+    path("<int:pk>/pendaftaran/kirim/", views.registration_submit, name="registration_submit"),
 ]

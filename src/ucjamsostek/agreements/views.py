@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ucjamsostek.agreements import selectors, services
 from ucjamsostek.agreements.webutil import form_value, post_file, uploaded_table
@@ -155,7 +155,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@require_GET
 def registration_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The registration file (a download: it changes nothing; see :func:`registration_submit`)."""
     agreement = selectors.get_agreement(request.user, pk)
     if agreement is None:
         raise Http404
@@ -166,6 +168,24 @@ def registration_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="pendaftaran-{agreement.pk}-{n}.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def registration_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the proposed enrollments submitted to BPJS: a POST with the box that confirms the file
+    was sent; without it nothing changes (422 with the reason)."""
+    agreement = selectors.get_agreement(request.user, pk)
+    if agreement is None:
+        raise Http404
+    if not request.POST.get("confirm"):
+        messages.error(request, gettext("Centang konfirmasi bahwa berkas pendaftaran sudah dikirim ke BPJS."))
+        return refused(detail(request, pk), 422)
+    n, status = attempt_status(request, lambda: services.submit_registration(request.user, agreement))
+    if n is None:
+        return refused(detail(request, pk), status)
+    messages.success(request, gettext("%(n)s kepesertaan ditandai sudah didaftarkan ke BPJS.") % {"n": n})
+    return redirect("agreements:detail", pk=pk)
 
 
 @login_required

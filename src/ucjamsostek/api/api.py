@@ -3,7 +3,8 @@
 scoping as the pages (an area operator sees and submits for their area only).
 
 Mounted at ``/monev/api/`` (the root ``urls.py``); the OpenAPI schema is at
-``/monev/api/openapi.json`` and the interactive docs at ``/monev/api/docs``.
+``/monev/api/openapi.json`` and the interactive docs at ``/monev/api/docs`` (:func:`docs_view`:
+Swagger UI from the django-ninja package's own static files, no CDN, behind the login).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.files import UploadedFile
+from ninja.openapi.views import openapi_view
 
 from ucjamsostek.api.auth import TokenAuth
 from ucjamsostek.core import indicators as ind
@@ -34,6 +37,7 @@ api = NinjaAPI(
     "Autentikasi: header `Authorization: Bearer <token>` (token dibuat dengan `ucjamsostek monev token`).",
     auth=TokenAuth(),
     urls_namespace="api",  # mounted at /monev/api/ by the root urls.py
+    docs_url=None,  # the docs page is served behind the login by the root urls.py (docs_view)
 )
 
 
@@ -277,20 +281,43 @@ def dashboard(request: HttpRequest, period: str | None = None, area: str | None 
     )
 
 
-@api.get(
-    "/registry/people/{nik}",
+class NikIn(Schema):
+    nik: str
+
+
+#: The old look-up by path: the NIK landed in every server and proxy log on the way.
+LOOKUP_MOVED = (
+    "Pencarian NIK lewat alamat (URL) tidak dilayani lagi karena NIK di alamat tercatat di log server "
+    'dan proxy. Kirim POST ke /monev/api/registry/people/lookup dengan badan JSON {"nik": "…"}.'
+)
+
+
+@api.post(
+    "/registry/people/lookup",
     response={200: PersonOut, 403: ErrorOut, 404: ErrorOut},
     tags=["penduduk"],
     summary="Cari penduduk berdasarkan NIK",
-    description="Untuk peran yang boleh melihat NIK lengkap (admin, dinas, operator wilayah/OPD dalam "
-    "lingkupnya, BPJS). Pencarian tidak dicatat di log.",
+    description="NIK dikirim di badan permintaan (JSON `{\"nik\": \"…\"}`), tidak di alamat, agar tidak "
+    "tercatat di log server dan proxy. Untuk peran yang boleh melihat NIK lengkap (admin, dinas, operator "
+    "wilayah/OPD dalam lingkupnya, BPJS). Pencarian dicatat di log akses tanpa NIK (hanya hash berkunci).",
 )
-def person_by_nik(request: HttpRequest, nik: str) -> Any:
-
-    found = lookups.person_by_nik(request.user, nik)
+def person_by_nik(request: HttpRequest, body: NikIn) -> Any:
+    found = lookups.person_by_nik(request.user, body.nik)
     if found is None:
         return Status(404, {"detail": "Penduduk dengan NIK tersebut tidak ditemukan dalam wilayah kerja Anda."})
     return Status(200, found)
+
+
+@api.get(
+    "/registry/people/{nik}",
+    response={410: ErrorOut},
+    tags=["penduduk"],
+    summary="(dihapus) Cari penduduk dengan NIK di alamat",
+    description=LOOKUP_MOVED,
+    deprecated=True,
+)
+def person_by_nik_in_path(request: HttpRequest, nik: str) -> Any:
+    return Status(410, {"detail": LOOKUP_MOVED})
 
 
 @api.post(
@@ -365,3 +392,10 @@ def batch(request: HttpRequest, batch_id: int) -> Any:
             "created_at": b.created_at.isoformat(),
         },
     )
+
+
+@login_required
+def docs_view(request: HttpRequest) -> Any:
+    """The interactive API docs (Swagger UI served from django-ninja's static files: the app works
+    offline and its Content-Security-Policy allows nothing else), for logged-in users only."""
+    return openapi_view(request, api=api)

@@ -156,6 +156,7 @@ class Command(BaseCommand):
             if len(rest) < 2:
                 raise CommandError("gunakan: agreement registration-export NOMOR BERKAS.xlsx", returncode=2)
             n = run(lambda: services.export_registration(SYSTEM, a, rest[1]))
+            run(lambda: services.submit_registration(SYSTEM, a))
             out(f"{n} peserta ditulis ke {rest[1]} (status: didaftarkan ke BPJS).")
         elif action == "registration-import":
             if not rest:
