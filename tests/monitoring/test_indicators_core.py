@@ -55,8 +55,6 @@ def test_ratio_never_divides_by_zero() -> None:
     assert ind.progress(2_500, None) is None
     assert ind.claims_ratio(4_960_000_000, 0) is None
     assert ind.claims_ratio(100, 400) == Fraction(1, 4)
-    assert ind.arrears(1_000, 400) == 600
-    assert ind.arrears(400, 1_000) == 0
 
 
 def test_rollup_and_ranking_with_an_area_without_workers() -> None:

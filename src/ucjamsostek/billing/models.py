@@ -116,3 +116,67 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.sp2d_number
+
+
+class CreditTransfer(models.Model):
+    """An over-payment (kelebihan bayar) of one bill set against a later bill."""
+
+    source = models.ForeignKey(
+        Invoice,
+        verbose_name=_("tagihan yang lebih bayar"),
+        on_delete=models.PROTECT,
+        related_name="credits_out",
+    )
+    target = models.ForeignKey(
+        Invoice,
+        verbose_name=_("tagihan yang dibayar dengan kredit"),
+        on_delete=models.PROTECT,
+        related_name="credits_in",
+    )
+    amount = models.BigIntegerField(_("jumlah (Rp)"))
+    applied_on = models.DateField(_("tanggal diperhitungkan"))
+    note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("dicatat"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("pemindahan kelebihan bayar")
+        verbose_name_plural = _("pemindahan kelebihan bayar")
+        ordering = ["applied_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_credit_positive"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="billing_credit_other_bill"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}->{self.target_id}"
+
+
+class Lapse(models.Model):
+    """A BPU membership ended because a bill stayed unpaid past the 3-month limit (DOMAIN.md §1):
+    the enrolment's coverage end before the lapse is kept, so the record explains the change."""
+
+    enrollment = models.ForeignKey(
+        "registry.Enrollment", verbose_name=_("kepesertaan"), on_delete=models.PROTECT, related_name="lapses"
+    )
+    invoice = models.ForeignKey(Invoice, verbose_name=_("tagihan"), on_delete=models.PROTECT, related_name="lapses")
+    ended_on = models.DateField(_("kepesertaan berakhir"))
+    previous_end = models.DateField(_("akhir perlindungan sebelumnya"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dicatat"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("kepesertaan berakhir karena tunggakan")
+        verbose_name_plural = _("kepesertaan berakhir karena tunggakan")
+        ordering = ["ended_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["enrollment"], name="billing_one_lapse_per_enrollment")]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}@{self.ended_on:%Y-%m-%d}"

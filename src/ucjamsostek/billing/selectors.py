@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+import polars as pl
+from django.db.models import Q, QuerySet, Sum
 
 from ucjamsostek.accounts import permissions as perm
-from ucjamsostek.billing import services
-from ucjamsostek.billing.models import Invoice, Payment
+from ucjamsostek.billing import accounts, services
+from ucjamsostek.billing.models import CreditTransfer, Invoice, Payment
 from ucjamsostek.core import reconcile as rc
-from ucjamsostek.core.arrears import STATUS_LABELS
+from ucjamsostek.core.arrears import LAPSED, STATUS_LABELS, WARNING
 from ucjamsostek.registry.selectors import display_nik
 
 
@@ -27,7 +28,12 @@ def invoices(user: Any) -> QuerySet[Invoice]:
 
 
 def get_invoice(user: Any, pk: Any) -> Invoice | None:
-    return invoices(user).filter(pk=pk).first()
+    """The bill ``pk`` if the user may read it; ``None`` for another id or one that is not a number."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return invoices(user).filter(pk=key).first()
 
 
 def payments(invoice: Invoice) -> QuerySet[Payment]:
@@ -90,7 +96,43 @@ def reconciliation_page(user: Any, invoice: Invoice, *, cls: str = "", flagged_o
 
 
 def arrears_rows(user: Any, today: date | None = None) -> list[dict[str, Any]]:
+    """Every bill's account (``billing.accounts``) with its status label, for the bills page."""
     if not _may_read(user):
         return []
-    frame = services.arrears_frame(today)
+    frame = accounts.bill_accounts(today)
     return [r | {"label": STATUS_LABELS[r["status"]]} for r in frame.iter_rows(named=True)]
+
+
+def arrears_report(user: Any, today: date | None = None) -> accounts.ArrearsReport | None:
+    """``billing arrears`` for a user who may read bills (``None`` otherwise)."""
+    return accounts.arrears_report(today) if _may_read(user) else None
+
+
+def account(user: Any, invoice: Invoice, today: date | None = None) -> dict[str, Any] | None:
+    """One bill's account (due, paid, credit in/out, arrears, over-payment, status)."""
+    if not _may_read(user):
+        return None
+    row = accounts.account_of(invoice, today)
+    return row | {"label": STATUS_LABELS[row["status"]]}
+
+
+def credits(invoice: Invoice) -> QuerySet[CreditTransfer]:
+    """Over-payments set against ``invoice`` or taken from it, oldest first."""
+    return (
+        CreditTransfer.objects.filter(Q(source=invoice) | Q(target=invoice))
+        .select_related("source", "target")
+        .order_by("applied_on", "pk")
+    )
+
+
+def credit_targets(invoice: Invoice, today: date | None = None) -> list[Invoice]:
+    """Later bills that still owe something: where ``invoice``'s over-payment can go."""
+    frame = accounts.bill_accounts(today).filter((pl.col("period") > invoice.period) & (pl.col("outstanding") > 0))
+    ids = frame["bill"].to_list()
+    return list(Invoice.objects.filter(pk__in=ids).order_by("period"))
+
+
+def warnings(user: Any, today: date | None = None) -> list[dict[str, Any]]:
+    """Bills at or past the BPU 3-month limit (status ``warning`` or ``lapsed``), for the bills
+    page and the dashboard: the warning comes a month before memberships end."""
+    return [r for r in arrears_rows(user, today) if r["status"] in (WARNING, LAPSED)]

@@ -17,21 +17,22 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.selectors import agreement_for_month
-from ucjamsostek.billing.models import Invoice, InvoiceLine, Payment
+from ucjamsostek.billing import accounts
+from ucjamsostek.billing.models import CreditTransfer, Invoice, InvoiceLine, Lapse, Payment
 from ucjamsostek.budget.selectors import rate_table as db_rates
 from ucjamsostek.bulk import insert_frame
 from ucjamsostek.core import bpjsfiles, csvout, xlsxml
 from ucjamsostek.core import reconcile as rc
-from ucjamsostek.core.arrears import arrears
 from ucjamsostek.core.intake import file_sha256
+from ucjamsostek.core.money import format_rupiah
 from ucjamsostek.core.nik import mask_nik_expr
 from ucjamsostek.core.rates import RateTable
-from ucjamsostek.registry.models import COVERED_STATUSES, ChangeLog, Enrollment, Funder
+from ucjamsostek.registry.models import COVERED_STATUSES, ChangeLog, Enrollment, Funder, Segment
 from ucjamsostek.registry.services import log_change
 
 
@@ -414,6 +415,23 @@ def write_reconciliation_xlsx(rec: Reconciliation, path: str | Path) -> None:
 
 
 # ------------------------------------------------------------------------------------ payments
+def _day(d: date) -> str:
+    return f"{d:%d-%m-%Y}"
+
+
+def _sp2d_date_problem(paid_on: date, invoice: Invoice | None, today: date) -> str | None:
+    """Why an SP2D cannot carry ``paid_on``: a date that has not come yet, or one before the
+    month the bill is for (the regency pays a month once BPJS bills it)."""
+    if paid_on > today:
+        return f"Tanggal SP2D {_day(paid_on)} belum terjadi (hari ini {_day(today)}); catat SP2D setelah terbit."
+    if invoice is not None and paid_on < invoice.period:
+        return (
+            f"Tanggal SP2D {_day(paid_on)} sebelum periode tagihan {invoice.period:%m/%Y}; "
+            f"SP2D tagihan ini paling cepat bertanggal {_day(invoice.period)}."
+        )
+    return None
+
+
 def record_payment(
     actor: Any,
     invoice: Invoice | None,
@@ -423,10 +441,16 @@ def record_payment(
     amount: int,
     note: str = "",
     agreement: Any = None,
+    today: date | None = None,
 ) -> Payment:
     """Record an SP2D settling ``invoice`` (a monthly bill) or, without a bill, paying the
-    ``agreement`` directly (e.g. quarterly lump sums of an older PKS)."""
+    ``agreement`` directly (e.g. quarterly lump sums of an older PKS). The SP2D date may not be
+    later than ``today`` nor before the bill's month. Paying more than the bill's payable amount
+    is recorded as it is: the excess is the bill's credit (kelebihan bayar,
+    ``billing.accounts``), flagged on the bill and set against a later bill with
+    :func:`apply_credit`."""
     _check(actor, perm.can_record_payment(actor))
+    today = today or timezone.localdate()
     errors: dict[str, str] = {}
     if invoice is None and agreement is None:
         errors["invoice"] = "Sebutkan tagihan atau PKS yang dibayar."
@@ -436,6 +460,9 @@ def record_payment(
         errors["sp2d_number"] = f"SP2D {sp2d_number} sudah dicatat."
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         errors["amount"] = "Jumlah harus bilangan bulat Rupiah lebih dari 0."
+    problem = _sp2d_date_problem(paid_on, invoice, today)
+    if problem:
+        errors["paid_on"] = problem
     if errors:
         raise ValidationError(errors)
     if agreement is None and invoice is not None:
@@ -464,16 +491,145 @@ def record_payment(
     return pay
 
 
-def arrears_frame(today: date | None = None) -> pl.DataFrame:
-    """Arrears per billed month (due = reconciled payable, or the billed total before reconciling)."""
-    invoices = list(Invoice.objects.values_list("period", "payable", "billed_total"))
-    payments = list(Payment.objects.filter(invoice__isnull=False).values_list("invoice__period", "amount"))
-    bills = pl.DataFrame(
-        {"period": [i[0] for i in invoices], "due": [i[1] if i[1] is not None else i[2] for i in invoices]},
-        schema={"period": pl.Date, "due": pl.Int64},
+def apply_credit(
+    actor: Any,
+    source: Invoice,
+    target: Invoice,
+    *,
+    amount: int | None = None,
+    applied_on: date | None = None,
+    note: str = "",
+) -> CreditTransfer:
+    """Set the over-payment (kelebihan bayar) of ``source`` against the later bill ``target``:
+    ``amount`` (default: as much as both allow — the credit still available, at most what
+    ``target`` still owes) on ``applied_on`` (default today). Refused, saying why, when
+    ``source`` has no credit left, ``target`` is not later or owes less, or the date is wrong."""
+    _check(actor, perm.can_record_payment(actor))
+    today = timezone.localdate()
+    applied_on = applied_on or today
+    with transaction.atomic():
+        both = Invoice.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+        locked = {i.pk: i for i in both}
+        source, target = locked[source.pk], locked[target.pk]
+        src, tgt = accounts.account_of(source, today), accounts.account_of(target, today)
+        errors: dict[str, str] = {}
+        if target.period <= source.period:
+            errors["target"] = (
+                f"Kelebihan bayar tagihan {source.period:%m/%Y} hanya dapat diperhitungkan ke tagihan "
+                f"bulan sesudahnya, bukan {target.period:%m/%Y}."
+            )
+        elif src["credit"] <= 0:
+            errors["source"] = f"Tagihan {source.period:%m/%Y} tidak punya kelebihan bayar yang tersisa."
+        elif tgt["outstanding"] <= 0:
+            errors["target"] = f"Tagihan {target.period:%m/%Y} tidak punya tunggakan."
+        else:
+            amount = min(src["credit"], tgt["outstanding"]) if amount is None else amount
+            if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+                errors["amount"] = "Jumlah harus bilangan bulat Rupiah lebih dari 0."
+            elif amount > src["credit"]:
+                errors["amount"] = (
+                    f"Kelebihan bayar tagihan {source.period:%m/%Y} yang tersisa {format_rupiah(src['credit'])}, "
+                    f"kurang dari {format_rupiah(amount)}."
+                )
+            elif amount > tgt["outstanding"]:
+                errors["amount"] = (
+                    f"Tunggakan tagihan {target.period:%m/%Y} {format_rupiah(tgt['outstanding'])}, kurang dari "
+                    f"{format_rupiah(amount)}; sisa kelebihan bayar tetap tersimpan."
+                )
+        if applied_on > today:
+            errors["applied_on"] = f"Tanggal {_day(applied_on)} belum terjadi (hari ini {_day(today)})."
+        elif applied_on < target.period:
+            errors["applied_on"] = f"Tanggal {_day(applied_on)} sebelum periode tagihan {target.period:%m/%Y}."
+        if errors:
+            raise ValidationError(errors)
+        assert amount is not None
+        credit = CreditTransfer.objects.create(
+            source=source,
+            target=target,
+            amount=amount,
+            applied_on=applied_on,
+            note=note[:255],
+            created_by=perm.recorded_user(actor),
+        )
+        log_change(
+            actor,
+            ChangeLog.Action.CREATE,
+            "billing.credittransfer",
+            credit.pk,
+            changes={"from": [None, source.period], "to": [None, target.period], "amount": [None, amount]},
+            reason=f"Kelebihan bayar tagihan {source.period:%m/%Y} diperhitungkan ke tagihan {target.period:%m/%Y}",
+        )
+    return credit
+
+
+# --------------------------------------------------------------------------------------- lapse
+@dataclass(frozen=True)
+class LapseResult:
+    ended: int  # memberships ended now
+    reinstated: int  # memberships given back: their bill turned out paid within the limit
+    bills: list[tuple[date, date, int]]  # (bill period, deadline, memberships ended by it, all runs)
+
+
+def _lapsing_enrollments(invoice: Invoice, deadline: date) -> QuerySet[Enrollment]:
+    """BPU memberships the unpaid ``invoice`` ends on ``deadline``: people the bill billed for its
+    own month, covered in that month and still covered on ``deadline``."""
+    billed = InvoiceLine.objects.filter(invoice=invoice, period=invoice.period).values("nik")
+    return Enrollment.objects.filter(
+        Q(coverage_end__isnull=True) | Q(coverage_end__gt=deadline),
+        person__nik__in=billed,
+        segment__category=Segment.Category.BPU,
+        status__in=COVERED_STATUSES,
+        coverage_start__lt=rc.next_month(invoice.period),
     )
-    pays = pl.DataFrame(
-        {"period": [p[0] for p in payments], "amount": [p[1] for p in payments]},
-        schema={"period": pl.Date, "amount": pl.Int64},
+
+
+def apply_lapse(actor: Any, today: date | None = None) -> LapseResult:
+    """DOMAIN.md §1 on ``today``: a bill still unpaid at its deadline (``core.arrears``: more than
+    3 months late) ends the BPU memberships billed on it on that deadline — coverage end set to
+    it, status ended, a :class:`Lapse` kept with the previous end. A lapse whose bill has since
+    been found paid within the limit (an SP2D dated before the deadline recorded afterwards) is
+    undone. Running it again changes nothing."""
+    _check(actor, perm.can_record_payment(actor))
+    today = today or timezone.localdate()
+    rows = accounts.bill_accounts(today)
+    lapsing = {r["bill"]: r["deadline"] for r in rows.filter(pl.col("lapses")).iter_rows(named=True)}
+    ended = reinstated = 0
+    with transaction.atomic():
+        for lapse in Lapse.objects.select_related("enrollment").exclude(invoice_id__in=list(lapsing)):
+            enrollment = lapse.enrollment
+            if enrollment.coverage_end == lapse.ended_on:
+                enrollment.coverage_end = lapse.previous_end
+                if lapse.previous_end is None or lapse.previous_end > today:
+                    enrollment.status = Enrollment.Status.ACTIVE
+                enrollment.updated_at = timezone.now()
+                enrollment.save(update_fields=["coverage_end", "status", "updated_at"])
+                reinstated += 1
+            lapse.delete()
+        for bill, deadline in sorted(lapsing.items(), key=lambda kv: kv[1]):
+            invoice = Invoice.objects.get(pk=bill)
+            todo = list(_lapsing_enrollments(invoice, deadline).select_for_update().values_list("pk", "coverage_end"))
+            if not todo:
+                continue
+            Lapse.objects.bulk_create(
+                [Lapse(enrollment_id=pk, invoice=invoice, ended_on=deadline, previous_end=end) for pk, end in todo]
+            )
+            Enrollment.objects.filter(pk__in=[pk for pk, _ in todo]).update(
+                coverage_end=deadline,
+                status=Enrollment.Status.ENDED,
+                reason=f"Tunggakan iuran tagihan {invoice.period:%m/%Y} melewati 3 bulan",
+                updated_at=timezone.now(),
+            )
+            ended += len(todo)
+            log_change(
+                actor,
+                ChangeLog.Action.UPDATE,
+                "billing.lapse",
+                invoice.pk,
+                count=len(todo),
+                changes={"coverage_end": [None, deadline]},
+                reason=f"Kepesertaan BPU berakhir: tagihan {invoice.period:%m/%Y} belum lunas sampai {_day(deadline)}",
+            )
+    per_bill = (
+        Lapse.objects.values_list("invoice__period", "ended_on").annotate(n=Count("pk")).order_by("invoice__period")
     )
-    return arrears(bills, pays, today or date.today())
+    return LapseResult(ended, reinstated, [(p, d, n) for p, d, n in per_bill])

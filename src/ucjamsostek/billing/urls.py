@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.invoice, name="invoice"),
     path("<int:pk>/rekonsiliasi.xlsx", views.invoice_xlsx, name="invoice_xlsx"),
     path("<int:pk>/bayar/", views.pay, name="pay"),
+    path("<int:pk>/kredit/", views.apply_credit, name="apply_credit"),
 ]

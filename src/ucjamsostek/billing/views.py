@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from ucjamsostek.agreements.webutil import post_file, uploaded_table
 from ucjamsostek.billing import selectors, services
+from ucjamsostek.billing.forms import CreditForm, PaymentForm
 from ucjamsostek.core import filelimits
-from ucjamsostek.core.money import MoneyError, parse_rupiah
+from ucjamsostek.core.money import format_rupiah
 from ucjamsostek.errors import attempt, attempt_status, refused
 from ucjamsostek.uploads import display_name
 
@@ -71,11 +71,16 @@ def invoice(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: selectors.reconciliation_page(request.user, inv, cls=cls, flagged_only=not request.GET.get("semua")),
     )
+    account = selectors.account(request.user, inv)
     context = {
         "inv": inv,
         "page": page,
         "cls": cls,
+        "account": account,
+        "account_rows": [account] if account else [],
         "payments": selectors.payments(inv),
+        "credits": selectors.credits(inv),
+        "credit_targets": selectors.credit_targets(inv) if account and account["credit"] > 0 else [],
         "can_pay": selectors.can_pay(request.user),
     }
     return render(request, "billing/invoice.html", context)
@@ -104,15 +109,46 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
     inv = selectors.get_invoice(request.user, pk)
     if inv is None:
         raise Http404
-    try:
-        amount = parse_rupiah(request.POST.get("amount", ""))
-        paid_on = date.fromisoformat(request.POST.get("paid_on", ""))
-    except (MoneyError, ValueError):
-        messages.error(request, _("Jumlah harus Rupiah (contoh 201.600.000) dan tanggal YYYY-MM-DD."))
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
         return redirect("billing:invoice", pk=pk)
-    sp2d = request.POST.get("sp2d_number", "")
-    if attempt(
-        request, lambda: services.record_payment(request.user, inv, sp2d_number=sp2d, paid_on=paid_on, amount=amount)
-    ):
+    d = form.cleaned_data
+    paid = attempt(
+        request,
+        lambda: services.record_payment(
+            request.user, inv, sp2d_number=d["sp2d_number"], paid_on=d["paid_on"], amount=d["amount"]
+        ),
+    )
+    if paid:
         messages.success(request, _("Pembayaran dicatat."))
+        account = selectors.account(request.user, inv)
+        if account and account["credit"] > 0:
+            messages.warning(
+                request,
+                _("Kelebihan bayar %(credit)s dicatat sebagai kredit; perhitungkan ke tagihan berikutnya.")
+                % {"credit": format_rupiah(account["credit"])},
+            )
+    return redirect("billing:invoice", pk=pk)
+
+
+@login_required
+@require_POST
+def apply_credit(request: HttpRequest, pk: int) -> HttpResponse:
+    inv = selectors.get_invoice(request.user, pk)
+    if inv is None:
+        raise Http404
+    form = CreditForm(request.POST)
+    target = selectors.get_invoice(request.user, request.POST.get("target", ""))
+    if not form.is_valid() or target is None:
+        messages.error(request, form.error_text() if not form.is_valid() else _("Pilih tagihan tujuan."))
+        return redirect("billing:invoice", pk=pk)
+    amount = form.cleaned_data["amount"]
+    done = attempt(request, lambda: services.apply_credit(request.user, inv, target, amount=amount))
+    if done:
+        messages.success(
+            request,
+            _("Kelebihan bayar %(amount)s diperhitungkan ke tagihan %(period)s.")
+            % {"amount": format_rupiah(done.amount), "period": f"{target.period:%m/%Y}"},
+        )
     return redirect("billing:invoice", pk=pk)

@@ -386,11 +386,6 @@ def progress(actual: int | None, target: int | None) -> Fraction | None:
     return ratio(actual, target)
 
 
-def arrears(billed: int, paid: int) -> int:
-    """What was billed and not (yet) paid; overpayment is not negative arrears."""
-    return max(0, billed - paid)
-
-
 def claims_ratio(claims_paid: int, contributions_paid: int) -> Fraction | None:
     """Benefits paid ÷ contributions paid over the same period."""
     return ratio(claims_paid, contributions_paid)

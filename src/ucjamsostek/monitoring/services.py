@@ -15,7 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, recorded_user, require
+from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, SYSTEM, recorded_user, require
+from ucjamsostek.billing import accounts as billing_accounts
+from ucjamsostek.billing import services as billing_services
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.inpres import ACTION_TEMPLATES
@@ -214,8 +216,10 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
             )
         )
 
-    # ---- participants
+    # ---- participants: BPU memberships past the 3-month arrears limit end first (DOMAIN.md §1),
+    # so "active" means paid or within grace (the lapse is idempotent; ``billing lapse`` runs it too)
     say("Menghitung peserta aktif", 0.05)
+    billing_services.apply_lapse(SYSTEM)
     active_total: dict[str, int] = {c: 0 for c in areas}
     active_by: dict[tuple[str, str], int] = {}
     try:
@@ -399,11 +403,17 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
         except queries.Unavailable as exc:
             money[code] = None
             unavailable[code] = str(exc)
-    billed_v, paid_v = money.get("BILLED"), money.get("PAID")
-    if billed_v is not None and paid_v is not None:
-        add("ARREARS", p.code, root, ind.arrears(billed_v, paid_v), trace={"kind": "arrears"})
-    else:
-        unavailable["ARREARS"] = "Butuh data tagihan dan pembayaran."
+    paid_v = money.get("PAID")
+    # The one arrears computation (``billing arrears`` too): payable amounts of the period's bills
+    # less what settled them (SP2D, credits) up to today; an over-payment is a credit, not less arrears.
+    today = timezone.localdate()
+    add(
+        "ARREARS",
+        p.code,
+        root,
+        billing_accounts.arrears_total(p.start, p.end, today),
+        trace={"kind": "arrears", "start": p.start.isoformat(), "end": p.end.isoformat(), "as_of": today.isoformat()},
+    )
     if paid_v is not None and money.get("BUDGET_ALLOCATED") is not None:
         # Realisation: paid for the months of the year up to the period's end ÷ the year's allocation.
         paid_ytd = queries.paid(year_start, p.end)
