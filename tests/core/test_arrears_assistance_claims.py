@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import polars as pl
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ucjamsostek.core.arrears import BILLS_SCHEMA, CREDITS_SCHEMA, PAYMENTS_SCHEMA, arrears_total, bill_accounts
@@ -77,6 +77,7 @@ def test_paying_within_the_limit_prevents_the_lapse_paying_after_does_not() -> N
     assert before.select("status", "lapses").rows() == [("warning", False)]
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.integers(0, 500), min_size=1, max_size=6),
     st.lists(st.tuples(st.integers(1, 6), st.integers(0, 200), st.integers(1, 300)), max_size=10),

@@ -23,12 +23,14 @@ from ucjamsostek.claims import services as csv_claims
 from ucjamsostek.claims.models import Claim
 from ucjamsostek.core.rates import monthly_contribution
 from ucjamsostek.registry.models import Enrollment
+from ucjamsostek.registry.services import seed_master_data
 
 RATE = monthly_contribution("BPU", "public", date(2026, 1, 1))
 
 
 @pytest.fixture
 def pks(people, users):
+    seed_master_data()  # a transactional test before this one may have flushed the migrated lists
     admin = users["admin"]
     old = agr.create_agreement(
         admin,

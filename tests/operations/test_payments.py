@@ -31,6 +31,7 @@ from ucjamsostek.monitoring import queries
 from ucjamsostek.monitoring import services as monev
 from ucjamsostek.monitoring.models import IndicatorValue
 from ucjamsostek.registry.models import Enrollment
+from ucjamsostek.registry.services import seed_master_data
 
 RATE = 16_800
 TODAY = timezone.localdate()
@@ -45,6 +46,7 @@ def _month(offset: int) -> date:
 def pks(people, users):
     """One PKS from two years ago to two years ahead: p_a, p_a2, p_b are BPU (pekerja rentan),
     p_opd is a non-ASN wage earner (PU) — a bill that stays unpaid ends BPU memberships only."""
+    seed_master_data()  # a transactional test before this one may have flushed the migrated lists
     admin = users["admin"]
     agreement = agr.create_agreement(
         admin,
