@@ -12,7 +12,7 @@ from ucjamsostek.core.nik import make_nik
 from ucjamsostek.core.regiondata import region_table
 
 PASSWORD = "Rahasia-Uji-2026!"  # noqa: S105
-ROLES = ("admin", "dinas", "area", "opd", "budget", "bpjs", "leadership", "auditor")
+ROLES = ("admin", "dinas", "area", "opd", "budget", "bpjs", "leadership", "auditor", "province")
 
 # Sawerigadi (74.13.01): Wakoila and Waukuni; Barangka (74.13.02): first village of the list.
 KEC_A = "74.13.01"

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ucjamsostek.billing",
     "ucjamsostek.claims",
     "ucjamsostek.assistance",
+    "ucjamsostek.crossfund",
     "ucjamsostek.monitoring",
     "ucjamsostek.jobs",
     "ucjamsostek.web",

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("tagihan/", include("ucjamsostek.billing.urls")),
     path("klaim/", include("ucjamsostek.claims.urls")),
     path("bantuan/", include("ucjamsostek.assistance.urls")),
+    path("dana-ganda/", include("ucjamsostek.crossfund.urls")),
     path("monev/api/docs", docs_view, name="api_docs"),
     path("monev/api/", api.urls),  # the REST API (api/api.py), beside the monitoring pages
     path("monev/", include("ucjamsostek.monitoring.urls")),

@@ -15,6 +15,7 @@ MATRIX = {
     "bpjs": (True, False, False, True, False, True, False),
     "leadership": (False, False, False, False, False, True, False),
     "auditor": (False, False, False, False, True, True, True),
+    "province": (False, False, False, False, False, True, False),
 }
 
 
@@ -46,6 +47,7 @@ EXPECTED_SCOPE = {
     "bpjs": {"p_a", "p_a2", "p_b", "p_opd"},
     "leadership": {"p_a", "p_a2", "p_b", "p_opd"},
     "auditor": {"p_a", "p_a2", "p_b", "p_opd"},
+    "province": {"p_a", "p_a2", "p_b", "p_opd"},
 }
 
 
@@ -98,6 +100,7 @@ SCREENING = {
     "bpjs": (False, False, True),
     "leadership": (False, False, True),
     "auditor": (False, False, True),
+    "province": (False, False, True),
 }
 
 
@@ -202,6 +205,7 @@ OPERATIONS_MATRIX = {
     "bpjs": (False, False, False, False, True),
     "leadership": (True, False, False, False, True),
     "auditor": (True, False, False, False, True),
+    "province": (False, False, False, False, True),
 }
 
 
@@ -242,3 +246,26 @@ def test_own_area_and_organisation_only_for_scoped_operators(users):
     for role in ("admin", "dinas", "area", "budget"):
         assert perm.own_organisation(users[role]) is None
     assert perm.own_area(perm.SYSTEM) is None and perm.own_organisation(perm.SYSTEM) is None
+
+
+# role: compares funders' rosters (crossfund pages), exports this deployment's roster
+CROSSFUND = {
+    "admin": (True, True),
+    "dinas": (False, True),
+    "area": (False, False),
+    "opd": (False, False),
+    "budget": (False, False),
+    "bpjs": (False, False),
+    "leadership": (False, False),
+    "auditor": (False, False),
+    "province": (True, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(CROSSFUND))
+def test_crossfund_rights_per_role(users, role):
+    user = users[role]
+    assert (perm.can_run_crossfund(user), perm.can_export_roster(user)) == CROSSFUND[role]
+    assert perm.capabilities(user)["crossfund"] == CROSSFUND[role][0]
+    assert perm.can_run_crossfund(role) == CROSSFUND[role][0]

@@ -39,6 +39,7 @@ class Role(models.TextChoices):
     BPJS = "bpjs", _("Petugas BPJS")
     LEADERSHIP = "leadership", _("Pimpinan")
     AUDITOR = "auditor", _("Auditor")
+    PROVINCE = "province", _("Pemantau provinsi")
 
 
 class User(AbstractUser):

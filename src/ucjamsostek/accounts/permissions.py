@@ -14,6 +14,7 @@ and an OPD operator without an OPD can do nothing ("fail closed").
 | bpjs | all | no | KPJ/status only | yes | no | yes | no |
 | leadership | all | no | no | masked | no | no | no |
 | auditor | all | no | no | masked | no | no | yes |
+| province | all | no | no | masked | no | no | no |
 
 Screening (nomination lists, DESIGN.md §5):
 
@@ -37,6 +38,10 @@ Operations (test: ``test_budget_payment_agreement_and_job_rights_per_role``):
 | budget | yes | yes | no | own jobs |
 | leadership, auditor | yes | no | no | own jobs |
 | area, opd, bpjs | no | no | no | own jobs |
+
+Cross-funder overlap (``crossfund``, issue 13 §2): the province monitor (and admins) load the
+roster exports of several funders, see who is funded twice, and download the person-pairs
+(``can_run_crossfund``); a Dinas exports its own roster from the console (``can_export_roster``).
 
 Access log (who viewed or downloaded whose personal data; ``accounts.models.AccessLog``): read,
 searched by NIK and exported by admins and auditors (``can_read_access_log``); nobody changes it.
@@ -87,7 +92,11 @@ AGREEMENT_ROLES = EDIT_ENROLLMENT_ROLES
 AUDIT_LOG_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
 # Who looked at whose data: those who answer for the data's protection and those who audit it.
 ACCESS_LOG_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
-READ_ONLY_ROLES = frozenset({Role.BUDGET, Role.LEADERSHIP, Role.AUDITOR, Role.BPJS})
+READ_ONLY_ROLES = frozenset({Role.BUDGET, Role.LEADERSHIP, Role.AUDITOR, Role.BPJS, Role.PROVINCE})
+# Compare the rosters of several funders (a province or national monitor): their files, their results.
+CROSSFUND_ROLES = frozenset({Role.ADMIN, Role.PROVINCE})
+# Export the whole roster (every covered person, full NIK) for a province's comparison.
+ROSTER_EXPORT_ROLES = frozenset({Role.ADMIN, Role.DINAS})
 # Roles limited to part of the people.
 SCOPED_ROLES = frozenset({Role.AREA, Role.OPD})
 
@@ -269,6 +278,16 @@ def can_export(user_or_role: Any) -> bool:
     return _role(user_or_role) in EXPORT_ROLES
 
 
+def can_run_crossfund(user_or_role: Any) -> bool:
+    """Load funders' rosters, see the cross-funder overlap and download its person-pairs."""
+    return _role(user_or_role) in CROSSFUND_ROLES
+
+
+def can_export_roster(user_or_role: Any) -> bool:
+    """Export the deployment's whole roster (``ucjamsostek roster export``)."""
+    return _role(user_or_role) in ROSTER_EXPORT_ROLES
+
+
 def can_upload_bpjs_files(user_or_role: Any) -> bool:
     return _role(user_or_role) in BPJS_FILE_ROLES
 
@@ -416,6 +435,7 @@ def capabilities(user: Any) -> dict[str, bool]:
         "budget": can_manage_budget(user),
         "audit_log": can_view_audit_log(user),
         "access_log": can_read_access_log(user),
+        "crossfund": can_run_crossfund(user),
         "admin": can_manage_master_data(user),
         "read_only": is_read_only(user),
     }

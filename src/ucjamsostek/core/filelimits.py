@@ -65,6 +65,7 @@ ASSISTANCE = "assistance"
 REGISTRATION = "registration"
 WORKFORCE = "workforce"
 QUOTAS = "quotas"
+ROSTER = "roster"
 
 
 def _kind(
@@ -96,6 +97,8 @@ IMPORT_KINDS: dict[str, ImportKind] = {
         _kind(REGISTRATION, "jawaban pendaftaran BPJS", csv_mb=256, rows=1_000_000),
         _kind(WORKFORCE, "daftar jumlah pekerja", csv_mb=16, rows=200_000, workbook_mb=16, inflated_mb=128),
         _kind(QUOTAS, "berkas kuota", csv_mb=16, rows=200_000, workbook_mb=16, inflated_mb=128),
+        # a roster export (issue 13 §2): csv only, up to a province's few million coverage rows
+        _kind(ROSTER, "daftar peserta (roster)", csv_mb=2048, rows=20_000_000),
     )
 }
 

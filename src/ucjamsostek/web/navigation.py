@@ -60,7 +60,11 @@ FLOW: tuple[Stage, ...] = (
     Stage(
         6,
         _("Monitoring"),
-        (Entry(_("Indikator & target"), "monitoring:index"), Entry(_("Kamus indikator"), "monitoring:dictionary")),
+        (
+            Entry(_("Indikator & target"), "monitoring:index"),
+            Entry(_("Kamus indikator"), "monitoring:dictionary"),
+            Entry(_("Dana ganda antarsumber"), "crossfund:index", "crossfund"),
+        ),
     ),
 )
 
