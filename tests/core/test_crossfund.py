@@ -263,3 +263,10 @@ def test_a_written_roster_reads_back_the_same(tmp_path):
     path = cf.write_roster(rows, tmp_path / "roster.csv")
     back = cf.read_roster(path).select(cf.ROSTER_COLUMNS)
     assert back.to_dicts() == rows.to_dicts()
+
+
+def test_a_nik_with_an_impossible_date_is_kept_and_compared(tmp_path):
+    odd = "7413019913850001"  # day 99: impossible, but 16 digits on a record someone pays for
+    a = roster(tmp_path, "kab.csv", line(KAB, odd, "La Ode Hamzah", "2025-01-01", "2025-04-01"))
+    b = roster(tmp_path, "prov.csv", line(PROV, odd, "La Ode Hamzah", "2025-03-01", "2025-05-01"))
+    assert overlaps(tmp_path, a, b).pairs.select("match", "months").rows() == [("exact", 1)]  # March

@@ -8,7 +8,7 @@ monthly contribution:
 | column | content |
 |---|---|
 | ``funder`` | who pays: funder code and exporting area, ``apbd_kab@74.13`` (Muna Barat's APBD) |
-| ``nik`` | 16 digits, a valid NIK (:data:`ucjamsostek.core.nik.NIK_PROBLEM_TEXT`) |
+| ``nik`` | 16 digits (a NIK whose date or region segment is impossible is kept and compared) |
 | ``name`` | as registered |
 | ``birth_date`` | ``YYYY-MM-DD`` |
 | ``village_code`` | Kemendagri desa/kelurahan code ``74.13.01.2008``, or empty when unknown |
@@ -120,6 +120,8 @@ _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _VILLAGE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 _RUPIAH = r"^\d{1,12}$"
 
+_FORMAT_PROBLEMS = (NikProblem.NOT_DIGITS, NikProblem.SCIENTIFIC, NikProblem.LENGTH)
+
 Progress = Callable[[str, float], None]
 
 
@@ -227,7 +229,9 @@ def read_roster(path: str | os.PathLike[str], *, display_name: str | None = None
         display,
     )
     parts = nik_parts(typed.select("line", "nik", "birth_date"), date.today())
-    for problem in NikProblem:
+    # Only a NIK that is not 16 digits is refused: a paid record whose NIK has an impossible date
+    # segment is still someone's coverage, and compared like any other (by NIK and by linkage).
+    for problem in _FORMAT_PROBLEMS:
         _fail_first(parts, pl.col("nik_problem") == problem.value, "nik", f"{NIK_PROBLEM_TEXT[problem]}.", display)
     return typed.with_columns(sex=parts["nik_sex"], file=pl.lit(display))
 
