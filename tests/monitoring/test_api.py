@@ -43,7 +43,7 @@ def test_requests_without_a_valid_token_are_refused(dataset, users):
 
 
 @pytest.mark.django_db
-def test_dashboard_scoped_like_the_pages(dataset, users):
+def test_dashboard_scoped_like_the_pages(dataset, users, inline_jobs):
     c, h = _client(users["leadership"])
     d = c.get(f"{BASE}/dashboard?period=2025-S1", **h).json()
     assert d["active"] == 5 and d["area_code"] == "74.13"

@@ -147,7 +147,7 @@ def _leadership_dashboard_equals_the_database_and_report_downloads(base, page, a
         code = href.split("area=")[1]
         assert cells.nth(1).inner_text() == format_number(_direct_active(last_day, code + "."))
     # the gap after the PKS expired shows in January 2025
-    d = selectors.dashboard(leader, "2025-01")
+    d = selectors.dashboard_for_area("74.13", "2025-01", compute=True)
     assert d.headline["active"] == _direct_active(date(2025, 1, 31), "74.13")
     # charts are interactive: a tooltip appears on a data point
     page.hover(".chart-line circle.mark >> nth=-1")

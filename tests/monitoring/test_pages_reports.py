@@ -24,7 +24,7 @@ def _client(user) -> Client:
 
 
 @pytest.mark.django_db
-def test_dashboard_page_for_leadership(dataset, users):
+def test_dashboard_page_for_leadership(dataset, users, inline_jobs):
     r = _client(users["leadership"]).get("/monev/?period=2025-S1")
     assert r.status_code == 200
     html = r.content.decode()
@@ -35,7 +35,7 @@ def test_dashboard_page_for_leadership(dataset, users):
 
 
 @pytest.mark.django_db
-def test_dashboard_page_for_desa_operator_shows_only_the_desa(dataset, users):
+def test_dashboard_page_for_desa_operator_shows_only_the_desa(dataset, users, inline_jobs):
     r = _client(users["area"]).get("/monev/?period=2025-S1&area=74.13")
     html = r.content.decode()
     assert r.status_code == 200
@@ -46,6 +46,7 @@ def test_dashboard_page_for_desa_operator_shows_only_the_desa(dataset, users):
 
 @pytest.mark.django_db
 def test_trace_page(dataset, users):
+    services.refresh("2025-S1")
     r = _client(users["dinas"]).get(f"/monev/asal-data/?indicator=ACTIVE&period=2025-S1&area={DESA_A}")
     assert r.status_code == 200
     assert r.content.decode().count("<tr>") >= 4

@@ -51,7 +51,7 @@ def _dashboard_figures(user) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_pdf_renders_every_page_and_its_totals_equal_the_dashboard_page(dataset, users, tmp_path: Path):
+def test_pdf_renders_every_page_and_its_totals_equal_the_dashboard_page(dataset, users, tmp_path: Path, inline_jobs):
     dinas = users["dinas"]
     meeting = services.create_meeting(dinas, date(2025, 7, 10), PERIOD)
     services.add_follow_up(dinas, meeting, "Validasi data pekerja rentan", "Disnaker", date(2025, 9, 30))

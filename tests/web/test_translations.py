@@ -187,7 +187,7 @@ def _url(name: str, *args) -> str:
 
 
 @pytest.mark.django_db
-def test_monitoring_dashboard_and_inputs_in_english(client, users, dataset):  # noqa: F811
+def test_monitoring_dashboard_and_inputs_in_english(client, users, dataset, inline_jobs):  # noqa: F811
     c = _english_client(client, users["dinas"])
     body = c.get(_url("monitoring:index") + "?period=2025-07").content.decode()
     english = [

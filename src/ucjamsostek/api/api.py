@@ -9,8 +9,9 @@ Swagger UI from the django-ninja package's own static files, no CDN, behind the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from ucjamsostek.core.errors import UserError
 from ucjamsostek.errors import user_message
 from ucjamsostek.jobs import selectors as job_selectors
 from ucjamsostek.monitoring import lookups, selectors
+from ucjamsostek.monitoring import services as monitoring_services
 from ucjamsostek.monitoring.selectors import default_period
 from ucjamsostek.screening import services as screening
 from ucjamsostek.screening.queries import get_batch
@@ -39,6 +41,8 @@ api = NinjaAPI(
     urls_namespace="api",  # mounted at /monev/api/ by the root urls.py
     docs_url=None,  # the docs page is served behind the login by the root urls.py (docs_view)
 )
+
+T = TypeVar("T")
 
 
 class ErrorOut(Schema):
@@ -201,20 +205,39 @@ def list_indicators(request: HttpRequest) -> Any:
     ]
 
 
+def _computed(request: HttpRequest, period: str, read: Callable[[], T | None]) -> T | Status:
+    """What ``read`` finds for the period's figures; when the period has not been computed, its
+    refresh job is queued (a request never computes: the job does, at once when jobs run inline)
+    and, still nothing, a 503 names the job."""
+    found = read()
+    if found is None:
+        job = monitoring_services.start_refresh(request.user, period)
+        found = read()
+        if found is None:
+            return Status(
+                503,
+                {"detail": gettext("Angka periode %(p)s sedang dihitung (pekerjaan #%(job)s); coba lagi sebentar lagi.")
+                 % {"p": period, "job": job.pk}},
+            )  # fmt: skip
+    return found
+
+
 @api.get(
     "/indicators/values",
-    response={200: list[ValueOut], 403: ErrorOut, 422: ErrorOut},
+    response={200: list[ValueOut], 403: ErrorOut, 422: ErrorOut, 503: ErrorOut},
     tags=["indikator"],
     summary="Nilai indikator per periode dan wilayah",
 )
 def indicator_values(
     request: HttpRequest, period: str | None = None, area: str | None = None, indicator: str | None = None
 ) -> Any:
-
     p = _period(period)
     code = selectors.scope_area(request.user, area)
     if area and code != area:
         raise PermissionDenied(gettext("Wilayah di luar wilayah kerja Anda."))
+    snap = _computed(request, p, lambda: selectors.latest_snapshot(p))
+    if isinstance(snap, Status):
+        return snap
     return Status(
         200,
         [
@@ -230,20 +253,73 @@ def indicator_values(
                 if v.indicator_id in ind.INDICATOR_BY_CODE
                 else str(v.value),
             }
-            for v in selectors.values_for(ind.parse_period(p), code, indicator)
+            for v in selectors.values_for(snap, code, indicator)
         ],
+    )
+
+
+class FigureOut(Schema):
+    """One entry of the indicator dictionary for the period and area (``/monev/kamus/``)."""
+
+    code: str
+    name: str
+    unit: str
+    period: str
+    area_code: str
+    breakdown: str
+    numerator: int | None
+    denominator: int | None
+    value: int | float | None
+    text: str
+    window: str
+    unavailable: str
+
+
+class FiguresOut(Schema):
+    period: str
+    area_code: str
+    computed_at: str
+    figures: list[FigureOut]
+
+
+@api.get(
+    "/indicators/figures",
+    response={200: FiguresOut, 403: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    tags=["indikator"],
+    summary="Setiap indikator kamus untuk satu periode dan wilayah",
+    description="Angka yang sama dengan dasbor, laporan Rakor Monev dan `ucjamsostek monev show`: "
+    "pembilang, penyebut dan nilai (Rupiah dan jumlah sebagai bilangan bulat).",
+)
+def indicator_figures(request: HttpRequest, period: str | None = None, area: str | None = None) -> Any:
+    p = _period(period)
+    code = selectors.scope_area(request.user, area)
+    if area and code != area:
+        raise PermissionDenied(gettext("Wilayah di luar wilayah kerja Anda."))
+    lk = _computed(request, p, lambda: selectors.figures_for(request.user, p, code))
+    if isinstance(lk, Status):
+        return lk
+    return Status(
+        200,
+        {
+            "period": lk.period.code,
+            "area_code": lk.area,
+            "computed_at": lk.snapshot.computed_at.isoformat(),
+            "figures": [f.as_dict() for f in lk.figures()],
+        },
     )
 
 
 @api.get(
     "/dashboard",
-    response={200: DashboardOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: DashboardOut, 403: ErrorOut, 422: ErrorOut, 503: ErrorOut},
     tags=["indikator"],
     summary="Angka dasbor satu wilayah",
 )
 def dashboard(request: HttpRequest, period: str | None = None, area: str | None = None) -> Any:
-
-    d = selectors.dashboard(request.user, _period(period), area)
+    p = _period(period)
+    d = _computed(request, p, lambda: selectors.dashboard(request.user, p, area))
+    if isinstance(d, Status):
+        return d
     h = d.headline
     return Status(
         200,

@@ -8,6 +8,7 @@ reports, see :func:`reports.build`) they return exactly what core returns.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -118,3 +119,19 @@ def entry(d: ind.IndicatorDef) -> dict[str, Any]:
         "sources": list(d.sources),
         "breakdowns": list(d.breakdowns),
     }
+
+
+def window(w: ind.Window, p: ind.Period) -> str:
+    """The days a figure covers in the user's language (core's :func:`~ind.window_label` is
+    Indonesian): ``pada 31-07-2025`` / ``on 31-07-2025``, ``s.d. 31-07-2025`` / ``up to …``."""
+    start, end = ind.window_dates(w, p)
+    last = f"{end - timedelta(days=1):%d-%m-%Y}"
+    if w is ind.Window.AS_OF:
+        return gettext("pada %(date)s") % {"date": last}
+    if w is ind.Window.PERIOD:
+        return period_label(p)
+    if w is ind.Window.SINCE_START:
+        return gettext("s.d. %(date)s") % {"date": last}
+    if w is ind.Window.YEAR:
+        return gettext("Tahun %(year)s") % {"year": p.year}
+    return gettext("%(start)s s.d. %(end)s") % {"start": f"{start:%d-%m-%Y}", "end": last}

@@ -53,7 +53,7 @@ class ReportData:
 
 def collect(period: str, area: str | None = None) -> ReportData:
     code = area or settings.AREA_CODE
-    d = selectors.dashboard_for_area(code, period)
+    d = selectors.computed_dashboard(code, period)
     regency = next((n for c, n in d.lineage if c == settings.AREA_CODE), d.area_name)
     meeting = selectors.latest_meeting()
     return ReportData(
@@ -456,6 +456,7 @@ def build_xlsx(r: ReportData) -> bytes:
         ws.write(i, 1, b)
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 50)
+    _figures_sheet(wb, r, fmt)
     _sheet(wb, "Tren bulanan", ["Bulan", "Peserta aktif"], [[c, n] for c, _, n in d.trend], fmt, [12, 16])
     _sheet(wb, "Segmen", ["Segmen", "Peserta aktif"], [[n, v] for n, v in d.by_segment], fmt, [36, 16])
     _sheet(wb, "Sumber dana", ["Sumber dana", "Peserta aktif"], [[n, v] for n, v in d.by_funder], fmt, [36, 16])
@@ -511,6 +512,72 @@ def build_xlsx(r: ReportData) -> bytes:
     _follow_up_sheet(wb, r, fmt)
     wb.close()
     return buf.getvalue()
+
+
+#: Columns of the xlsx sheet "Indikator": one row per entry of the indicator dictionary.
+FIGURE_COLUMNS = [
+    "Kode",
+    "Indikator",
+    "Rentang waktu",
+    "Nilai",
+    "Pembilang",
+    "Penyebut",
+    "Nilai (angka)",
+    "Satuan",
+    "Keterangan",
+]
+#: Columns of the annex sheet: each figure's definition (the indicator dictionary).
+DEFINITION_COLUMNS = [
+    "Kode",
+    "Indikator",
+    "Definisi",
+    "Pembilang",
+    "Penyebut",
+    "Tanggal acuan",
+    "Wilayah",
+    "Tabel sumber",
+]
+
+
+def _figures_sheet(wb: Any, r: ReportData, fmt: dict[str, Any]) -> None:
+    """Every figure of the dictionary (the dashboard's and the API's values), then its annex."""
+    rows: list[list[Any]] = []
+    for f in r.d.figures:
+        number: Any = f.value
+        if number is not None and f.definition.unit is ind.Unit.PERCENT:
+            number = round(float(number) * 100, 4)
+        rows.append(
+            [
+                f.code,
+                f.definition.name.id,
+                f.window,
+                f.text,
+                f.numerator,
+                f.denominator,
+                number,
+                {"count": "jumlah", "percent": "persen", "rupiah": "Rupiah"}[str(f.definition.unit)],
+                f.unavailable,
+            ]
+        )
+    _sheet(wb, "Indikator", FIGURE_COLUMNS, rows, fmt, [22, 36, 22, 24, 16, 16, 16, 10, 36])
+    _sheet(wb, "Lampiran definisi", DEFINITION_COLUMNS, definition_rows(r), fmt, [22, 32, 60, 60, 40, 40, 40, 36])
+
+
+def definition_rows(r: ReportData) -> list[list[str]]:
+    """The annex: each figure's definition from the indicator dictionary, in Bahasa Indonesia."""
+    return [
+        [
+            d.code,
+            d.name.id,
+            d.definition.id,
+            d.numerator.id,
+            d.denominator.id if d.denominator else "—",
+            f"{d.as_of.id} {ind.WINDOW_TEXT[d.window].id}",
+            ind.LEVEL_TEXT[d.level].id,
+            ", ".join(d.sources),
+        ]
+        for d in (f.definition for f in r.d.figures)
+    ]
 
 
 def _action_sheet(wb: Any, r: ReportData, fmt: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ from ucjamsostek.core.money import format_number
 from ucjamsostek.core.names import mask_name
 from ucjamsostek.core.nik import mask_nik
 from ucjamsostek.monitoring import labels, queries
+from ucjamsostek.monitoring.figures import Figure, Lookup
 from ucjamsostek.monitoring.models import (
     ActionItem,
     FollowUp,
@@ -62,9 +63,10 @@ def latest_snapshot(period: str) -> Snapshot | None:
 
 
 def ensure_snapshot(period: str, user: Any = None) -> Snapshot:
+    """The latest snapshot of ``period``, computed first when there is none — for the console and
+    background jobs only: a page or API request reads :func:`latest_snapshot` and queues the job."""
     snap = latest_snapshot(period)
     if snap is None:
-
         snap = refresh(period, user=user)
     return snap
 
@@ -118,29 +120,13 @@ class Dashboard:
     lineage: list[tuple[str, str]] = field(default_factory=list)
     #: (label, active, workers, coverage text) per category/segment with its own denominator
     coverage_by: list[tuple[str, int, int | None, str]] = field(default_factory=list)
+    #: every entry of the indicator dictionary for this period and area (``figures.Lookup``)
+    figures: list[Figure] = field(default_factory=list)
 
     @property
     def period_label(self) -> str:
         """The period in the user's language (``d.period.label`` is always Indonesian)."""
         return labels.period_label(self.period)
-
-
-def _values(snap: Snapshot, codes: list[str], area_codes: list[str] | None = None) -> list[IndicatorValue]:
-    qs = IndicatorValue.objects.filter(snapshot=snap, indicator_id__in=codes)
-    if area_codes is not None:
-        qs = qs.filter(area_code__in=area_codes)
-    return list(qs)
-
-
-def _get(vals: list[IndicatorValue], code: str, period: str, area: str, breakdown: str = "") -> IndicatorValue | None:
-    for v in vals:
-        if v.indicator_id == code and v.period == period and v.area_code == area and v.breakdown == breakdown:
-            return v
-    return None
-
-
-def _num(v: IndicatorValue | None) -> int | None:
-    return None if v is None else v.numerator
 
 
 def scope_area(user: Any, requested: str | None = None) -> str:
@@ -153,194 +139,252 @@ def scope_area(user: Any, requested: str | None = None) -> str:
     return own
 
 
-def dashboard(user: Any, period: str | None = None, area: str | None = None) -> Dashboard:
-    """The dashboard of ``area`` (default: the user's own) limited to the user's area."""
-    return dashboard_for_area(scope_area(user, area), period, user=user)
+# --------------------------------------------------------------------------------------------------
+# Dashboard: one lookup, one function per panel
+# --------------------------------------------------------------------------------------------------
 
 
-def dashboard_for_area(code: str, period: str | None = None, user: Any = None) -> Dashboard:
-    """Unscoped: callers check the area (the report command runs for the whole regency)."""
-    p = ind.parse_period(period or default_period())
-    snap = ensure_snapshot(p.code, user)
+@dataclass(frozen=True)
+class Area:
+    """An area and the areas its dashboard ranks: children (kecamatan or desa) and, for a regency,
+    every desa."""
+
+    code: str
+    name: str
+    level: int
+    children: dict[str, str]
+    desa: dict[str, str]
+
+    @property
+    def below(self) -> list[str]:
+        return [*self.children, *self.desa]
+
+
+def area_of_code(code: str) -> Area:
     region = Region.objects.filter(code=code).values_list("name", "level").first()
     name, level = region if region else (code, 2)
     child_level = {2: 3, 3: 4}.get(level)
-    children = dict(
-        Region.objects.filter(parent_id=code, level=child_level).values_list("code", "name") if child_level else []
+    children = (
+        dict(Region.objects.filter(parent_id=code, level=child_level).values_list("code", "name"))
+        if child_level
+        else {}
     )
     desa = (
         dict(Region.objects.filter(code__startswith=code + ".", level=4).values_list("code", "name"))
         if level == 2
         else {}
     )
-    last_month = ind.period_of(p.last_day)
-    # The area itself: every value (trend, breakdowns); the areas below: the period's totals only.
-    below = [*children, *desa]
-    vals = list(
-        IndicatorValue.objects.filter(snapshot=snap)
-        .filter(Q(area_code=code) | Q(area_code__in=below, period__in=[p.code, last_month.code], breakdown=""))
-        .defer("trace")
-    )
-    by_key = {(v.indicator_id, v.period, v.area_code, v.breakdown): v for v in vals}
+    return Area(code, name, level, children, desa)
 
-    def g(ic: str, area_code: str = code, breakdown: str = "", per: str = p.code) -> IndicatorValue | None:
-        return by_key.get((ic, per, area_code, breakdown))
 
-    active = _num(g("ACTIVE", per=p.code)) or _num(g("ACTIVE", per=last_month.code)) or 0
-    workers_v = g("WORKERS")
-    workers_trace: dict[str, Any] = (
-        IndicatorValue.objects.filter(pk=workers_v.pk).values_list("trace", flat=True).first() or {}
-        if workers_v
-        else {}
+def region_exists(code: str) -> bool:
+    return Region.objects.filter(code=code, level__gte=2).exists()
+
+
+def lookup_for(area: Area, period: str, *, compute: bool = False, user: Any = None) -> Lookup | None:
+    """The figures of ``area`` for ``period`` from the latest snapshot; None when the period has not
+    been computed yet (``compute=True``, for the console and jobs, computes it first)."""
+    p = ind.parse_period(period)
+    snap = ensure_snapshot(p.code, user) if compute else latest_snapshot(p.code)
+    return None if snap is None else Lookup.load(snap, area.code, area.below)
+
+
+def figures_for(user: Any, period: str, area: str | None = None) -> Lookup | None:
+    """The lookup of the user's area (or ``area`` inside it) — what the API and pages read."""
+    return lookup_for(area_of_code(scope_area(user, area)), period)
+
+
+def dashboard(user: Any, period: str | None = None, area: str | None = None) -> Dashboard | None:
+    """The dashboard of ``area`` (default: the user's own) limited to the user's area; None while
+    the period has not been computed (the view queues the job)."""
+    return dashboard_for_area(scope_area(user, area), period)
+
+
+def dashboard_for_area(code: str, period: str | None = None, *, compute: bool = False) -> Dashboard | None:
+    """Unscoped: callers check the area (the report command runs for the whole regency)."""
+    area = area_of_code(code)
+    lk = lookup_for(area, period or default_period(), compute=compute)
+    if lk is None:
+        return None
+    names = _names()
+    return Dashboard(
+        period=lk.period,
+        area_code=area.code,
+        area_name=area.name,
+        area_level=area.level,
+        snapshot=lk.snapshot,
+        stale=(timezone.now() - lk.snapshot.computed_at).total_seconds() > max_age(),
+        headline=headline_panel(lk, names),
+        trend=trend_panel(lk),
+        by_segment=breakdown_panel(lk, "segment", names["segment"]),
+        by_category=breakdown_panel(lk, "category", {}),
+        by_funder=breakdown_panel(lk, "funder", names["funder"]),
+        ranking=ranking_panel(lk, area.children),
+        ranking_level=gettext("kecamatan") if area.level == 2 else gettext("desa/kelurahan"),
+        desa_ranking=ranking_panel(lk, area.desa),
+        budget=budget_panel(lk),
+        claims=claims_panel(lk),
+        bsu=bsu_panel(lk),
+        nominations=nominations_panel(lk),
+        gap=lk.figure("GAP_EXPOSED").numerator,
+        follow_ups=open_follow_ups(),
+        unavailable=dict(lk.snapshot.unavailable or {}),
+        lineage=lineage_of(area.code),
+        coverage_by=coverage_by_panel(lk, names),
+        figures=lk.figures(),
     )
-    cov = g("COVERAGE")
-    targets = [v for v in vals if v.indicator_id == "TARGET_PROGRESS" and v.area_code == code]
-    target = targets[0] if targets else None
-    seg_names = _safe(queries.segment_names, {})
-    fund_names = _safe(queries.funder_names, {})
-    headline = {
-        "active": active,
-        "workers": _num(workers_v),
-        "workers_source": workers_trace.get("source", ""),
-        "workers_year": workers_trace.get("year"),
-        "coverage": cov.value if cov else None,
-        "coverage_text": labels.percent(cov.value if cov else None),
-        "target": target.denominator if target else None,
-        "target_actual": target.numerator if target else None,
-        "target_label": _breakdown_label(target.breakdown, seg_names, fund_names) if target else "",
-        "progress": target.value if target else None,
-        "progress_text": labels.percent(target.value if target else None),
+
+
+def computed_dashboard(code: str, period: str) -> Dashboard:
+    """:func:`dashboard_for_area`, computing the period first when needed (reports, console)."""
+    d = dashboard_for_area(code, period, compute=True)
+    if d is None:  # pragma: no cover - compute=True always has a snapshot
+        raise RuntimeError(f"no snapshot for {period}")
+    return d
+
+
+def _names() -> dict[str, dict[str, str]]:
+    return {"segment": queries.segment_names(), "funder": queries.funder_names()}
+
+
+def headline_panel(lk: Lookup, names: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """Active participants, workers (with their source), coverage and progress to the target."""
+    workers = lk.get("WORKERS")
+    trace: dict[str, Any] = (
+        IndicatorValue.objects.filter(pk=workers.pk).values_list("trace", flat=True).first() or {} if workers else {}
+    )
+    coverage = lk.figure("COVERAGE")
+    target = lk.figure("TARGET_PROGRESS")
+    has_target = target.denominator is not None
+    return {
+        "active": lk.figure("ACTIVE").numerator or 0,
+        "workers": lk.figure("WORKERS").numerator,
+        "workers_source": trace.get("source", ""),
+        "workers_year": trace.get("year"),
+        "coverage": coverage.value,
+        "coverage_text": coverage.text,
+        "target": target.denominator if has_target else None,
+        "target_actual": target.numerator if has_target else None,
+        "target_label": _breakdown_label(target.breakdown, names["segment"], names["funder"]) if has_target else "",
+        "progress": target.value,
+        "progress_text": target.text,
     }
-    trend = sorted(
-        (v.period, v.numerator or 0)
-        for v in vals
-        if v.indicator_id == "ACTIVE" and v.area_code == code and not v.breakdown and len(v.period) == 7
-    )
-    trend_rows = [(pc, labels.short_month(pc), n) for pc, n in trend if pc <= last_month.code]
 
-    def breakdown(prefix: str, names: dict[str, str]) -> list[tuple[str, int]]:
-        rows = [
-            (names.get(v.breakdown.split(":", 1)[1], v.breakdown.split(":", 1)[1]), v.numerator or 0)
-            for v in vals
-            if v.indicator_id == "ACTIVE"
-            and v.area_code == code
-            and v.period == p.code
-            and v.breakdown.startswith(prefix + ":")
-        ]
-        return sorted(rows, key=lambda r: -r[1])
 
-    def bars(areas: dict[str, str]) -> list[Bar]:
-        act = {c: _num(g("ACTIVE", c)) or _num(g("ACTIVE", c, per=last_month.code)) or 0 for c in areas}
-        wk = {c: _num(g("WORKERS", c)) for c in areas}
-        return [
-            Bar(r.code, r.name, r.value, r.active, r.workers, labels.percent(r.value))
-            for r in ind.coverage_ranking(areas, act, wk)
-        ]
+def trend_panel(lk: Lookup) -> list[tuple[str, str, int]]:
+    """Active participants at each month's end (the snapshot keeps 24 months)."""
+    return [(code, labels.short_month(code), n) for code, n in lk.months("ACTIVE")]
 
-    root = settings.AREA_CODE
-    budget: dict[str, Any] = {
-        k.lower(): _num(by_key.get((k, p.code, root, ""))) for k in ("BUDGET_ALLOCATED", "BILLED", "PAID", "ARREARS")
+
+def breakdown_panel(lk: Lookup, prefix: str, names: dict[str, str]) -> list[tuple[str, int]]:
+    """Active participants per segment, BPJS category or funder, the largest first."""
+    rows = [
+        (names.get(key, key), v.numerator or 0)
+        for v in lk.breakdowns("ACTIVE")
+        if v.breakdown.startswith(prefix + ":")
+        for key in [v.breakdown.split(":", 1)[1]]
+    ]
+    return sorted(rows, key=lambda r: -r[1])
+
+
+def ranking_panel(lk: Lookup, areas: dict[str, str]) -> list[Bar]:
+    """Coverage of the areas below, the lowest first, areas without a workers figure last."""
+    if not areas:
+        return []
+    active = {c: lk.number("ACTIVE", c) or 0 for c in areas}
+    workers = {c: lk.number("WORKERS", c) for c in areas}
+    return [
+        Bar(r.code, r.name, r.value, r.active, r.workers, labels.percent(r.value))
+        for r in ind.coverage_ranking(areas, active, workers)
+    ]
+
+
+def budget_panel(lk: Lookup) -> dict[str, Any]:
+    """Allocated, billed, paid, arrears and realisation (regency level)."""
+    out: dict[str, Any] = {
+        code.lower(): lk.figure(code).numerator for code in ("BUDGET_ALLOCATED", "BILLED", "PAID", "ARREARS")
     }
-    real = by_key.get(("BUDGET_REALISATION", p.code, root, ""))
-    budget["realisation"] = real.value if real else None
-    budget["realisation_text"] = labels.percent(budget["realisation"])
-    budget["regency_only"] = code != root
+    realisation = lk.figure("BUDGET_REALISATION")
+    out["realisation"] = realisation.value
+    out["realisation_text"] = realisation.text
+    out["regency_only"] = lk.area != lk.root
+    return out
 
-    def claims_for(count_code: str, amount_code: str) -> dict[str, Any]:
-        n = _num(g(count_code))
-        s = _num(g(amount_code))
-        types = sorted(
-            (v.breakdown.split(":", 1)[1], v.numerator or 0)
-            for v in vals
-            if v.indicator_id == amount_code and v.area_code == code and v.period == p.code and v.breakdown
+
+def _claims_of(lk: Lookup, count_code: str, amount_code: str) -> dict[str, Any]:
+    n = lk.figure(count_code).numerator
+    amount = lk.figure(amount_code).numerator
+    counts = {v.breakdown.split(":", 1)[1]: v.numerator or 0 for v in lk.breakdowns(count_code)}
+    return {
+        "count": n,
+        "amount": amount,
+        "by_type": [
+            (key, counts.get(key, 0), v.numerator or 0)
+            for v in lk.breakdowns(amount_code)
+            for key in [v.breakdown.split(":", 1)[1]]
+        ],
+        "sentence": labels.claims_sentence(n, amount) if n is not None and amount is not None else "",
+    }
+
+
+def claims_panel(lk: Lookup) -> dict[str, Any]:
+    """Claims paid in the period and since the programme began, by type, and the claims ratio."""
+    return {
+        "period": _claims_of(lk, "CLAIMS_COUNT", "CLAIMS_AMOUNT"),
+        "cumulative": _claims_of(lk, "CLAIMS_COUNT_TOTAL", "CLAIMS_AMOUNT_TOTAL"),
+        "uncovered": _claims_of(lk, "CLAIMS_UNCOVERED", "CLAIMS_UNCOVERED_AMOUNT"),
+        "ratio_text": lk.figure("CLAIMS_RATIO").text,
+    }
+
+
+def bsu_panel(lk: Lookup) -> dict[str, Any]:
+    """BSU recipients (distinct people) and rupiah, in the period and since the programme began."""
+    return {
+        "count": lk.figure("BSU_COUNT").numerator,
+        "amount": lk.figure("BSU_AMOUNT").numerator,
+        "cumulative_count": lk.figure("BSU_COUNT_TOTAL").numerator,
+        "cumulative_amount": lk.figure("BSU_AMOUNT_TOTAL").numerator,
+    }
+
+
+def nominations_panel(lk: Lookup) -> dict[str, int]:
+    """Nomination rows screened in the period: the total and per result."""
+    out = {v.breakdown.split(":", 1)[1]: v.numerator or 0 for v in lk.breakdowns("NOMINATIONS")}
+    out["total"] = lk.figure("NOMINATIONS").numerator or 0
+    return out
+
+
+def coverage_by_panel(lk: Lookup, names: dict[str, dict[str, str]]) -> list[tuple[str, int, int | None, str]]:
+    """Coverage per category/segment where the area has its own workers figure for it."""
+    return sorted(
+        (
+            gettext("Kategori %(category)s") % {"category": v.breakdown.split(":", 1)[1]}
+            if v.breakdown.startswith("category:")
+            else _breakdown_label(v.breakdown, names["segment"], names["funder"]),
+            v.numerator or 0,
+            v.denominator,
+            labels.percent(v.value),
         )
-        counts = {
-            v.breakdown.split(":", 1)[1]: v.numerator or 0
-            for v in vals
-            if v.indicator_id == count_code and v.area_code == code and v.period == p.code and v.breakdown
-        }
-        return {
-            "count": n,
-            "amount": s,
-            "by_type": [(t, counts.get(t, 0), a) for t, a in types],
-            "sentence": labels.claims_sentence(n, s) if n is not None and s is not None else "",
-        }
+        for v in lk.breakdowns("COVERAGE")
+    )
 
-    claims: dict[str, Any] = {
-        "period": claims_for("CLAIMS_COUNT", "CLAIMS_AMOUNT"),
-        "cumulative": claims_for("CLAIMS_COUNT_TOTAL", "CLAIMS_AMOUNT_TOTAL"),
-    }
-    ratio = by_key.get(("CLAIMS_RATIO", p.code, root, ""))
-    claims["ratio_text"] = labels.percent(ratio.value if ratio else None)
-    bsu = {
-        "count": _num(g("BSU_COUNT")),
-        "amount": _num(g("BSU_AMOUNT")),
-        "cumulative_count": _num(g("BSU_COUNT_TOTAL")),
-        "cumulative_amount": _num(g("BSU_AMOUNT_TOTAL")),
-    }
-    noms = {
-        v.breakdown.split(":", 1)[1] if v.breakdown else "total": v.numerator or 0
-        for v in vals
-        if v.indicator_id == "NOMINATIONS" and v.area_code == code and v.period == p.code
-    }
-    age = (timezone.now() - snap.computed_at).total_seconds()
-    lineage = [
+
+def lineage_of(code: str) -> list[tuple[str, str]]:
+    """The area and the areas above it inside the deployment, coarsest first (the breadcrumb)."""
+    root = settings.AREA_CODE
+    return [
         (c, n)
         for c, n in Region.objects.filter(code__in=ind.ancestors(code)).order_by("code").values_list("code", "name")
         if c == root or c.startswith(root + ".")
     ]
-    return Dashboard(
-        period=p,
-        area_code=code,
-        area_name=name,
-        area_level=level,
-        snapshot=snap,
-        stale=age > max_age(),
-        headline=headline,
-        trend=trend_rows,
-        by_segment=breakdown("segment", seg_names),
-        by_category=breakdown("category", {}),
-        by_funder=breakdown("funder", fund_names),
-        ranking=bars(children),
-        ranking_level=gettext("kecamatan") if level == 2 else gettext("desa/kelurahan"),
-        desa_ranking=bars(desa) if desa else [],
-        budget=budget,
-        claims=claims,
-        bsu=bsu,
-        nominations=noms,
-        gap=_num(g("GAP_EXPOSED")),
-        follow_ups=open_follow_ups(),
-        unavailable=dict(snap.unavailable or {}),
-        lineage=lineage,
-        coverage_by=sorted(
-            (
-                _breakdown_label(v.breakdown, seg_names, fund_names)
-                if not v.breakdown.startswith("category:")
-                else gettext("Kategori %(category)s") % {"category": v.breakdown.split(":", 1)[1]},
-                v.numerator or 0,
-                v.denominator,
-                labels.percent(v.value),
-            )
-            for v in vals
-            if v.indicator_id == "COVERAGE" and v.area_code == code and v.period == p.code and v.breakdown
-        ),
-    )
 
 
-def values_for(p: ind.Period, area: str, indicator: str | None = None) -> list[IndicatorValue]:
-    """Values of the period's snapshot for ``area`` (already scoped by the caller)."""
-    snap = ensure_snapshot(p.code)
+def values_for(snap: Snapshot, area: str, indicator: str | None = None) -> list[IndicatorValue]:
+    """Values of a snapshot for ``area`` (already scoped by the caller)."""
     qs = IndicatorValue.objects.filter(snapshot=snap, area_code=area)
     if indicator:
         qs = qs.filter(indicator_id=indicator)
     return list(qs.order_by("indicator_id", "period", "breakdown"))
-
-
-def _safe(fn: Any, default: Any) -> Any:
-    try:
-        return fn()
-    except queries.Unavailable:
-        return default
 
 
 def _breakdown_label(bd: str, seg: dict[str, str], fund: dict[str, str]) -> str:
@@ -437,13 +481,13 @@ def trace(user: Any, indicator: str, period: str, area: str, breakdown: str = ""
     if code != area:
         raise PermissionDenied(MSG_FORBIDDEN)
     p = ind.parse_period(period)
-    snap = ensure_snapshot(p.code, user)
+    snap = latest_snapshot(p.code)  # a page never recomputes: the dashboard queues the job
     value = (
         IndicatorValue.objects.filter(
             snapshot=snap, indicator_id=indicator, period=period, area_code=area, breakdown=breakdown
-        )
-        .select_related("indicator")
-        .first()
+        ).first()
+        if snap is not None
+        else None
     )
     definition = ind.INDICATOR_BY_CODE.get(indicator)
     out: dict[str, Any] = {

@@ -21,6 +21,8 @@ from ucjamsostek.billing import services as billing_services
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.inpres import ACTION_TEMPLATES
+from ucjamsostek.jobs import services as jobs
+from ucjamsostek.jobs.models import Job
 from ucjamsostek.monitoring import queries
 from ucjamsostek.monitoring.models import (
     ActionItem,
@@ -35,7 +37,7 @@ from ucjamsostek.monitoring.models import (
     Target,
     WorkforceDenominator,
 )
-from ucjamsostek.monitoring.permissions import can_edit_action, can_manage_monev
+from ucjamsostek.monitoring.permissions import can_edit_action, can_manage_monev, can_view_monev
 from ucjamsostek.regions.models import Region
 from ucjamsostek.registry.masterdata import sync_rows
 
@@ -466,6 +468,23 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
         old = list(Snapshot.objects.filter(period=p.code).order_by("-computed_at", "-id").values_list("pk", flat=True))
         Snapshot.objects.filter(pk__in=old[KEEP_SNAPSHOTS:]).delete()
     return snapshot
+
+
+def refresh_kind(period: str) -> str:
+    """The job kind of a period's recompute (one waiting or running job per period)."""
+    return f"monitoring.refresh:{period}"
+
+
+def start_refresh(user: Any, period: str) -> Job:
+    """Queue the recompute of ``period`` (the refresh job) unless one is already waiting or
+    running for it; returns that job. Pages never recompute themselves: they call this."""
+    require(can_view_monev(user), MSG_FORBIDDEN)
+    p = ind.parse_period(period)
+    pending = Job.objects.filter(kind=refresh_kind(p.code), status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+    waiting = pending.order_by("created_at").first()
+    if waiting is not None:
+        return waiting
+    return jobs.start(refresh_kind(p.code), refresh_job, p.code, user=user)
 
 
 def refresh_job(ctx: Any, period: str) -> dict[str, Any]:

@@ -43,7 +43,21 @@ def _period(request: HttpRequest) -> str:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     require(can_view_monev(request.user))
-    d = selectors.dashboard(request.user, _period(request), request.GET.get("area"))
+    period = _period(request)
+    d = selectors.dashboard(request.user, period, request.GET.get("area"))
+    if d is None:  # not computed yet: a job computes it, the page never does
+        job = services.start_refresh(request.user, period)
+        d = selectors.dashboard(request.user, period, request.GET.get("area"))  # done when jobs run inline
+    if d is None:
+        return render(
+            request,
+            "monitoring/computing.html",
+            {
+                "period": ind.parse_period(period),
+                "job": get_job(request.user, job.pk),  # None when another user's job computes it
+                "periods": selectors.period_choices(),
+            },
+        )
     return render(
         request,
         "monitoring/dashboard.html",
@@ -65,8 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def refresh(request: HttpRequest) -> HttpResponse:
     require(can_view_monev(request.user))
     period = ind.parse_period(request.POST.get("period") or selectors.default_period()).code
-
-    job = start("monitoring.refresh", services.refresh_job, period, user=request.user)
+    job = services.start_refresh(request.user, period)
     return redirect(reverse("jobs:detail", args=[job.pk]))
 
 

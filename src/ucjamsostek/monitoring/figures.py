@@ -1,0 +1,168 @@
+"""One figure per entry of the indicator dictionary, for one period and one area.
+
+The refresh job (:func:`ucjamsostek.monitoring.services.refresh`) computes every entry of
+``core/data/indicators.json`` once into a :class:`~ucjamsostek.monitoring.models.Snapshot`. This
+module is the one way to read them back: a :class:`Lookup` holds the stored values a page of one
+area and period needs (read once, by index), and :meth:`Lookup.figure` turns an entry into the
+:class:`Figure` that the dashboard, the Rakor Monev report (PDF and xlsx), the API and
+``ucjamsostek monev show`` all show — so the same figure for the same period and area is the same
+everywhere, by construction. A test checks it for every entry.
+
+Rules of :meth:`Lookup.figure` (the dictionary's ``level``): an entry computed for every area reads
+the area's own value; a regency-level entry (PKS, bills, SP2D) has a value for the regency only and
+"tidak ada data" below it. A missing value has no number (never a made-up 0) and says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import get_language, gettext
+
+from ucjamsostek.core import indicators as ind
+from ucjamsostek.monitoring import labels
+from ucjamsostek.monitoring.models import IndicatorValue, Snapshot
+
+Key = tuple[str, str, str, str]  # indicator, period, area, breakdown
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An indicator's value for a period and an area, with what it means."""
+
+    definition: ind.IndicatorDef
+    period: ind.Period
+    area: str
+    numerator: int | None
+    denominator: int | None
+    value: int | Fraction | None
+    #: Why there is no value ("" when there is one), in Bahasa Indonesia.
+    unavailable: str = ""
+    breakdown: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.definition.code
+
+    @property
+    def name(self) -> str:
+        """The indicator's name in the user's language."""
+        return self.definition.name.in_language(get_language())
+
+    @property
+    def text(self) -> str:
+        """The value as people read it, in the user's language (``tidak ada data`` when none)."""
+        return labels.value(self.value, self.definition.unit)
+
+    @property
+    def window(self) -> str:
+        """The days it covers, e.g. ``pada 31-07-2025`` or ``s.d. 31-07-2025``."""
+        return labels.window(self.definition.window, self.period)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON for the API and the console: rupiah and counts as integers, ratios exact too."""
+        v = self.value
+        return {
+            "code": self.code,
+            "name": self.definition.name.id,
+            "unit": str(self.definition.unit),
+            "period": self.period.code,
+            "area_code": self.area,
+            "breakdown": self.breakdown,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": None if v is None else (int(v) if self.definition.unit is not ind.Unit.PERCENT else float(v)),
+            "text": self.text,
+            "window": self.window,
+            "unavailable": self.unavailable,
+        }
+
+
+@dataclass
+class Lookup:
+    """The stored values of one snapshot for an area (every period, breakdown and month of the
+    trend) and for the areas below it (their totals of the period), read in one query."""
+
+    snapshot: Snapshot
+    period: ind.Period
+    area: str
+    below: tuple[str, ...] = ()
+    _values: dict[Key, IndicatorValue] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, snapshot: Snapshot, area: str, below: Iterable[str] = ()) -> Lookup:
+        p = ind.parse_period(snapshot.period)
+        below = tuple(below)
+        rows = (
+            IndicatorValue.objects.filter(snapshot=snapshot)
+            .filter(Q(area_code=area) | Q(area_code__in=below, period=p.code, breakdown=""))
+            .defer("trace")
+        )
+        values = {(v.indicator_id, v.period, v.area_code, v.breakdown): v for v in rows}
+        return cls(snapshot, p, area, below, values)
+
+    @property
+    def root(self) -> str:
+        return str(settings.AREA_CODE)
+
+    def get(self, code: str, area: str | None = None, breakdown: str = "", period: str | None = None) -> Any:
+        """The stored :class:`IndicatorValue` or None."""
+        return self._values.get((code, period or self.period.code, area or self.area, breakdown))
+
+    def number(self, code: str, area: str | None = None, breakdown: str = "", period: str | None = None) -> int | None:
+        v = self.get(code, area, breakdown, period)
+        return None if v is None else v.numerator
+
+    def breakdowns(self, code: str, area: str | None = None) -> list[IndicatorValue]:
+        """The period's values of ``code`` by breakdown (``segment:…``, ``type:…``), for the area."""
+        area = area or self.area
+        return sorted(
+            (
+                v
+                for (c, per, a, bd), v in self._values.items()
+                if c == code and per == self.period.code and a == area and bd
+            ),
+            key=lambda v: v.breakdown,
+        )
+
+    def months(self, code: str) -> list[tuple[str, int]]:
+        """``(month code, value)`` of the area's monthly values of ``code`` up to the period's end."""
+        last = ind.period_of(self.period.last_day).code
+        return sorted(
+            (per, v.numerator or 0)
+            for (c, per, a, bd), v in self._values.items()
+            if c == code and a == self.area and not bd and len(per) == 7 and per <= last
+        )
+
+    def figure(self, code: str, area: str | None = None) -> Figure:
+        """The dictionary entry ``code`` for the area (default: the lookup's own)."""
+        d = ind.INDICATOR_BY_CODE[code]
+        area = area or self.area
+        why = (self.snapshot.unavailable or {}).get(code, "")
+        if d.level is ind.Level.REGENCY and area != self.root:
+            return Figure(d, self.period, area, None, None, None, gettext("Hanya dihitung untuk tingkat kabupaten."))
+        v = self.get(code, area)
+        if v is None and code == "TARGET_PROGRESS":  # a target is set for a segment, e.g. pekerja rentan
+            v = next(iter(self.breakdowns(code, area)), None)
+        if v is None:
+            return Figure(d, self.period, area, None, None, None, why or gettext("Tidak ada data untuk wilayah ini."))
+        value = v.value
+        return Figure(
+            d,
+            self.period,
+            area,
+            v.numerator,
+            v.denominator,
+            value,
+            "" if value is not None else (why or gettext("Penyebut tidak ada atau nol.")),
+            v.breakdown,
+        )
+
+    def figures(self, area: str | None = None) -> list[Figure]:
+        """Every entry of the dictionary, in its order."""
+        return [self.figure(d.code, area) for d in ind.INDICATORS]
