@@ -100,7 +100,8 @@ def _true_people(frame: pl.DataFrame) -> int:
     end = pl.col("coverage_end") - dt.timedelta(days=1)
     m1 = pl.when(pl.col("coverage_end").is_null()).then(last + 1).otherwise(end.dt.year() * 12 + end.dt.month())
     months = (
-        frame.select("person", "funder", m0=m0.cast(pl.Int32), m1=m1.cast(pl.Int32))
+        frame.filter(pl.col("person").is_duplicated())  # only a person listed twice can be paid twice
+        .select("person", "funder", m0=m0.cast(pl.Int32), m1=m1.cast(pl.Int32))
         .with_columns(month=pl.int_ranges("m0", pl.max_horizontal("m0", "m1")))
         .explode("month")
         .drop_nulls("month")
