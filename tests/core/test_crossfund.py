@@ -270,3 +270,12 @@ def test_a_nik_with_an_impossible_date_is_kept_and_compared(tmp_path):
     a = roster(tmp_path, "kab.csv", line(KAB, odd, "La Ode Hamzah", "2025-01-01", "2025-04-01"))
     b = roster(tmp_path, "prov.csv", line(PROV, odd, "La Ode Hamzah", "2025-03-01", "2025-05-01"))
     assert overlaps(tmp_path, a, b).pairs.select("match", "months").rows() == [("exact", 1)]  # March
+
+
+def test_nobody_twice_gives_empty_outputs_with_their_headers(tmp_path):
+    a = roster(tmp_path, "kab.csv", line(KAB, NIK_A, "La Ode Hamzah", "2025-01-01"))
+    b = roster(tmp_path, "prov.csv", line(PROV, NIK_B, "Wa Ode Sitti Aisyah", "2025-01-01", born="1990-08-12"))
+    result = overlaps(tmp_path, a, b)
+    assert result.totals() == {"people": 0, "pairs": 0, "months": 0, "rupiah_twice": 0}
+    written = cf.write_outputs(result, tmp_path / "out", region_names={})
+    assert written["pairs"].read_text(encoding="utf-8").strip() == ",".join(cf.PAIR_COLUMNS)
