@@ -6,6 +6,7 @@ rows × 20 fields)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -54,3 +55,18 @@ def insert_frame(model: type[models.Model], frame: pl.DataFrame) -> None:
             rows: list[tuple[Any, ...]] = part.rows()
             sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}"  # noqa: S608
             cur.execute(sql, [v for row in rows for v in row])
+
+
+def json_codes(column: str) -> pl.Expr:
+    """A list column of plain codes (ASCII words: flags, reasons) as the JSON text a JSONField
+    stores, for :func:`insert_frame`."""
+    codes = pl.col(column)
+    joined = pl.format('["{}"]', codes.list.join('", "'))
+    return pl.when(codes.list.len() == 0).then(pl.lit("[]")).otherwise(joined).alias(column)
+
+
+def datetime_value(model: type[models.Model], value: datetime) -> str:
+    """``value`` as the text a DateTimeField of ``model``'s database takes from :func:`insert_frame`
+    (a polars Datetime column would lose the time zone on the way)."""
+    conn = connections[router.db_for_write(model)]
+    return str(conn.ops.adapt_datetimefield_value(value))

@@ -58,7 +58,7 @@ def dataset(regions):  # noqa: F811
 def _operations(desa_b: str) -> None:
     """A PKS for 2025, two monthly bills with one payment, three claims, one BSU payout."""
     from ucjamsostek.agreements.models import Agreement
-    from ucjamsostek.assistance.models import AssistanceProgramme, Recipient
+    from ucjamsostek.assistance.models import AssistanceProgramme, Recipient, RecipientList
     from ucjamsostek.billing.models import Invoice, Payment
     from ucjamsostek.claims.models import Claim
     from ucjamsostek.registry.models import Person
@@ -115,8 +115,10 @@ def _operations(desa_b: str) -> None:
         },
     )
     b_person = Person.objects.filter(village_id=desa_b).order_by("pk").first()
+    tahap1 = RecipientList.objects.create(programme=prog, number=1, source_name="bsu.xlsx", lines=2)
     Recipient.objects.create(
         programme=prog,
+        batch=tahap1,
         line=2,
         nik=b_person.nik,
         person=b_person,
@@ -128,6 +130,7 @@ def _operations(desa_b: str) -> None:
     )
     Recipient.objects.create(
         programme=prog,
+        batch=tahap1,
         line=3,
         nik=b_person.nik,
         person=b_person,

@@ -28,11 +28,46 @@ class AssistanceProgramme(models.Model):
         return self.name
 
 
+class RecipientList(models.Model):
+    """One recipient list of a programme as it was imported (tahap 1, tahap 2, …): a later list
+    adds to the earlier ones; only an explicit replace removes them."""
+
+    programme = models.ForeignKey(
+        AssistanceProgramme, verbose_name=_("program"), on_delete=models.PROTECT, related_name="lists"
+    )
+    number = models.PositiveSmallIntegerField(_("tahap"))
+    source_name = models.CharField(_("berkas asal"), max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256 berkas"), max_length=64, blank=True)
+    lines = models.PositiveIntegerField(_("baris"), default=0)
+    imported_at = models.DateTimeField(_("diimpor"), default=timezone.now, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diimpor oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("daftar penerima")
+        verbose_name_plural = _("daftar penerima")
+        ordering = ["programme", "number"]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="assistance_list_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} tahap {self.number}"
+
+
 class Recipient(models.Model):
     """A line of a recipient list as BPJS/Kemnaker sent it, with the registry check's reasons."""
 
     programme = models.ForeignKey(
         AssistanceProgramme, verbose_name=_("program"), on_delete=models.PROTECT, related_name="recipients"
+    )
+    batch = models.ForeignKey(
+        RecipientList, verbose_name=_("daftar (tahap)"), on_delete=models.CASCADE, related_name="recipients"
     )
     line = models.PositiveIntegerField(_("baris"))
     nik = models.CharField(_("NIK"), max_length=16, db_index=True)
@@ -65,8 +100,8 @@ class Recipient(models.Model):
     class Meta:
         verbose_name = _("penerima bantuan")
         verbose_name_plural = _("penerima bantuan")
-        ordering = ["programme", "line"]
-        constraints = [models.UniqueConstraint(fields=["programme", "line"], name="assistance_line_unique")]
+        ordering = ["programme", "batch", "line"]
+        constraints = [models.UniqueConstraint(fields=["batch", "line"], name="assistance_batch_line_unique")]
 
     def __str__(self) -> str:
         return f"{self.programme_id}#{self.line}"

@@ -1,11 +1,14 @@
 """Assistance recipient lists (BSU and others): import, check against the registry with the
 programme's rules (:mod:`ucjamsostek.core.assistance`), disbursement status, totals.
 
-Importing a list for a programme replaces the programme's previous list (the change is logged)."""
+A list imported for a programme is ADDED to its earlier lists as the next tahap (BSU is paid in
+stages: tahap 2 does not undo tahap 1), and its lines are checked against them: a person an
+earlier tahap already paid is DUPLICATE. The same file twice is refused. Only an explicit
+``replace`` removes the programme's earlier lists (the change is logged with both counts)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,15 +16,25 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from ucjamsostek.accounts import permissions as perm
-from ucjamsostek.assistance.models import AssistanceProgramme, Recipient
+from ucjamsostek.assistance.models import AssistanceProgramme, Recipient, RecipientList
+from ucjamsostek.bulk import datetime_value, insert_frame, json_codes
 from ucjamsostek.core import bpjsfiles
 from ucjamsostek.core import normalize as nz
-from ucjamsostek.core.assistance import AssistanceRules, check_recipients, default_programmes, programme_record
+from ucjamsostek.core.assistance import (
+    AssistanceRules,
+    ReasonTotal,
+    check_recipients,
+    default_programmes,
+    programme_record,
+    reason_totals,
+)
+from ucjamsostek.core.intake import file_sha256
 from ucjamsostek.registry.masterdata import sync_rows
-from ucjamsostek.registry.models import ChangeLog, Enrollment, Person
+from ucjamsostek.registry.models import COVERED_STATUSES, ChangeLog, Enrollment, Person
 from ucjamsostek.registry.services import log_change
 from ucjamsostek.screening.queries import reference_frames
 
@@ -67,9 +80,7 @@ def people_frame(niks: list[str], on: date | None, category_required: bool) -> p
     people = list(Person.objects.filter(nik__in=niks).values_list("pk", "nik", "death_date"))
     cat: dict[int, tuple[str, int | None]] = {}
     if on is not None or category_required:
-        qs = Enrollment.objects.filter(
-            person_id__in=[p[0] for p in people], status__in=(Enrollment.Status.ACTIVE, Enrollment.Status.ENDED)
-        )
+        qs = Enrollment.objects.filter(person_id__in=[p[0] for p in people], status__in=COVERED_STATUSES)
         if on is not None:
             qs = qs.filter(coverage_start__lte=on).exclude(coverage_end__lte=on)
         for pid, c, wage in qs.order_by("coverage_start").values_list(
@@ -100,11 +111,51 @@ def exclusion_lists(names: tuple[str, ...]) -> dict[str, set[str]]:
 @dataclass
 class AssistanceImport:
     programme: AssistanceProgramme
+    batch: RecipientList
     lines: int
     eligible: int
     not_eligible: int
-    reasons: dict[str, int]
+    reasons: dict[str, int]  # reason code -> lines
     disbursed_total: int
+    payments: int = 0  # disbursed lines
+    people: int = 0  # distinct NIKs among the disbursed lines
+    at_stake: list[ReasonTotal] = field(default_factory=list)  # per reason: lines, people, rupiah disbursed
+    replaced: int = 0  # lines of earlier lists removed by ``replace``
+
+
+def _refuse_same_file(prog: AssistanceProgramme, sha: str) -> None:
+    seen = RecipientList.objects.filter(programme=prog, sha256=sha).first()
+    if seen is not None:
+        raise ValidationError(
+            {
+                "file": f"Berkas ini sudah diimpor sebagai tahap {seen.number} {prog.name} "
+                f"({seen.source_name}, {timezone.localtime(seen.imported_at):%d-%m-%Y}); tidak ditambahkan lagi. "
+                "Untuk mengganti seluruh daftar program, pilih ganti (--replace)."
+            }
+        )
+
+
+def _store(prog: AssistanceProgramme, batch: RecipientList, checked: pl.DataFrame, source: str, user: Any) -> None:
+    """The checked lines as the list's recipients, in bulk (``bulk.insert_frame``)."""
+    insert_frame(
+        Recipient,
+        checked.select(
+            pl.lit(prog.pk, dtype=pl.Int64).alias("programme"),
+            pl.lit(batch.pk, dtype=pl.Int64).alias("batch"),
+            pl.col("line").cast(pl.Int64),
+            "nik",
+            "person_id",
+            pl.col("amount").cast(pl.Int64),
+            "paid_on",
+            pl.col("status").fill_null("").str.slice(0, 40),
+            "disbursed",
+            "eligible",
+            json_codes("reasons"),
+            pl.lit(source[:255]).alias("source_name"),
+            pl.lit(datetime_value(Recipient, batch.imported_at)).alias("imported_at"),
+            pl.lit(getattr(user, "pk", None), dtype=pl.Int64).alias("imported_by"),
+        ),
+    )
 
 
 def import_recipients(
@@ -114,56 +165,59 @@ def import_recipients(
     programme: str | None = None,
     display_name: str | None = None,
     lists: dict[str, set[str]] | None = None,
+    replace: bool = False,
 ) -> AssistanceImport:
+    """Add the file as the programme's next list (tahap), or with ``replace`` make it the only one."""
     perm.require(perm.can_upload_bpjs_files(actor))
     table = bpjsfiles.read_bpjs_file(path, bpjsfiles.ASSISTANCE, display_name=display_name)
     prog = _find_programme(programme, table.frame)
+    sha = file_sha256(Path(path))
+    if not replace:
+        _refuse_same_file(prog, sha)
     rules = rules_of(prog)
     frame = table.frame.rename({"row": "line", "paid_date": "paid_on"})
-    people = people_frame(frame["nik"].unique().to_list(), rules.active_on, rules.category is not None)
-    checked = check_recipients(
-        frame.select("line", "nik", "amount", "paid_on", "status"),
-        people,
-        rules,
-        lists if lists is not None else exclusion_lists(rules.excluded_lists),
-    )
     status_key = pl.col("status").fill_null("").str.to_lowercase().str.replace_all(r"[^a-z]", "")
-    checked = checked.with_columns(status_key.is_in(list(DISBURSED_WORDS)).alias("disbursed"))
+    frame = frame.with_columns(status_key.is_in(list(DISBURSED_WORDS)).alias("disbursed"))
+    people = people_frame(frame["nik"].unique().to_list(), rules.active_on, rules.category is not None)
     user = perm.recorded_user(actor)
-    now = timezone.now()
     with transaction.atomic():
-        replaced = Recipient.objects.filter(programme=prog).count()
-        Recipient.objects.filter(programme=prog).delete()
-        Recipient.objects.bulk_create(
-            [
-                Recipient(
-                    programme=prog,
-                    line=r["line"],
-                    nik=r["nik"],
-                    person_id=r["person_id"],
-                    amount=r["amount"],
-                    paid_on=r["paid_on"],
-                    status=(r["status"] or "")[:40],
-                    disbursed=r["disbursed"],
-                    eligible=r["eligible"],
-                    reasons=r["reasons"],
-                    source_name=table.source[:255],
-                    imported_at=now,
-                    imported_by=user,
-                )
-                for r in checked.iter_rows(named=True)
-            ],
-            batch_size=5000,
+        AssistanceProgramme.objects.select_for_update().filter(pk=prog.pk).first()  # one import at a time
+        earlier = Recipient.objects.filter(programme=prog)
+        replaced = earlier.count() if replace else 0
+        if replace:
+            earlier.delete()
+            RecipientList.objects.filter(programme=prog).delete()
+        paid_before = set(earlier.filter(disbursed=True).values_list("nik", flat=True))
+        checked = check_recipients(
+            frame.select("line", "nik", "amount", "paid_on", "status", "disbursed"),
+            people,
+            rules,
+            lists if lists is not None else exclusion_lists(rules.excluded_lists),
+            paid_before=paid_before,
         )
+        number = (RecipientList.objects.filter(programme=prog).aggregate(n=Max("number"))["n"] or 0) + 1
+        batch = RecipientList.objects.create(
+            programme=prog,
+            number=number,
+            source_name=table.source[:255],
+            sha256=sha,
+            lines=checked.height,
+            imported_by=user,
+        )
+        _store(prog, batch, checked, table.source, user)
         log_change(
             actor,
             ChangeLog.Action.IMPORT,
             "assistance.recipient",
             prog.pk,
             count=checked.height,
-            changes={"replaced": [replaced, checked.height]},
-            reason=f"Daftar penerima {prog.code}: {table.source}",
+            changes={"tahap": [None, number], "replaced": [replaced, checked.height] if replace else [None, None]},
+            reason=f"Daftar penerima {prog.code} tahap {number}: {table.source}",
         )
+    return _result(prog, batch, checked, replaced)
+
+
+def _result(prog: AssistanceProgramme, batch: RecipientList, checked: pl.DataFrame, replaced: int) -> AssistanceImport:
     reasons: dict[str, int] = {}
     for rs in checked["reasons"].to_list():
         for code in rs:
@@ -171,9 +225,14 @@ def import_recipients(
     disbursed = checked.filter(pl.col("disbursed"))
     return AssistanceImport(
         programme=prog,
+        batch=batch,
         lines=checked.height,
         eligible=int(checked["eligible"].sum()),
         not_eligible=int((~checked["eligible"]).sum()),
         reasons=reasons,
         disbursed_total=int(disbursed["amount"].fill_null(0).sum()),
+        payments=disbursed.height,
+        people=disbursed["nik"].n_unique(),
+        at_stake=reason_totals(checked.select("nik", "reasons", "disbursed", "amount").iter_rows()),
+        replaced=replaced,
     )

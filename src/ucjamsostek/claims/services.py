@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.selectors import periods_frame
-from ucjamsostek.bulk import insert_frame
+from ucjamsostek.bulk import datetime_value, insert_frame, json_codes
 from ucjamsostek.claims.models import Claim
 from ucjamsostek.core import bpjsfiles
 from ucjamsostek.core import claims as cc
@@ -133,22 +133,14 @@ def _text(column: str, limit: int) -> pl.Expr:
     return pl.col(column).fill_null("").str.slice(0, limit)
 
 
-def _json_codes(column: str) -> pl.Expr:
-    """A list of flag codes (plain ASCII words) as the JSON text the column stores."""
-    codes = pl.col(column)
-    joined = pl.format('["{}"]', codes.list.join('", "'))
-    return pl.when(codes.list.len() == 0).then(pl.lit("[]")).otherwise(joined).alias(column)
-
-
 def _insert_new(rows: pl.DataFrame, source: str, user: Any, now: datetime) -> None:
     """The NEW lines as claims, in bulk (``bulk.insert_frame``: no model instance per line)."""
-    stamp = connection.ops.adapt_datetimefield_value(now)
     frame = rows.select(
         "nik",
         "person_id",
         "enrollment_id",
         "uncovered",
-        _json_codes("flags"),
+        json_codes("flags"),
         "flagged",
         _text("kpj", 20).alias("kpj"),
         "type",
@@ -160,7 +152,7 @@ def _insert_new(rows: pl.DataFrame, source: str, user: Any, now: datetime) -> No
         _text("heir", 150).alias("heir_name"),
         pl.lit(source[:255]).alias("source_name"),
         pl.col("row").cast(pl.Int64).alias("source_row"),
-        pl.lit(str(stamp)).alias("imported_at"),
+        pl.lit(datetime_value(Claim, now)).alias("imported_at"),
         pl.lit(getattr(user, "pk", None), dtype=pl.Int64).alias("imported_by"),
     )
     insert_frame(Claim, frame)

@@ -13,7 +13,8 @@ it is not acceptable (empty = eligible). Codes (stable):
 | code | meaning |
 |---|---|
 | NOT_FOUND | NIK not in the registry |
-| DUPLICATE | a later line of the same NIK in the same programme |
+| DUPLICATE | paid or listed twice: a later line of a NIK in the same list, or a NIK already |
+| | paid by an earlier list (tahap) of the programme |
 | DECEASED | died before the payout date (or the cut-off when no payout date) |
 | NOT_ACTIVE | no coverage in force on the cut-off date |
 | WRONG_CATEGORY | active, but in another category (a BPU participant for BSU) |
@@ -22,12 +23,16 @@ it is not acceptable (empty = eligible). Codes (stable):
 | ASN | on the ASN/TNI/Polri list |
 | PKH | on the PKH list |
 | AMOUNT_MISMATCH | the line's amount differs from the programme's total |
+
+The amount at stake of a reason (:func:`reason_totals`) is what was disbursed on the lines that
+carry it. A recipient is a person: counts of recipients are of distinct NIKs.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -40,7 +45,7 @@ from ucjamsostek.core.money import MoneyError, Rupiah, parse_rupiah
 
 REASON_LABELS: dict[str, str] = {
     "NOT_FOUND": "NIK tidak ada di data penduduk",
-    "DUPLICATE": "Tercantum lebih dari sekali",
+    "DUPLICATE": "Dibayar/tercantum lebih dari sekali",
     "DECEASED": "Sudah meninggal dunia",
     "NOT_ACTIVE": "Bukan peserta aktif pada tanggal acuan",
     "WRONG_CATEGORY": "Kategori kepesertaan tidak memenuhi syarat",
@@ -138,13 +143,15 @@ def check_recipients(
     people: pl.DataFrame,
     rules: AssistanceRules,
     lists: dict[str, set[str]] | None = None,
+    paid_before: set[str] | None = None,
 ) -> pl.DataFrame:
     """Reasons per recipient line.
 
     ``recipients``: ``line``, ``nik``, ``amount`` (Int64, null allowed), ``paid_on`` (Date or null).
     ``people``: one row per NIK in the registry: ``nik``, ``death_date`` (Date or null),
     ``category`` (category of the coverage in force on ``rules.active_on``, null when none),
-    ``wage`` (Int64 or null). ``lists``: name → set of NIKs (``asn``, ``pkh``).
+    ``wage`` (Int64 or null). ``lists``: name → set of NIKs (``asn``, ``pkh``). ``paid_before``:
+    the NIKs already paid by the programme's earlier lists (tahap 1 when this is tahap 2).
     Returns the recipients with ``reasons`` (list of codes, in the table's order) and
     ``eligible`` (no reason).
     """
@@ -155,7 +162,7 @@ def check_recipients(
     when_day = pl.coalesce(pl.col("paid_on"), pl.lit(cutoff)) if cutoff else pl.col("paid_on")
     checks: list[tuple[str, pl.Expr]] = [
         ("NOT_FOUND", pl.col("_found").is_null()),
-        ("DUPLICATE", pl.col("_seq") > 0),
+        ("DUPLICATE", (pl.col("_seq") > 0) | pl.col("nik").is_in(sorted(paid_before or set()))),
         (
             "DECEASED",
             pl.col("death_date").is_not_null() & (pl.col("death_date") < when_day.fill_null(pl.lit(date.max))),
@@ -193,3 +200,30 @@ def check_recipients(
         .with_columns((pl.col("reasons").list.len() == 0).alias("eligible"))
         .drop("_seq", "_found")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonTotal:
+    """Lines carrying a reason, the distinct people on them, and the rupiah disbursed on them
+    (the amount at stake)."""
+
+    code: str
+    label: str
+    lines: int
+    people: int
+    amount: Rupiah
+
+
+def reason_totals(lines: Iterable[tuple[str, Sequence[str], bool, int | None]]) -> list[ReasonTotal]:
+    """``(nik, reasons, disbursed, amount)`` per line → one :class:`ReasonTotal` per reason
+    present, in the table's order."""
+    count: dict[str, int] = {}
+    people: dict[str, set[str]] = {}
+    amount: dict[str, int] = {}
+    for nik, reasons, disbursed, rupiah in lines:
+        for code in reasons:
+            count[code] = count.get(code, 0) + 1
+            people.setdefault(code, set()).add(nik)
+            amount[code] = amount.get(code, 0) + (int(rupiah or 0) if disbursed else 0)
+    order = [c for c in REASON_LABELS if c in count] + sorted(c for c in count if c not in REASON_LABELS)
+    return [ReasonTotal(c, REASON_LABELS.get(c, c), count[c], len(people[c]), amount[c]) for c in order]

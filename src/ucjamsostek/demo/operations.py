@@ -17,8 +17,8 @@ a seed:
   discount wrongly applied to APBD-paid participants, people not billed — each imported and
   reconciled through the same services as a real file, and SP2D payments for the first eight
   months (the ninth half paid, the last three unpaid: the arrears warning shows);
-* the BSU 2025 recipient list (default 390 people paid, 4 of them twice, plus a few lines that
-  failed to pay out) checked against the registry.
+* the BSU 2025 recipient lists, tahap 1 and tahap 2 (default 390 people paid, 4 of them paid
+  again in tahap 2; plus a few lines that failed to pay out), checked against the registry.
 
 Everything goes through the apps' services (files are written and read back), as the console
 operator (``actor=SYSTEM``). The files are kept in ``folder`` when one is given (the demo command
@@ -80,7 +80,8 @@ class OperationsDemo:
     claims_total: int = 0
     claims_uncovered: int = 0
     bsu_lines: int = 0
-    bsu_disbursed: int = 0
+    bsu_disbursed: int = 0  # payments (disbursed lines)
+    bsu_people: int = 0  # distinct people paid
     bsu_eligible: int = 0
 
     def summary(self) -> str:
@@ -88,7 +89,8 @@ class OperationsDemo:
             f"PKS: {', '.join(self.agreements)}; kepesertaan baru {self.enrolled}; {self.bills} tagihan "
             f"({self.bill_lines} baris), {self.payments} SP2D; {self.claims} klaim "
             f"({format_rupiah(self.claims_total)}), {self.claims_uncovered} tanpa perlindungan; "
-            f"BSU {self.bsu_lines} baris ({self.bsu_disbursed} tersalur), {self.bsu_eligible} memenuhi syarat."
+            f"BSU {self.bsu_lines} baris ({self.bsu_disbursed} pembayaran kepada {self.bsu_people} orang), "
+            f"{self.bsu_eligible} memenuhi syarat."
         )
 
 
@@ -552,7 +554,15 @@ def _bills(rng: np.random.Generator, folder: Path, months: int, out: OperationsD
 
 
 # ------------------------------------------------------------------------------------ BSU
+#: BSU 2025 came in two lists (tahap): about 60% of the lines in the first.
+BSU_FIRST_SHARE = 0.6
+
+
 def _bsu(rng: np.random.Generator, folder: Path, n: int, out: OperationsDemo) -> None:
+    """``n`` people paid (390 at full size: the Rakor Monev's "390 penerima" counts people) in two
+    lists: tahap 2 pays 4 of tahap 1's people again (Rp600.000 each, 394 payments in all); among
+    the recipients BPU participants, people who died before the payout, NIKs not in the registry
+    and new ASN (PPPK); plus lines that failed to pay out."""
     prog = AssistanceProgramme.objects.filter(code="BSU2025").first()
     if prog is None:
         raise ValidationError("Program bantuan BSU2025 belum ada; jalankan 'ucjamsostek init' dahulu.")
@@ -568,7 +578,7 @@ def _bsu(rng: np.random.Generator, folder: Path, n: int, out: OperationsDemo) ->
     on_lists = set().union(*lists.values()) if lists else set()
     pu = [p for p in pu if p[0] not in on_lists]  # the recipients Kemnaker matched are mostly right
 
-    def share(k: int) -> int:  # the problems of a 390-line list, scaled to ``n`` lines
+    def share(k: int) -> int:  # the problems of a 390-recipient list, scaled to ``n`` recipients
         return max(1, round(n * k / 390)) if n else 0
 
     bpu = list(
@@ -584,40 +594,47 @@ def _bsu(rng: np.random.Generator, folder: Path, n: int, out: OperationsDemo) ->
     asn = pu[: share(4)]  # appointed PPPK in 2025: now on the ASN list
     strangers = [(nik, "") for nik in _outside_niks(rng, share(3), set(Person.objects.values_list("nik", flat=True)))]
     problems = bpu + dead + strangers
-    # ``n`` distinct people are paid (the Rakor Monev's "390 penerima" counts people), a few of
-    # them twice (double payments the import flags); the rest of the PU list failed to pay out.
-    people: dict[str, str] = {}
+    # ``n`` distinct people are paid (the Rakor Monev's "390 penerima" counts people)
+    paid_once: dict[str, str] = {}
     for nik, name in pu[: max(0, n - len(problems))] + problems + pu:
-        if len(people) >= n:
+        if len(paid_once) >= n:
             break
-        people.setdefault(nik, name)
-    dupes = pu[len(asn) : len(asn) + share(4)]
-    paid_lines = list(people.items()) + dupes
-    failed_lines = [p for p in pu if p[0] not in people][: share(10)]  # not paid out: the account is inactive
-    lines = [(nik, name, False) for nik, name in paid_lines] + [(nik, name, True) for nik, name in failed_lines]
-    order = rng.permutation(len(lines))
-    rows = []
-    for k, i in enumerate(order):
-        nik, name, failed = lines[int(i)]
-        paid = date(2025, 7, 1) + timedelta(days=int(rng.integers(0, 30)))
-        rows.append(
-            [
-                nik,
-                name,
-                "BSU 2025",
-                _rp(rules.total, k),
-                "" if failed else _dmy(paid),
-                "Gagal salur (rekening tidak aktif)" if failed else "Tersalur",
-            ]
-        )
-    path = _write_csv(
-        folder / "penerima-bsu-2025.csv", ["NIK", "Nama", "Program", "Nominal", "Tgl Salur", "Status"], rows
-    )
+        paid_once.setdefault(nik, name)
+    once = list(paid_once.items())
+    base = [p for p in pu if p[0] in paid_once]
+    failed = [p for p in pu if p[0] not in paid_once][: share(10)]  # not paid out: the account is inactive
+    lines = [(nik, name, False) for nik, name in once] + [(nik, name, True) for nik, name in failed]
+    lines = [lines[int(i)] for i in rng.permutation(len(lines))]
+    cut = round(len(lines) * BSU_FIRST_SHARE)
+    again = set(base[len(asn) : len(asn) + share(4)])  # paid in tahap 1, and again in tahap 2
+    first = lines[:cut] + [ln for ln in lines[cut:] if ln[:2] in again]
+    second = [ln for ln in lines[cut:] if ln[:2] not in again] + [(nik, name, False) for nik, name in sorted(again)]
     lists.setdefault("asn", set()).update(nik for nik, _ in asn)
-    res = assistance.import_recipients(SYSTEM, path, programme=prog.code, lists=lists)
-    out.bsu_lines = res.lines
-    out.bsu_disbursed = len(people)
-    out.bsu_eligible = res.eligible
+    # both paid in July 2025, before the Rakor Monev of 30 July announced "390 penerima"
+    for tahap, part, first_day in ((1, first, date(2025, 7, 1)), (2, second, date(2025, 7, 15))):
+        rows = []
+        for k, (nik, name, failed_) in enumerate(part):
+            paid = first_day + timedelta(days=int(rng.integers(0, 14)))
+            rows.append(
+                [
+                    nik,
+                    name,
+                    "BSU 2025",
+                    _rp(rules.total, k),
+                    "" if failed_ else _dmy(paid),
+                    "Gagal salur (rekening tidak aktif)" if failed_ else "Tersalur",
+                ]
+            )
+        path = _write_csv(
+            folder / f"penerima-bsu-2025-tahap-{tahap}.csv",
+            ["NIK", "Nama", "Program", "Nominal", "Tgl Salur", "Status"],
+            rows,
+        )
+        res = assistance.import_recipients(SYSTEM, path, programme=prog.code, lists=lists)
+        out.bsu_lines += res.lines
+        out.bsu_disbursed += res.payments
+        out.bsu_eligible += res.eligible
+    out.bsu_people = len({nik for nik, _, failed_ in first + second if not failed_})
 
 
 # ------------------------------------------------------------------ the step of the demo command
@@ -662,6 +679,6 @@ def build_demo(data: DemoData, *, say: Callable[[str], None]) -> None:
         f"{res.claims_uncovered} tanpa PKS yang berlaku pada tanggal kejadian"
     )
     say(
-        f"  BSU 2025: {res.bsu_disbursed} penerima tersalur ({res.bsu_lines} baris), "
-        f"{res.bsu_eligible} memenuhi syarat → {folder}"
+        f"  BSU 2025: {res.bsu_people} penerima tersalur ({res.bsu_disbursed} pembayaran, {res.bsu_lines} baris, "
+        f"2 tahap), {res.bsu_eligible} memenuhi syarat → {folder}"
     )

@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from ucjamsostek.agreements.models import Agreement
 from ucjamsostek.agreements.selectors import periods_frame
-from ucjamsostek.assistance.models import Recipient
+from ucjamsostek.assistance import selectors as assistance_selectors
 from ucjamsostek.billing.models import Invoice, Payment
 from ucjamsostek.claims import selectors as claim_selectors
 from ucjamsostek.core import coverage as cov
@@ -225,10 +225,11 @@ def allocated(year: int) -> int:
 
 
 def assistance_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
-    """Assistance (BSU) disbursed in ``[start, end)``: ``{programme code: (recipients, amounts)}``
-    per village, and under the key ``""`` every programme together. Recipients are distinct NIKs
-    (a person paid twice counts once; BSU_COUNT), amounts every payout (BSU_AMOUNT)."""
-    paid = Recipient.objects.filter(disbursed=True, paid_on__gte=start, paid_on__lt=end)
+    """Assistance (BSU) disbursed in ``[start, end)`` as
+    :func:`ucjamsostek.assistance.selectors.disbursements` reads it: ``{programme code: (recipients,
+    amounts)}`` per village, and under the key ``""`` every programme together. Recipients are
+    distinct NIKs (a person paid twice counts once; BSU_COUNT), amounts every payout (BSU_AMOUNT)."""
+    paid = assistance_selectors.disbursements(start, end)
     rows = (
         paid.values_list("programme__code", "person__village_id")
         .annotate(n=Count("nik", distinct=True), s=Sum("amount"))

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from ucjamsostek.assistance import selectors as assistance_selectors
+from ucjamsostek.assistance.selectors import AssistanceTotals
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.money import format_number, format_rupiah
@@ -49,6 +51,7 @@ class ReportData:
     actions: list[Any]
     follow_ups: list[Any]
     meeting: Any
+    bsu: AssistanceTotals | None = None  # BSU payouts since the programme began, flagged ones apart
 
 
 def collect(period: str, area: str | None = None) -> ReportData:
@@ -63,7 +66,17 @@ def collect(period: str, area: str | None = None) -> ReportData:
         actions=list(selectors.action_items(d.period.year)),
         follow_ups=selectors.follow_ups_of(meeting) if meeting else [],
         meeting=meeting,
+        bsu=assistance_selectors.totals(None, d.period.end, area=code),
     )
+
+
+def bsu_flag_rows(r: ReportData) -> list[list[Any]]:
+    """BSU payouts since the programme began that a check flags: reason, lines, people, rupiah
+    disbursed (the amount at stake); the last row the flagged payments together."""
+    if r.bsu is None:
+        return []
+    rows: list[list[Any]] = [[t.label, t.lines, t.people, t.amount] for t in r.bsu.reasons]
+    return rows + [["Jumlah pembayaran ditandai", r.bsu.flagged_payments, r.bsu.flagged_people, r.bsu.flagged_amount]]
 
 
 def _num(v: int | None) -> str:
@@ -325,6 +338,20 @@ def build_pdf(r: ReportData) -> bytes:
             [8 * cm, 8 * cm],
         )
     )
+    if r.bsu is not None and r.bsu.flagged_payments:
+        story.append(
+            Paragraph(
+                f"Penyaluran sejak awal: {format_number(r.bsu.payments)} pembayaran kepada "
+                f"{format_number(r.bsu.people)} orang. Yang tidak memenuhi syarat, dengan nominal yang "
+                "dipertaruhkan:",
+                body,
+            )
+        )
+        flagged = [
+            [label, _num(lines), _num(people), _rp(amount)]
+            for label, lines, people, amount in bsu_flag_rows(r)
+        ]
+        story.append(table([["Alasan", "Baris", "Orang", "Tersalur"], *flagged], [7 * cm, 2.5 * cm, 2.5 * cm, 4 * cm]))
     # ---- nominations
     story.append(Paragraph("6. Usulan dan validasi", h1))
     story.append(
@@ -500,6 +527,7 @@ def build_xlsx(r: ReportData) -> bytes:
     _sheet(
         wb, "BSU", ["Uraian", "Nilai"], [["Penerima", d.bsu["count"]], ["Nominal (Rp)", d.bsu["amount"]]], fmt, [20, 20]
     )
+    _sheet(wb, "BSU ditandai", ["Alasan", "Baris", "Orang", "Tersalur (Rp)"], bsu_flag_rows(r), fmt, [44, 10, 10, 16])
     _sheet(
         wb,
         "Usulan",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from ucjamsostek.accounts.models import Organisation
 from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, can_see_full_name, can_see_full_nik
-from ucjamsostek.assistance.models import Recipient
+from ucjamsostek.assistance import selectors as assistance_selectors
 from ucjamsostek.claims import selectors as claim_selectors
 from ucjamsostek.core import coverage as cov
 from ucjamsostek.core import indicators as ind
@@ -564,7 +564,7 @@ def _event_rows(
             qs = qs.filter(type=breakdown.split(":", 1)[1])
         fields = ("type", "nik", "person__village__name", "status", "paid_on", "amount")
     else:
-        qs = Recipient.objects.filter(disbursed=True, paid_on__gte=start, paid_on__lt=end)
+        qs = assistance_selectors.disbursements(start, end)
         if breakdown.startswith("programme:"):
             qs = qs.filter(programme__code=breakdown.split(":", 1)[1])
         fields = ("programme__code", "nik", "person__village__name", "status", "paid_on", "amount")
