@@ -64,6 +64,30 @@ def browser_page(chromium_browser):
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def _migrated_master_data(request):
+    """A transactional test ends with Django's flush, which empties every table, the master data
+    the migrations loaded (segments, funders, occupations, assistance programmes) too: a later
+    transactional test gets them back here, as the migrations gave them to the first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        (marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        or "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        from ucjamsostek.assistance.services import seed_programmes
+        from ucjamsostek.registry.models import Funder
+        from ucjamsostek.registry.services import seed_master_data
+
+        if not Funder.objects.exists():
+            seed_master_data()
+            seed_programmes()
+
+
 @pytest.fixture
 def inline_jobs(settings):
     """Background jobs run at once in the calling thread (``JOBS_RUN_INLINE``)."""
