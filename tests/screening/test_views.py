@@ -3,6 +3,8 @@ column mapping kept per sender."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -285,8 +287,25 @@ def test_screen_save_offers_the_downloads_on_the_batch_page(client, users, small
         assert f'href="{url}"' in html
         response = client.get(url)
         assert response.status_code == 200
-        assert b"".join(response.streaming_content) == (out / name).read_bytes()  # the same files as in --out
+        got = b"".join(response.streaming_content)
+        if name != "hasil-validasi.xlsx":
+            assert got == (out / name).read_bytes()  # the same files as in --out
+            continue
+        # the report: the --out one plus the final decision after review (issue 10 §1), here
+        # nothing reviewed yet, so the final decision is the screening's and no one is named
+        web, cli = _report_rows(io.BytesIO(got)), _report_rows(out / name)
+        at = web[0].index("Keputusan akhir")
+        assert [r[:at] + r[at + 5 :] for r in web] == cli
+        assert [r[at] for r in web[1:]] == [r[1] for r in cli[1:]] and {r[at + 2] for r in web[1:]} == {None}
     assert ChangeLog.objects.filter(action="export").count() == 3
+
+
+def _report_rows(source):
+    import openpyxl
+
+    from ucjamsostek.core.report import ROWS_SHEET
+
+    return [[c.value for c in row] for row in openpyxl.load_workbook(source)[ROWS_SHEET].iter_rows()]
 
 
 def test_screen_save_keeps_only_what_this_run_wrote(client, users, small_file, tmp_path):

@@ -30,7 +30,7 @@ from ucjamsostek.monitoring import lookups, selectors
 from ucjamsostek.monitoring import services as monitoring_services
 from ucjamsostek.monitoring.selectors import default_period
 from ucjamsostek.screening import services as screening
-from ucjamsostek.screening.queries import get_batch
+from ucjamsostek.screening.queries import get_batch, screened_counts
 
 api = NinjaAPI(
     title="UC Jamsostek API",
@@ -153,6 +153,7 @@ class BatchOut(Schema):
     review: int
     rejected: int
     created_at: str
+    screened: dict[str, int]
 
 
 def _period(text: str | None) -> str:
@@ -448,6 +449,8 @@ def job_status(request: HttpRequest, job_id: int) -> Any:
     response={200: BatchOut, 404: ErrorOut},
     tags=["validasi"],
     summary="Hasil validasi satu berkas",
+    description="`eligible`/`review`/`rejected`: keputusan akhir setelah tinjauan (sama dengan halaman berkas, "
+    "unduhan hasil-validasi.xlsx dan kumpulan calon anggaran); `screened`: keputusan saat validasi.",
 )
 def batch(request: HttpRequest, batch_id: int) -> Any:
 
@@ -466,6 +469,7 @@ def batch(request: HttpRequest, batch_id: int) -> Any:
             "review": b.review_count,
             "rejected": b.rejected_count,
             "created_at": b.created_at.isoformat(),
+            "screened": screened_counts(b),
         },
     )
 

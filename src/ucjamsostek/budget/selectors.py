@@ -34,7 +34,7 @@ from ucjamsostek.budget.models import BudgetScenario, ContributionRate, Scenario
 from ucjamsostek.core.rates import RateTable, coverage_end, load_rate_table
 from ucjamsostek.regions.models import Region
 from ucjamsostek.registry.models import ENROLLED_STATUSES, Enrollment, Person, Segment
-from ucjamsostek.screening.models import Nomination, ReferenceEntry
+from ucjamsostek.screening.models import Nomination, ReferenceEntry, Status
 
 DEFAULT_SEGMENT = "pekerja_rentan"
 
@@ -209,11 +209,12 @@ def last_covered_year(year: int) -> int | None:
 
 
 def _eligible_nominations() -> list[dict[str, Any]]:
-    """Effective-eligible nominations with a NIK, latest batch first per NIK."""
+    """Nominations whose final decision (after review, ``screening.models.final_status``) is
+    eligible, with a NIK, latest batch first per NIK."""
     qs = (
         Nomination.objects.exclude(batch__status="archived")
         .exclude(nik="")
-        .filter(Q(reviewed_status="eligible") | (Q(reviewed_status="") & Q(status="eligible")))
+        .final_status_is(Status.ELIGIBLE)
         .order_by("-batch__created_at", "-batch_id", "row")
         .values(
             "id",

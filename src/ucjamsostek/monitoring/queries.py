@@ -37,7 +37,7 @@ from ucjamsostek.claims import selectors as claim_selectors
 from ucjamsostek.core import coverage as cov
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.registry.models import COVERED_STATUSES, Enrollment, Funder, Person, Segment
-from ucjamsostek.screening.models import Nomination
+from ucjamsostek.screening.models import Nomination, final_status_expr
 
 UNKNOWN_AREA = ""  # rows with no village: counted in the regency total only
 
@@ -142,21 +142,22 @@ def gap_by_village(start: date, end: date) -> tuple[dict[str, int], dict[str, in
 
 
 def nominations(start: date, end: date) -> dict[tuple[str, str], int]:
-    """Nomination rows of batches stored in ``[start, end)`` per (village, effective status).
+    """Nomination rows of batches stored in ``[start, end)`` per (village, final decision after
+    review: ``screening.models.final_status``).
 
     Rows whose village was not resolved count under the batch's area, else the regency only.
     """
     rows = (
         Nomination.objects.filter(batch__created_at__date__gte=start, batch__created_at__date__lt=end)
         .exclude(batch__status="archived")
-        .annotate(area=Coalesce("region_id", "batch__region_id"))
-        .values_list("area", "status", "reviewed_status")
+        .annotate(area=Coalesce("region_id", "batch__region_id"), final=final_status_expr())
+        .values_list("area", "final")
         .annotate(n=Count("id"))
         .order_by()
     )
     out: dict[tuple[str, str], int] = defaultdict(int)
-    for area, status, reviewed, n in rows:
-        out[(area or UNKNOWN_AREA, reviewed or status)] += n
+    for area, final, n in rows:
+        out[(area or UNKNOWN_AREA, final)] += n
     return dict(out)
 
 

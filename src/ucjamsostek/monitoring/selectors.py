@@ -44,7 +44,7 @@ from ucjamsostek.monitoring.permissions import area_of, can_trace
 from ucjamsostek.monitoring.services import refresh
 from ucjamsostek.regions.models import Region
 from ucjamsostek.registry.models import Enrollment, Person
-from ucjamsostek.screening.models import Nomination
+from ucjamsostek.screening.models import Nomination, final_status_expr
 
 
 #: A snapshot older than this (seconds) is shown with a "recompute" hint.
@@ -541,19 +541,19 @@ def _event_rows(
             )
         if breakdown.startswith("status:"):
             st = breakdown.split(":", 1)[1]
-            nq = nq.filter(Q(reviewed_status=st) | Q(reviewed_status="", status=st))
+            nq = nq.final_status_is(st)
         rows = [
             {
                 "what": f"{f} baris {r}",
                 "nik": nik if full_nik else mask_nik(nik),
                 "village": v,
-                "status": rv or st,
+                "status": st,
                 "date": d,
                 "amount": None,
             }
-            for f, r, nik, v, st, rv, d in nq.order_by("batch_id", "row").values_list(
-                "batch__file_name", "row", "nik", "village", "status", "reviewed_status", "batch__created_at__date"
-            )[:TRACE_LIMIT]
+            for f, r, nik, v, st, d in nq.annotate(final=final_status_expr())
+            .order_by("batch_id", "row")
+            .values_list("batch__file_name", "row", "nik", "village", "final", "batch__created_at__date")[:TRACE_LIMIT]
         ]
         return rows, nq.count()
     if kind == "claims":

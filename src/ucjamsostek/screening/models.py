@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from ucjamsostek.core.reasons import REASONS
@@ -103,12 +104,34 @@ class NominationBatch(models.Model):
         return f"{self.file_name} ({self.source_name})"
 
 
+def final_status(status: str, reviewed_status: str) -> str:
+    """The final decision of a row: the operator's decision after review when there is one, else
+    the screening's. The one rule every output reads — batch counts, the web download
+    (``hasil-validasi.xlsx``'s "Keputusan akhir"), the budget pool, the Monev figures and the API;
+    :func:`final_status_expr` is the same rule in SQL. ``screen --out`` files keep the
+    screening-time decision (DESIGN.md §5.3)."""
+    return reviewed_status or status
+
+
+def final_status_expr() -> Coalesce:
+    """:func:`final_status` as an SQL expression over ``Nomination``."""
+    return Coalesce(NullIf(F("reviewed_status"), Value("")), F("status"), output_field=models.CharField())
+
+
+class NominationQuerySet(models.QuerySet["Nomination"]):
+    def final_status_is(self, *statuses: str) -> NominationQuerySet:
+        """Rows whose final decision (:func:`final_status`) is one of ``statuses``: an index-friendly
+        filter equal to ``final_status_expr() IN statuses``."""
+        return self.filter(Q(reviewed_status__in=statuses) | Q(reviewed_status="", status__in=statuses))
+
+
 class Nomination(models.Model):
     """One data row of a batch, normalised by the screening core, with its decision.
 
     * ``row`` — the row number as the user sees it in the sheet (1-based, title/header counted).
     * ``status`` — the screening decision; after review, ``reviewed_status`` holds the operator's
-      decision (``effective_status`` is what budget selection uses).
+      decision; the final decision is :func:`final_status` (``effective_status``,
+      ``final_status_expr()``), what every output reads.
     * ``reasons`` — reason codes joined by ``;`` (``NIK_INVALID;DUPLICATE``), empty when none.
     * ``cluster`` — duplicate cluster id shared by rows of the same batch that are the same person.
     * ``region`` — the resolved desa/kelurahan (empty when unresolved); ``region_code`` keeps the
@@ -151,6 +174,8 @@ class Nomination(models.Model):
     segment = models.CharField(_("segmen"), max_length=32, blank=True, default="")
     decile = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
 
+    objects = NominationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("usulan")
         verbose_name_plural = _("usulan")
@@ -165,7 +190,8 @@ class Nomination(models.Model):
 
     @property
     def effective_status(self) -> str:
-        return self.reviewed_status or self.status
+        """The final decision (:func:`final_status`)."""
+        return final_status(self.status, self.reviewed_status)
 
     @property
     def reason_list(self) -> list[str]:

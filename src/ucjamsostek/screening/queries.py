@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from ucjamsostek.accounts import permissions as perms
 from ucjamsostek.core.nik import parse_nik
 from ucjamsostek.core.reasons import DUPLICATE, REASONS
 from ucjamsostek.core.reasons import Status as CoreStatus
+from ucjamsostek.core.screen import ScreeningResult
 from ucjamsostek.registry.selectors import display_name_in_list, display_nik
 from ucjamsostek.screening.models import (
     DecisionKind,
@@ -34,6 +36,8 @@ from ucjamsostek.screening.models import (
     ReferenceList,
     ReviewDecision,
     Status,
+    final_status,
+    final_status_expr,
 )
 
 # ------------------------------------------------------------------------------ scope
@@ -125,19 +129,131 @@ def batch_rows(
 
 
 def batch_counts(user: Any, batch: NominationBatch) -> dict[str, Any]:
-    """Counts per status and per reason code (with their Indonesian labels) of the rows in scope."""
+    """Counts of the rows in scope: per final decision (:func:`~ucjamsostek.screening.models.final_status`)
+    in ``status``, per screening decision in ``screened``, per reason code (with their Indonesian
+    labels); ``pending`` rows wait for review (the final "perlu ditinjau" count); ``changed``
+    when review changed any count."""
     rows = list(nominations_for(user).filter(batch=batch).values_list("status", "reasons", "reviewed_status"))
-    statuses = Counter(r[0] for r in rows)
+    finals = Counter(final_status(s, rv) for s, _, rv in rows)
+    screened = Counter(r[0] for r in rows)
     reasons: Counter[str] = Counter()
     for _, text, _ in rows:
         reasons.update(c for c in text.split(";") if c)
-    pending = sum(1 for s, _, rv in rows if s == Status.REVIEW and not rv)
     return {
         "total": len(rows),
-        "status": [(s, label, statuses.get(s, 0)) for s, label in Status.choices],
+        "status": [(s, label, finals.get(s, 0)) for s, label in Status.choices],
+        "screened": [(s, label, screened.get(s, 0)) for s, label in Status.choices],
+        "changed": finals != screened,
         "reasons": [(code, REASONS[code].label if code in REASONS else code, n) for code, n in reasons.most_common()],
-        "pending": pending,
+        "pending": finals.get(Status.REVIEW, 0),
     }
+
+
+def screened_counts(batch: NominationBatch) -> dict[str, int]:
+    """The batch's counts per screening-time decision (before review), from its stored summary."""
+    stored = (batch.summary or {}).get("status") or {}
+    return {s: int(stored.get(s, 0)) for s in Status.values}
+
+
+def final_counts(batch_id: int) -> dict[str, int]:
+    """Rows of a batch per final decision (every status present, 0 when none)."""
+    rows = (
+        Nomination.objects.filter(batch_id=batch_id)
+        .annotate(final=final_status_expr())
+        .values_list("final")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = dict.fromkeys(Status.values, 0)
+    counts.update({str(k): int(n) for k, n in rows})
+    return counts
+
+
+def _decisions_on_batch(batch: NominationBatch) -> QuerySet[ReviewDecision]:
+    """The decisions that set the status of a row of ``batch``: a row decision on the row, a pair
+    decision on the pair whose later row it is (the earlier row keeps its own status)."""
+    return ReviewDecision.objects.filter(
+        Q(kind=DecisionKind.ROW, nomination__batch=batch) | Q(kind=DecisionKind.PAIR, other_nomination__batch=batch)
+    )
+
+
+def final_stamp(batch: NominationBatch) -> str:
+    """Changes whenever a decision on the batch's rows is taken (the final report's freshness)."""
+    agg = _decisions_on_batch(batch).aggregate(n=Count("id"), last=Max("id"))
+    return f"v1:{agg['n']}:{agg['last'] or 0}"
+
+
+def final_decisions(batch: NominationBatch) -> pl.DataFrame:
+    """Every row of the batch with its final decision and, for a row decided in review, the last
+    decision that set it: the action, who (the reviewer's name), when (local time) and why —
+    :data:`ucjamsostek.core.report.FINAL_SCHEMA`."""
+    from ucjamsostek.core.report import FINAL_SCHEMA
+
+    rows = list(
+        Nomination.objects.filter(batch=batch)
+        .annotate(final=final_status_expr())
+        .order_by("row")
+        .values_list("pk", "row", "final")
+    )
+    row_of = {pk: row for pk, row, _ in rows}
+    latest: dict[int, ReviewDecision] = {}
+    for d in _decisions_on_batch(batch).select_related("decided_by").order_by("decided_at", "id"):
+        target = d.nomination_id if d.kind == DecisionKind.ROW else d.other_nomination_id
+        if target is not None:
+            latest[target] = d
+
+    def who(d: ReviewDecision) -> str:
+        user = d.decided_by
+        return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+    decided = {
+        pk: (str(d.get_decision_display()), who(d), timezone.localtime(d.decided_at).replace(tzinfo=None), d.reason)
+        for pk, d in latest.items()
+    }
+    empty = (None, None, None, None)
+    return pl.DataFrame(
+        [(row_of[pk], final, *decided.get(pk, empty)) for pk, _row, final in rows],
+        schema=FINAL_SCHEMA,
+        orient="row",
+    )
+
+
+def stored_result(batch: NominationBatch) -> ScreeningResult:
+    """A stored batch as the screening core returned it (rows with their screening decision,
+    findings, summary), read back from the database: what the report writer takes."""
+    fields = (
+        "row", "status", "reasons", "cluster", "region_code", "nik", "nik_raw", "name", "sex", "birth_place",
+        "birth_date", "address", "village", "district", "occupation", "phone", "segment", "decile",
+    )  # fmt: skip
+    values = list(
+        Nomination.objects.filter(batch=batch)
+        .order_by("row")
+        .values_list(*fields, "region__name", "region__parent__name")
+    )
+    schema: dict[str, Any] = {f: pl.Utf8 for f in fields}
+    schema.update({"row": pl.Int64, "birth_date": pl.Date, "decile": pl.Int64})
+    schema.update({"village_name": pl.Utf8, "district_name": pl.Utf8})
+    frame = pl.DataFrame(values, schema=schema, orient="row").with_columns(
+        pl.col("reasons").str.split(";").list.eval(pl.element().filter(pl.element() != "")),
+        pl.when(pl.col("cluster") != "").then(pl.col("cluster")).alias("cluster"),
+        pl.when(pl.col("region_code") != "").then(pl.col("region_code")).alias("region_code"),
+    )
+    findings = pl.DataFrame(
+        list(
+            Finding.objects.filter(nomination__batch=batch)
+            .order_by("nomination__row", "id")
+            .values_list("nomination__row", "code", "message")
+        ),
+        schema={"row": pl.Int64, "code": pl.Utf8, "message": pl.Utf8},
+        orient="row",
+    )
+    return ScreeningResult(
+        rows=frame,
+        findings=findings,
+        pairs=pl.DataFrame(schema={"row_l": pl.Int64, "row_r": pl.Int64}),
+        summary=dict(batch.summary or {}),
+        source=batch.file_name,
+    )
 
 
 def findings_by_nomination(nominations: Iterable[Nomination]) -> dict[int, list[Finding]]:

@@ -7,6 +7,7 @@ checks live in :mod:`ucjamsostek.accounts.permissions` and are applied here.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -20,7 +21,7 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from ucjamsostek.accounts import permissions as perms
@@ -53,6 +54,7 @@ from ucjamsostek.screening.models import (
     SourceKind,
     Status,
 )
+from ucjamsostek.screening.queries import final_counts, final_decisions, final_stamp, stored_result
 from ucjamsostek.screening.selectors import screening_context
 from ucjamsostek.uploads import check_upload, display_name
 
@@ -428,8 +430,15 @@ def decide(
 
 
 def _refresh_batch_status(batch_id: int) -> None:
-    waiting = Nomination.objects.filter(batch_id=batch_id, status=Status.REVIEW, reviewed_status="").exists()
-    status = NominationBatch.BatchStatus.SCREENED if waiting else NominationBatch.BatchStatus.REVIEWED
+    """After a decision: the batch's counts are those of the final decisions (``final_status``;
+    the screening-time counts stay in ``summary``), and it is ``reviewed`` once no row waits."""
+    counts = final_counts(batch_id)
+    status = NominationBatch.BatchStatus.SCREENED if counts[Status.REVIEW] else NominationBatch.BatchStatus.REVIEWED
+    NominationBatch.objects.filter(pk=batch_id).update(
+        eligible_count=counts[Status.ELIGIBLE],
+        review_count=counts[Status.REVIEW],
+        rejected_count=counts[Status.REJECTED],
+    )
     NominationBatch.objects.filter(pk=batch_id).exclude(status=NominationBatch.BatchStatus.ARCHIVED).update(
         status=status
     )
@@ -775,5 +784,40 @@ def export_output(actor: Any, batch: NominationBatch, name: str) -> Path:
     path = outputs_dir(batch.pk) / name
     if not path.exists():
         raise ValidationError("Berkas hasil untuk batch ini tidak tersedia.")
+    if name == REPORT_NAME:
+        path = final_report(batch)
     record_export(actor, f"screening.batch:{batch.pk}:{name}", batch.row_count)
     return path
+
+
+REPORT_NAME = "hasil-validasi.xlsx"
+FINAL_REPORT_NAME = "hasil-validasi-akhir.xlsx"
+
+
+def final_report(batch: NominationBatch) -> Path:
+    """The batch's ``hasil-validasi.xlsx`` as the web offers it: the screening report with the
+    final decision of every row after review ("Keputusan akhir", with who, when and why: the
+    columns of :data:`ucjamsostek.core.report.FINAL_COLUMNS`), written from the stored rows by
+    the report writer ``screen --out`` uses. Written again when a decision on the batch is newer
+    than the copy kept beside the outputs (a batch nobody reviewed is written once)."""
+    from ucjamsostek.core.report import write_report
+
+    folder = outputs_dir(batch.pk)
+    target = folder / FINAL_REPORT_NAME
+    stamp_file = folder / ".hasil-validasi-akhir"
+    stamp = final_stamp(batch)
+    if target.exists() and stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp:
+        return target
+    with translation.override(settings.LANGUAGE_CODE):  # the report is in Bahasa Indonesia
+        final = final_decisions(batch)
+    fd, tmp_name = tempfile.mkstemp(prefix=".akhir-", suffix=".xlsx", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write_report(stored_result(batch), tmp, source_name=batch.file_name, final=final)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    stamp_file.write_text(stamp, encoding="utf-8")
+    return target
+
