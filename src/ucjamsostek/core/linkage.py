@@ -34,6 +34,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import math
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -499,3 +500,120 @@ def _registry_matches(
     ).join(exact.select("row", "person_id"), on=["row", "person_id"], how="anti")
     # A probable match under the same NIK is already listed as exact; a different NIK remains.
     return pl.concat([exact, probable]).sort("row", "person_id")
+
+
+# --------------------------------------------------------------------------------------------
+# One pair explained: the model's evidence and its probability, for the operator who decides
+
+
+#: NIK digit positions (1-based) and what they encode.
+NIK_PARTS: tuple[tuple[range, str], ...] = (
+    (range(1, 7), "wilayah"),
+    (range(7, 13), "tanggal lahir"),
+    (range(13, 17), "nomor urut"),
+)
+
+
+@dataclass(frozen=True)
+class FieldEvidence:
+    """One comparison of the model on a pair: ``field`` (name, birth_date, village, sex, nik),
+    ``level`` the label of the level the pair reached (the model's ``label_for_charts``: "same
+    date", "one edit …", "different", "null"), ``agrees`` True for an agreeing level, False for
+    "different", None when a side is empty; ``bayes_factor`` m/u of the level (1 when empty)."""
+
+    field: str
+    level: str
+    agrees: bool | None
+    bayes_factor: float
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """Why the model scores a pair as it does: ``probability`` (the model's, not rounded),
+    ``match_weight`` (log2 of the posterior odds: a weight stays finite where the probability
+    rounds to 1), the per-field evidence and the NIK digits (1-based) that differ."""
+
+    probability: float
+    match_weight: float
+    fields: list[FieldEvidence]
+    nik_digits: list[int]
+
+
+def nik_differences(a: str | None, b: str | None) -> list[int]:
+    """1-based positions where two NIKs of the same length differ (empty when either is missing
+    or their lengths differ)."""
+    if not a or not b or len(a) != len(b):
+        return []
+    return [i + 1 for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+
+
+def nik_part(position: int) -> str:
+    """What a NIK digit position encodes ("wilayah", "tanggal lahir", "nomor urut")."""
+    return next((name for span, name in NIK_PARTS if position in span), "")
+
+
+def explain_pair(
+    left: dict[str, Any], right: dict[str, Any], model: dict[str, Any] | None = None
+) -> PairEvidence:
+    """The shipped model's comparison of two people (``nik``, ``name``, ``birth_date``, ``sex``,
+    ``village_code``; ``district_code`` derived when absent): the level each comparison reaches,
+    its Bayes factor and the match probability computed as Splink computes it (prior odds times
+    the product of the Bayes factors), so the page shows the model's own number and evidence."""
+    settings = load_model() if model is None else model
+    columns = ("nik", "name", "birth_date", "sex", "village_code")
+    frame = pl.DataFrame(
+        [{"row": i, **{c: side.get(c) for c in columns}} for i, side in ((1, left), (2, right))],
+        schema={"row": pl.Int64, "nik": pl.Utf8, "name": pl.Utf8, "birth_date": pl.Date, "sex": pl.Utf8,
+                "village_code": pl.Utf8},
+    )  # fmt: skip
+    prepared = prepare(frame, "row")
+    con = _new_connection()
+    try:
+        _store(con, "pair", prepared)
+        cols = [c for c in prepared.columns if c != "unique_id"]
+        select = ", ".join([f"l.{c} AS {c}_l" for c in cols] + [f"r.{c} AS {c}_r" for c in cols])
+        con.execute(
+            f"CREATE TABLE sides AS SELECT {select} FROM pair l, pair r "  # noqa: S608
+            "WHERE l.unique_id = 1 AND r.unique_id = 2"
+        )
+        cases = []
+        for comparison in settings["comparisons"]:
+            levels = comparison["comparison_levels"]
+            whens = [
+                f"WHEN {lv['sql_condition']} THEN {i}" for i, lv in enumerate(levels) if lv["sql_condition"] != "ELSE"
+            ]
+            cases.append(f"CASE {' '.join(whens)} ELSE {len(levels) - 1} END")
+        reached = con.execute(f"SELECT {', '.join(cases)} FROM sides").fetchone()  # noqa: S608
+    finally:
+        con.close()
+    assert reached is not None
+    prior = float(settings["probability_two_random_records_match"])
+    weight = math.log2(prior / (1 - prior))
+    fields = []
+    for comparison, index in zip(settings["comparisons"], reached, strict=True):
+        level = comparison["comparison_levels"][index]
+        if level.get("is_null_level"):
+            bf, agrees = 1.0, None
+        else:
+            m, u = float(level["m_probability"]), float(level["u_probability"])
+            bf = math.inf if u == 0 else m / u
+            agrees = level["sql_condition"] != "ELSE"
+        weight += math.log2(bf) if bf > 0 else -math.inf
+        fields.append(FieldEvidence(comparison["output_column_name"], level["label_for_charts"], agrees, bf))
+    probability = 1.0 if weight == math.inf else 2**weight / (1 + 2**weight)
+    return PairEvidence(probability, weight, fields, nik_differences(left.get("nik"), right.get("nik")))
+
+
+def probability_text(p: float) -> str:
+    """A match probability as a percentage in Indonesian notation, truncated (never rounded up):
+    with as many decimals as it takes for what is left to 100 % to show (0,93 → "93%",
+    0,9951 → "99,5%", 0,99958 → "99,95%"); a probability that a float cannot tell from 1 is "> 99,9999%"."""
+    digits = 4
+    percent = round(p * 100, 9)
+    left = 100 - percent
+    if left <= 10**-digits:
+        return "> 99," + "9" * digits + "%"
+    decimals = min(digits, max(0, math.ceil(-math.log10(left))))
+    shown = math.floor(percent * 10**decimals) / 10**decimals
+    text = f"{shown:.{decimals}f}".replace(".", ",")
+    return f"{text}%"

@@ -179,7 +179,7 @@ def screen_frame(
     started: float | None = None,
 ) -> ScreeningResult:
     """Screen an already read batch (see :func:`screen_file`)."""
-    from ucjamsostek.core.linkage import link  # heavy: loads Splink (and DuckDB), only when a batch is screened
+    from ucjamsostek.core.linkage import link, probability_text  # heavy: loads Splink (and DuckDB), only when screening
 
     started = time.perf_counter() if started is None else started
     report = progress or (lambda stage, fraction: None)
@@ -242,9 +242,10 @@ def screen_frame(
             .then(pl.format("NIK sama dengan baris {}", pl.col("first_row")))
             .otherwise(
                 pl.format(
-                    "Kemungkinan orang yang sama dengan baris {} (kemiripan {}%)",
+                    "Kemungkinan orang yang sama dengan baris {} (peluang kecocokan {})",
                     pl.col("first_row"),
-                    (pl.col("probability") * 100).round(0).cast(pl.Int64),
+                    # truncated, never rounded up to a false 100 %
+                    pl.col("probability").map_elements(probability_text, return_dtype=pl.Utf8),
                 )
             )
             .alias("message"),

@@ -429,6 +429,16 @@ def decide(
     return made
 
 
+def decide_many(actor: Any, nominations: Sequence[Nomination], decision: str, reason: str) -> list[ReviewDecision]:
+    """One decision (accept/reject) on many review rows — a bulk decision of the work queue: each
+    row gets its own decision by ``actor`` with the reason, as :func:`decide` records it; all or
+    nothing."""
+    if decision not in ROW_DECISIONS:
+        raise ValidationError("Keputusan massal hanya untuk menerima atau menolak baris.")
+    with transaction.atomic():
+        return [decide(actor, n, decision, reason) for n in nominations]
+
+
 def _refresh_batch_status(batch_id: int) -> None:
     """After a decision: the batch's counts are those of the final decisions (``final_status``;
     the screening-time counts stay in ``summary``), and it is ``reviewed`` once no row waits."""

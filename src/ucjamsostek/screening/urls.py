@@ -9,6 +9,7 @@ urlpatterns = [
     path("unggah/<int:job_id>/", views.upload_status, name="upload_status"),
     path("unggah/<int:job_id>/pemetaan-kolom/", views.column_mapping, name="mapping"),
     path("tinjauan/", views.review_index, name="review"),
+    path("tinjauan/massal/", views.review_bulk, name="review_bulk"),
     path("rujukan/", views.references, name="references"),
     path("berkas/<int:pk>/", views.batch_detail, name="batch"),
     path("berkas/<int:pk>/unduh/<str:name>", views.download, name="download"),

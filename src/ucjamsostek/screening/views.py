@@ -23,9 +23,11 @@ from django.views.decorators.http import require_http_methods
 from ucjamsostek.accounts import permissions as perms
 from ucjamsostek.core import filelimits
 from ucjamsostek.core.intake import IntakeError
+from ucjamsostek.core.linkage import probability_text
+from ucjamsostek.core.reasons import DUPLICATE, label_of
 from ucjamsostek.core.replacement import ReplacementNeedsConfirmation
 from ucjamsostek.jobs import selectors as job_selectors
-from ucjamsostek.screening import queries, services
+from ucjamsostek.screening import queries, queue, services
 from ucjamsostek.screening.forms import DecisionForm, MappingForm, ReferenceForm, UploadForm
 from ucjamsostek.uploads import check_upload
 
@@ -175,10 +177,124 @@ def download(request: HttpRequest, pk: int, name: str) -> FileResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"{batch.pk}-{name}")
 
 
+QUEUE_PER_PAGE = 50
+BULK_CHOICES = [("accept", gettext_lazy("Terima (layak)")), ("reject", gettext_lazy("Tolak"))]
+
+
 @login_required
 def review_index(request: HttpRequest) -> HttpResponse:
-    """Files of the user's scope with rows waiting for review."""
-    return render(request, "screening/review_index.html", {"batches": queries.batches_to_review(request.user)})
+    """One work queue across files: every row and pair of the user's scope waiting for a decision,
+    filtered by reason, kecamatan, desa, file and sender, the greatest risk first."""
+    filters = queue.QueueFilters.from_query(request.GET)
+    work = queue.work_queue(request.user, filters)
+    page = Paginator(work.items, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    items = [
+        {
+            "item": i,
+            "url": i.url(filters),
+            "nik": queries.show_nik(request.user, i.nomination.nik),
+            "name": queries.show_name(request.user, i.nomination.name),
+            "other": queries.show_name(request.user, i.pair.left.name) if i.pair is not None else "",
+            "probability": probability_text(i.pair.probability) if i.pair is not None else "",
+        }
+        for i in page.object_list
+    ]
+    bulk = bool(filters.reason) and filters.reason != DUPLICATE and perms.can_review(request.user)
+    return render(
+        request,
+        "screening/review_index.html",
+        {
+            "work": work,
+            "page": page,
+            "items": items,
+            "filters": filters,
+            "query": filters.querystring(),
+            "bulk_rows": len(work.rows()) if bulk else 0,
+            "bulk_choices": BULK_CHOICES,
+            "first": items[0]["url"] if items else "",
+            "batches": queries.batches_to_review(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def review_bulk(request: HttpRequest) -> HttpResponse:
+    """A decision for every row of the filtered queue with one reason: first a confirmation page
+    naming the count, then (confirmed with that count) one attributable decision per row."""
+    filters = queue.QueueFilters.from_query(request.POST)
+    back = f"{reverse('screening:review')}?{filters.querystring()}"
+    if not filters.reason or filters.reason == DUPLICATE:
+        messages.error(request, _("Pilih satu alasan dahulu; data ganda diputuskan per pasangan."))
+        return redirect(back)
+    if not perms.can_review(request.user):
+        raise PermissionDenied(perms.MSG_FORBIDDEN)
+    rows = queue.work_queue(request.user, filters).rows()
+    decision = request.POST.get("decision", "")
+    reason = (request.POST.get("reason") or "").strip()
+    labels = dict(BULK_CHOICES)
+    if decision not in labels or len(reason) < 3:
+        messages.error(request, _("Pilih keputusan dan tulis alasannya (wajib)."))
+        return redirect(back)
+    expected = request.POST.get("expected", "")
+    if request.POST.get("confirm") != "1" or not expected.isdigit():
+        context = {"filters": filters, "count": len(rows), "decision": decision, "decision_label": labels[decision],
+                   "reason": reason, "reason_label": label_of(filters.reason), "rows": rows[:20]}  # fmt: skip
+        return render(request, "screening/review_bulk.html", context)
+    if int(expected) != len(rows):
+        messages.error(
+            request,
+            _("Antrean berubah: kini %(n)s baris, bukan %(m)s. Periksa lagi sebelum memutuskan.")
+            % {"n": len(rows), "m": expected},
+        )
+        return redirect(back)
+    try:
+        made = services.decide_many(request.user, rows, decision, reason)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect(back)
+    messages.success(
+        request, _("%(n)s baris diputuskan: %(decision)s.") % {"n": len(made), "decision": labels[decision]}
+    )
+    return redirect(back)
+
+
+def _after_decision(request: HttpRequest, current: str, before: list[str], default: str) -> HttpResponse:
+    """Where a saved decision leads: with "Simpan & berikutnya" the next item of the work queue
+    (the same filters), else the file's review list."""
+    if request.POST.get("next") != "1":
+        return redirect(default)
+    filters = queue.QueueFilters.from_query(request.GET)
+    following = queue.next_item(before, queue.work_queue(request.user, filters), current)
+    if following is None:
+        messages.info(request, _("Antrean selesai: tidak ada lagi yang menunggu keputusan."))
+        return redirect(f"{reverse('screening:review')}?{filters.querystring()}")
+    return redirect(following.url(filters))
+
+
+def _queue_keys(request: HttpRequest) -> list[str]:
+    """The work queue's order before a decision (to find what followed the decided item)."""
+    if request.POST.get("next") != "1":
+        return []
+    return queue.work_queue(request.user, queue.QueueFilters.from_query(request.GET)).keys()
+
+
+def _queue_context(request: HttpRequest, current: str) -> dict[str, Any]:
+    """On a row or pair opened from the work queue: its place, the skip link and the filters."""
+    if not request.GET.get("antrean"):
+        return {"in_queue": False}
+    filters = queue.QueueFilters.from_query(request.GET)
+    work = queue.work_queue(request.user, filters)
+    keys = work.keys()
+    following = queue.next_item(keys, work, current)
+    return {
+        "in_queue": True,
+        "queue_position": keys.index(current) + 1 if current in keys else None,
+        "queue_count": len(keys),
+        "skip_url": following.url(filters) if following is not None else "",
+        "queue_url": f"{reverse('screening:review')}?{filters.querystring()}",
+        "queue_keys": keys,
+    }
 
 
 @login_required
@@ -194,6 +310,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "p": p,
             "left": queries.show_name(request.user, p.left.name),
             "right": queries.show_name(request.user, p.right.name),
+            "probability": probability_text(p.probability),
         }
         for p in queue.pairs
     ]
@@ -228,11 +345,13 @@ def review_row(request: HttpRequest, pk: int) -> HttpResponse:
     if n is None:
         raise Http404
     form = DecisionForm(request.POST or None, choices=ROW_CHOICES)
+    current = f"row-{n.pk}"
     if request.method == "POST":
         if not perms.can_review_nominations(request.user, [n]):
             raise PermissionDenied(perms.MSG_FORBIDDEN)
+        before = _queue_keys(request)
         if form.is_valid() and _decide(request, n, form):
-            return redirect("screening:batch_review", n.batch_id)
+            return _after_decision(request, current, before, reverse("screening:batch_review", args=[n.batch_id]))
     findings = queries.findings_by_nomination([n]).get(n.pk, [])
     return render(
         request,
@@ -246,6 +365,7 @@ def review_row(request: HttpRequest, pk: int) -> HttpResponse:
             "history": queries.decisions_for([n], [n.decision_key]),
             "can_decide": perms.can_review_nominations(request.user, [n]),
             "back": reverse("screening:batch_review", args=[n.batch_id]),
+            **_queue_context(request, current),
         },
     )
 
@@ -257,11 +377,13 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
     if pair is None:
         raise Http404
     form = DecisionForm(request.POST or None, choices=PAIR_CHOICES)
+    current = f"pair-{pair.pk}"
     if request.method == "POST":
         if not perms.can_review_nominations(request.user, [pair.left, pair.right]):
             raise PermissionDenied(perms.MSG_FORBIDDEN)
+        before = _queue_keys(request)
         if form.is_valid() and _decide(request, pair, form):
-            return redirect("screening:batch_review", pair.batch_id)
+            return _after_decision(request, current, before, reverse("screening:batch_review", args=[pair.batch_id]))
     findings = queries.findings_by_nomination([pair.left, pair.right])
     return render(
         request,
@@ -275,6 +397,8 @@ def review_pair(request: HttpRequest, pk: int) -> HttpResponse:
             "history": queries.decisions_for([pair.left, pair.right], [pair.decision_key]),
             "can_decide": perms.can_review_nominations(request.user, [pair.left, pair.right]),
             "back": reverse("screening:batch_review", args=[pair.batch_id]),
+            "evidence": queue.explain(request.user, pair),
+            **_queue_context(request, current),
         },
     )
 
