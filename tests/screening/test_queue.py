@@ -159,3 +159,14 @@ def test_pair_page_shows_the_models_probability_and_evidence(client, users, file
     masked = client.get(reverse("screening:review_pair", args=[pair.pk]))
     if masked.status_code == 200:
         assert masked.context["evidence"].nik_digits == [] and "<mark>" not in masked.content.decode()
+
+
+def test_a_replaced_file_waits_for_nothing(client, users, files):
+    files["Desa Wakoila"].status = NominationBatch.BatchStatus.ARCHIVED
+    files["Desa Wakoila"].save(update_fields=["status"])
+    client.force_login(users["dinas"])
+    page = client.get(reverse("screening:review"))
+    assert page.context["work"].total == 2 and {r["item"].batch.source_name for r in page.context["items"]} == {
+        "Desa Lailangga"
+    }
+    assert "2</strong> menunggu keputusan di 1 berkas" in page.content.decode()
