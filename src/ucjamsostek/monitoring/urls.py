@@ -8,6 +8,7 @@ urlpatterns = [
     path("hitung-ulang/", views.refresh, name="refresh"),
     path("asal-data/", views.trace, name="trace"),
     path("kamus/", views.dictionary, name="dictionary"),
+    path("daftar-tahunan/", views.year_list, name="year_list"),
     path("rencana-aksi/", views.checklist, name="checklist"),
     path("rencana-aksi/<int:pk>/", views.action_edit, name="action_edit"),
     path("rencana-aksi/<int:pk>/bukti/", views.evidence, name="evidence"),

@@ -27,7 +27,7 @@ from ucjamsostek.core.errors import UserError
 from ucjamsostek.errors import attempt, user_message
 from ucjamsostek.jobs.selectors import get_job
 from ucjamsostek.jobs.services import start
-from ucjamsostek.monitoring import presenters, reports, selectors, services
+from ucjamsostek.monitoring import presenters, reports, selectors, services, yearlist
 from ucjamsostek.monitoring.permissions import can_edit_action, can_manage_monev, can_trace, can_view_monev
 
 
@@ -95,6 +95,24 @@ def trace(request: HttpRequest) -> HttpResponse:
     except ind.PeriodError as exc:
         raise Http404(str(exc)) from exc
     return render(request, "monitoring/trace.html", {"t": t})
+
+
+@login_required
+def year_list(request: HttpRequest) -> HttpResponse:
+    """The year's list from nomination to BPJS: each step with its count, dates and records."""
+    require(can_view_monev(request.user))
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= today.year + 1:
+        year = today.year
+    return render(
+        request,
+        "monitoring/year_list.html",
+        {"year": year, "steps": yearlist.year_steps(year), "years": range(today.year + 1, today.year - 5, -1)},
+    )
 
 
 @login_required
