@@ -14,9 +14,6 @@ from typing import Any
 from ucjamsostek.core import filelimits
 from ucjamsostek.core.errors import IntakeError
 
-TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-
 
 def display_name(upload: Any) -> str:
     """The file name an upload is shown and recorded under: its last path part only (a name like
@@ -27,11 +24,10 @@ def display_name(upload: Any) -> str:
 def check_upload(upload: Any, kind: str) -> str:
     """Refuse an upload of a table file of ``kind`` by its extension or size; return its display name."""
     name = display_name(upload)
+    filelimits.check_suffix(name, name)
     suffix = Path(name).suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
-        raise IntakeError("Berkas harus .xlsx, .xls atau .csv.", file=name)
     size = int(getattr(upload, "size", 0) or 0)
     if size == 0:
         raise IntakeError("Berkas kosong (0 bita).", file=name)
-    filelimits.check_size(size, suffix in WORKBOOK_SUFFIXES, filelimits.limits_for(kind), name)
+    filelimits.check_size(size, suffix in filelimits.WORKBOOK_SUFFIXES, filelimits.limits_for(kind), name)
     return name

@@ -102,7 +102,7 @@ def test_screening_submission_and_status(dataset, users, inline_jobs):
         {"file": SimpleUploadedFile("usulan.pdf", b"%PDF", content_type="application/pdf"), "source_name": "x"},
         **h,
     )
-    assert r.status_code == 400
+    assert r.status_code == 422 and "usulan.pdf" in r.json()["detail"]  # refused like on the upload page
     c, h = _client(users["leadership"])
     r = c.post(
         f"{BASE}/screening/batches",

@@ -399,7 +399,7 @@ def person_by_nik_in_path(request: HttpRequest, nik: str) -> Any:
 
 @api.post(
     "/screening/batches",
-    response={202: JobOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={202: JobOut, 403: ErrorOut, 422: ErrorOut},
     tags=["validasi"],
     summary="Kirim berkas usulan untuk divalidasi",
     description="Berkas xlsx/xls/csv (DESIGN.md §5.1). Validasi berjalan di latar belakang: ikuti "
@@ -415,9 +415,6 @@ def submit_batch(
 ) -> Any:
     from django.utils import timezone
 
-
-    if not (file.name or "").lower().endswith((".xlsx", ".xls", ".csv")):
-        return Status(400, {"detail": "Berkas harus .xlsx, .xls atau .csv"})
     job = screening.start_upload(
         request.user,
         file,

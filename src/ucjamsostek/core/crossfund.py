@@ -206,6 +206,7 @@ def read_roster(path: str | os.PathLike[str], *, display_name: str | None = None
         raise IntakeError("Berkas kosong: tidak ada data.", file=display)
     if raw.height + 1 > limits.rows:
         raise filelimits.too_many_rows(display, limits)
+    intake.check_long_cells(raw, [c for c in raw.columns if c != "line"], 0, display, limits, index="line")
     text = {c: pl.col(c).str.strip_chars().replace("", None) for c in ROSTER_COLUMNS}
     frame = raw.select(pl.col("line").cast(pl.Int64), **text)
     _check_values(frame, display)

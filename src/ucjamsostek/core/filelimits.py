@@ -8,6 +8,7 @@ class through every kind's CLI and web path, so a new kind is covered when it is
 
 Checks, in the order the readers apply them:
 
+0. :func:`check_suffix` — the file's extension is a table's (.xlsx, .xlsm, .xls, .csv).
 1. :func:`check_size` — the bytes on disk: ``csv_bytes`` for text, ``workbook_bytes`` for
    xlsx/xls (the CLI and the web get the same limits).
 2. :func:`check_workbook` (xlsx) — before any parser sees the zip: the *declared* uncompressed size
@@ -119,6 +120,19 @@ def _mb(n: int) -> str:
 
 def _count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
+
+
+# ------------------------------------------------------------------------------- 0. extension
+#: The extensions a table file may carry, on the command line as on the web; the content decides
+#: how it is read (a workbook named .csv is read as a workbook), the extension only what is tried.
+TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def check_suffix(name: str, display: str) -> None:
+    """Refuse a file whose name does not end in a table extension (``laporan.pdf``)."""
+    if PurePosixPath(name.replace("\\", "/")).suffix.lower() not in TABLE_SUFFIXES:
+        raise IntakeError("Berkas harus .xlsx, .xls atau .csv.", file=display)
 
 
 # ------------------------------------------------------------------------------------- 1. size

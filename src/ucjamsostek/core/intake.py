@@ -232,9 +232,13 @@ def normalise_frame(raw: pl.DataFrame, today: date) -> pl.DataFrame:
     )
 
 
+#: The refusal of a table with its column titles and no row under them.
+NO_DATA_ROWS = "Tidak ada baris data di bawah baris judul kolom."
+
+
 def _require_rows(frame: pl.DataFrame, where: dict[str, Any]) -> pl.DataFrame:
     if frame.height == 0:
-        raise IntakeError("Tidak ada baris data di bawah baris judul kolom.", **where)
+        raise IntakeError(NO_DATA_ROWS, **where)
     return frame
 
 
@@ -414,10 +418,13 @@ def split_csv(lines: Iterable[str], delimiter: str, display: str, limits: Import
         ) from exc
 
 
-def _check_long_cells(raw: pl.DataFrame, header: list[str], first_line: int, display: str, limits: ImportKind) -> None:
-    """Refuse the first cell of ``raw`` (text columns, ``__i`` the 0-based data row) longer than the
-    kind allows; ``first_line`` is the line of the first data row."""
-    cols = [c for c in raw.columns if c != "__i"]
+def check_long_cells(
+    raw: pl.DataFrame, header: list[str], first_line: int, display: str, limits: ImportKind, *, index: str = "__i"
+) -> None:
+    """Refuse the first cell of ``raw`` (text columns; ``index`` the data row, counted from 0 or
+    already the line) longer than the kind allows; ``first_line`` is added to ``index`` to give the
+    line the user sees."""
+    cols = [c for c in raw.columns if c != index]
     if not cols:
         return
     widest = raw.select(pl.col(c).str.len_bytes().max() for c in cols).row(0)
@@ -425,9 +432,9 @@ def _check_long_cells(raw: pl.DataFrame, header: list[str], first_line: int, dis
         if width is None or width <= limits.cell_chars:  # bytes ≥ characters: nothing longer here
             continue
         chars = pl.col(c).str.len_chars()
-        hit = raw.select("__i", chars.alias("n")).filter(pl.col("n") > limits.cell_chars).head(1)
+        hit = raw.select(index, chars.alias("n")).filter(pl.col("n") > limits.cell_chars).head(1)
         if hit.height:
-            line, n = int(hit["__i"][0]) + first_line, int(hit["n"][0])
+            line, n = int(hit[index][0]) + first_line, int(hit["n"][0])
             name = header[j].strip() if j < len(header) and header[j].strip() else filelimits.column_name(j)
             raise filelimits.too_long(display, n, limits, row=line, column=name)
 
@@ -473,7 +480,7 @@ def _read_csv(
     del encoded
     if raw.height + h + 1 > limits.rows:
         raise filelimits.too_many_rows(display, limits)
-    _check_long_cells(raw, list(head_rows[h]), h + 2, display, limits)
+    check_long_cells(raw, list(head_rows[h]), h + 2, display, limits)
     # keep only the mapped columns, named c<j>
     names = raw.columns[1:]
     select = {f"c{j}": pl.col(names[j]) for j in sorted(found) if j < len(names)}
@@ -513,6 +520,7 @@ def _check_file(path: Path, display: str, limits: ImportKind) -> str:
         raise IntakeError("Berkas tidak ditemukan atau tidak dapat dibuka.", file=display) from exc
     if size == 0:
         raise IntakeError("Berkas kosong (0 bita).", file=display)
+    filelimits.check_suffix(path.name, display)
     kind = sniff_format(path)
     if kind == "encrypted":
         raise IntakeError("Berkas dilindungi kata sandi. Simpan ulang tanpa kata sandi.", file=display)
@@ -636,12 +644,18 @@ def read_records(
 ) -> list[dict[str, str]]:
     """The rows of a small list (csv, xlsx or xls, read by :func:`read_cells` within the limits of
     ``kind``) as dicts keyed by the texts of the first non-empty row; a blank cell is ``""`` and
-    empty rows are skipped (as :class:`csv.DictReader` does)."""
+    empty rows are skipped (as :class:`csv.DictReader` does). A file without data rows, or with a
+    column title twice (one would silently hide the other), is refused."""
     display = display_name or Path(path).name
-    rows = [r for r in read_cells(path, kind=kind, display_name=display).rows if not row_empty(r)]
+    cells = read_cells(path, kind=kind, display_name=display)
+    rows = [r for r in cells.rows if not row_empty(r)]
     if not rows:
         raise IntakeError("Berkas kosong: tidak ada data.", file=display)
     header = [(cell_text(c) or "").strip() for c in rows[0]]
+    where: dict[str, Any] = {"file": display, "sheet": cells.sheet}
+    check_duplicate_headers(header, {j: h for j, h in enumerate(header) if h}, where)
+    if len(rows) == 1:
+        raise IntakeError(NO_DATA_ROWS, **where)
     return [{h: (cell_text(r[j]) if j < len(r) else None) or "" for j, h in enumerate(header) if h} for r in rows[1:]]
 
 

@@ -9,7 +9,10 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ucjamsostek.core import filelimits
 from ucjamsostek.core import normalize as nz
+from ucjamsostek.core.errors import IntakeError
+from ucjamsostek.uploads import check_upload
 
 SOURCE_KINDS = [
     ("desa", _("Desa/kelurahan")),
@@ -17,11 +20,21 @@ SOURCE_KINDS = [
     ("dtks", _("DTKS/P3KE")),
     ("other", _("Lainnya")),
 ]
-ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+def table_upload(f: Any, kind: str) -> Any:
+    """The upload ``f`` once its extension and size passed the limits of import ``kind``
+    (``ucjamsostek.uploads``); else the located refusal as the field's error."""
+    try:
+        check_upload(f, kind)
+    except IntakeError as exc:
+        raise forms.ValidationError(str(exc)) from None
+    return f
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Berkas usulan (xlsx, xls atau csv)"))
+    # an empty file is refused by table_upload, naming the file (Django's own message does not)
+    file = forms.FileField(label=_("Berkas usulan (xlsx, xls atau csv)"), allow_empty_file=True)
     source_kind = forms.ChoiceField(label=_("Jenis pengirim"), choices=SOURCE_KINDS, initial="desa")
     source_name = forms.CharField(
         label=_("Nama pengirim"),
@@ -37,11 +50,7 @@ class UploadForm(forms.Form):
     sheet = forms.CharField(label=_("Lembar (kosong: lembar pertama)"), max_length=100, required=False)
 
     def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        name = (f.name or "").lower()
-        if not name.endswith(ALLOWED_SUFFIXES):
-            raise forms.ValidationError(_("Unggah berkas xlsx, xls atau csv."))
-        return f
+        return table_upload(self.cleaned_data["file"], filelimits.NOMINATIONS)
 
 
 REFERENCE_KINDS = [
@@ -53,7 +62,9 @@ REFERENCE_KINDS = [
 
 class ReferenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis daftar"), choices=REFERENCE_KINDS)
-    file = forms.FileField(label=_("Berkas (csv atau xlsx dengan kolom nik, nama, tanggal_lahir)"))
+    file = forms.FileField(
+        label=_("Berkas (csv atau xlsx dengan kolom nik, nama, tanggal_lahir)"), allow_empty_file=True
+    )
     replace = forms.BooleanField(
         label=_("Ganti daftar aktif walaupun daftar baru jauh lebih kecil atau sebagian besar berulang"),
         required=False,
@@ -67,10 +78,7 @@ class ReferenceForm(forms.Form):
         ) % {"active": intcomma(active), "distinct": intcomma(distinct), "rows": intcomma(rows)}
 
     def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        if not (f.name or "").lower().endswith((".csv", ".xlsx", ".xls")):
-            raise forms.ValidationError(_("Unggah berkas csv atau xlsx."))
-        return f
+        return table_upload(self.cleaned_data["file"], filelimits.REFERENCE)
 
 
 class DecisionForm(forms.Form):
