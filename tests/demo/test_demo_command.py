@@ -141,7 +141,8 @@ def _operations_and_dashboard(old: Any, said: str, tmp_path: Path) -> None:
     assert f"BSU 2025: {n_bsu} penerima tersalur" in said
 
     assert Meeting.objects.count() == 2 and FollowUp.objects.filter(carried_from__isnull=False).exists()
-    assert set(Snapshot.objects.values_list("period", flat=True)) == {"2024-12", "2025-S1", "2025-S2", "2026-01"}
+    periods = {"2024-12", "2025-S1", "2025-07", "2025-S2", "2026-01"}
+    assert set(Snapshot.objects.values_list("period", flat=True)) == periods
     d = monev.dashboard(leader, "2026-01")
     cumulative = d.claims["cumulative"]
     assert (cumulative["count"], cumulative["amount"]) == (n_claims, claims_total)
@@ -152,3 +153,43 @@ def _operations_and_dashboard(old: Any, said: str, tmp_path: Path) -> None:
     assert during_gap.gap and during_gap.gap > 0  # pekerja rentan unprotected until 13-07-2025
     assert during_gap.headline["active"] < monev.dashboard(leader, "2024-12").headline["active"]
     assert d.headline["target"] == 10_000 and d.headline["target_actual"] > 0
+    _rakor_monev_report(tmp_path, n_claims, claims_total, n_bsu)
+
+
+def _rakor_monev_report(tmp_path: Path, n_claims: int, claims_total: int, n_bsu: int) -> None:
+    """The acceptance case of the seed's meeting (30 July 2025): ``report monev --period 2025-07``
+    and its xlsx show the claims since the programme began and the BSU recipients the Pemda
+    announced (scaled to this registry: 120 / Rp4.960.000.000 / 390 for the full demo), each
+    figure with its definition in the annex, coverage ending 31-12-2024 said inclusively."""
+    import subprocess
+
+    import openpyxl
+
+    from ucjamsostek.core import indicators as ind
+    from ucjamsostek.core.money import format_number, format_rupiah
+
+    xlsx, pdf = tmp_path / "monev-2025-07.xlsx", tmp_path / "monev-2025-07.pdf"
+    for out in (xlsx, pdf):
+        call_command("report", "monev", "--period", "2025-07", "--out", str(out), stdout=io.StringIO())
+    claims_row = f"{format_number(n_claims)} klaim, {format_rupiah(claims_total)}"
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    summary = {r[0]: r[1] for r in wb["Ringkasan"].iter_rows(min_row=6, values_only=True) if r[0]}
+    assert summary["Klaim sejak program berjalan"] == claims_row
+    assert summary["Penerima BSU sejak awal"].startswith(f"{format_number(n_bsu)} orang")
+    figures = {r[0]: r for r in wb["Indikator"].iter_rows(min_row=2, values_only=True)}
+    assert figures["CLAIMS_COUNT_TOTAL"][4] == n_claims and figures["CLAIMS_AMOUNT_TOTAL"][4] == claims_total
+    assert figures["BSU_COUNT_TOTAL"][4] == n_bsu
+    assert figures["CLAIMS_COUNT_TOTAL"][2] == "s.d. 31-07-2025"
+    annex = {r[0]: r for r in wb["Lampiran definisi"].iter_rows(min_row=2, values_only=True)}
+    assert set(annex) == {d.code for d in ind.INDICATORS}
+    for d in ind.INDICATORS:
+        assert annex[d.code][2] == d.definition.id
+    assert "31-12-2024" in annex["ACTIVE"][5] and "01-01-2025" in annex["ACTIVE"][5]
+
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert f"Klaim sejak program berjalan {claims_row}" in text
+    assert f"Penerima BSU sejak awal {format_number(n_bsu)} orang" in text
+    assert "Lampiran. Indikator dan definisinya" in text
+    for d in ind.INDICATORS:
+        assert f"({d.code})" in text, d.code
+    assert " ".join(ind.INDICATOR_BY_CODE["BSU_COUNT_TOTAL"].definition.id.split()) in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -110,3 +111,20 @@ def test_screening_submission_and_status(dataset, users, inline_jobs):
         **h,
     )
     assert r.status_code == 403
+
+
+@pytest.mark.django_db
+def test_coverage_end_is_said_inclusively_on_the_person_page_and_in_the_api(dataset, users):
+    """Cover recorded as [01-01-2025, 01-03-2025) ends on 28-02-2025: the page says so, the API
+    gives both the stored exclusive end and the inclusive last day."""
+    from ucjamsostek.registry.models import Enrollment
+
+    e = Enrollment.objects.get(coverage_start=date(2025, 1, 1), coverage_end=date(2025, 3, 1))
+    c = Client()
+    c.force_login(users["dinas"])
+    page = c.get(f"/penduduk/{e.person_id}/").content.decode()
+    assert "01-01-2025 – 28-02-2025" in page and "01-03-2025" not in page
+    c, h = _client(users["dinas"])
+    r = c.post(f"{BASE}/registry/people/lookup", {"nik": e.person.nik}, content_type="application/json", **h)
+    got = r.json()["enrollments"][0]
+    assert got["coverage_end"] == "2025-03-01" and got["coverage_last_day"] == "2025-02-28"

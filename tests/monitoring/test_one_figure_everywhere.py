@@ -167,3 +167,19 @@ def test_a_page_never_computes_it_queues_one_job_that_does(dataset, users, setti
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert 'data-testid="active">5<' in c.get("/monev/?period=2025-S1").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_pdf_annex_gives_every_figure_its_value_and_definition(dataset, users, tmp_path):
+    import subprocess
+
+    services.refresh("2025-S1")
+    api = _api(users["dinas"], "2025-S1", "74.13")
+    pdf = tmp_path / "laporan.pdf"
+    call_command("report", "monev", "--period", "2025-S1", "--out", str(pdf), stdout=io.StringIO())
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    annex = text.split("Lampiran. Indikator dan definisinya", 1)[1]
+    for d in ind.INDICATORS:
+        f = api[d.code]
+        assert f"{d.name.id} ({d.code}): {f['text']} — {f['window']}" in annex, d.code
+        assert " ".join(d.definition.id.split()) in annex, d.code

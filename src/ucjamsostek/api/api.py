@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import File, Form, NinjaAPI, Schema, Status
+from ninja import Field, File, Form, NinjaAPI, Schema, Status
 from ninja.files import UploadedFile
 from ninja.openapi.views import openapi_view
 
@@ -117,7 +117,8 @@ class EnrollmentOut(Schema):
     funder: str
     status: str
     coverage_start: date
-    coverage_end: date | None
+    coverage_end: date | None = Field(description="Hari pertama tanpa perlindungan (eksklusif), mis. 2025-01-01.")
+    coverage_last_day: date | None = Field(description="Hari terakhir terlindungi (inklusif), mis. 2024-12-31.")
     kpj_number: str
 
 

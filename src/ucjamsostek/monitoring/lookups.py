@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.accounts import services as access
 from ucjamsostek.accounts.models import AccessLog
+from ucjamsostek.core.coverage import Period
 from ucjamsostek.core.nik import clean_nik
 from ucjamsostek.monitoring import queries
 from ucjamsostek.registry.models import Person
@@ -52,6 +53,7 @@ def person_by_nik(user: Any, nik: str) -> dict[str, Any] | None:
                 "status": e.status,
                 "coverage_start": e.coverage_start,
                 "coverage_end": e.coverage_end,
+                "coverage_last_day": Period(e.coverage_start, e.coverage_end).last_day,
                 "kpj_number": e.kpj_number,
             }
             for e in enrollments

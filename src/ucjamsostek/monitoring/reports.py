@@ -409,6 +409,31 @@ def build_pdf(r: ReportData) -> bytes:
         story.append(table(rows, [1 * cm, 7 * cm, 3.5 * cm, 2.3 * cm, 3.2 * cm]))
     else:
         story.append(Paragraph("Belum ada rapat yang dicatat.", body))
+    # ---- annex: every figure of the dictionary with its value and its definition
+    story.append(PageBreak())
+    story.append(Paragraph("Lampiran. Indikator dan definisinya", h1))
+    story.append(
+        Paragraph(
+            "Setiap angka laporan ini dibaca dari kamus indikator: nilai yang sama ditampilkan di dasbor, "
+            "berkas xlsx, API dan perintah konsol untuk periode dan wilayah yang sama.",
+            body,
+        )
+    )
+    for f, (code, name, definition, numerator, denominator, as_of, level, sources) in zip(
+        d.figures, definition_rows(r), strict=True
+    ):
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph(f"<b>{esc(name)}</b> ({esc(code)}): {esc(f.text)} — {esc(f.window)}", body),
+                    Paragraph(esc(definition), small),
+                    Paragraph(f"Pembilang: {esc(numerator)}. Penyebut: {esc(denominator)}.", small),
+                    Paragraph(f"Tanggal acuan: {esc(as_of)}. Wilayah: {esc(level)}", small),
+                    Paragraph(f"Tabel sumber: {esc(sources)}", small),
+                    Spacer(1, 5),
+                ]
+            )
+        )
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()

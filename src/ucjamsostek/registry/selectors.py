@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.accounts.models import Organisation
+from ucjamsostek.core.coverage import Period
 from ucjamsostek.core.names import mask_name, mask_name_expr
 from ucjamsostek.core.nik import clean_nik, mask_nik, mask_nik_expr
 from ucjamsostek.regions.models import Region
@@ -217,6 +218,11 @@ class EnrollmentRow:
     status: str
     status_label: str
     reason: str
+
+    @property
+    def last_day(self) -> date | None:
+        """The last covered day (``coverage_end`` is the first day without cover): 31-12-2024."""
+        return Period(self.coverage_start, self.coverage_end).last_day
 
 
 @dataclass(frozen=True)
