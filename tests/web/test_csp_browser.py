@@ -57,8 +57,7 @@ def test_behaviour_moved_out_of_inline_handlers_still_works(live_server, users, 
     page.fill("#id_username", "u_leadership")
     page.fill("#id_password", PASSWORD)
     page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    page.goto(f"{live_server.url}/monev/")
+    page.wait_for_url(f"{live_server.url}/monev/")  # leadership lands on the dashboard
     select = page.locator("select[name=period][data-autosubmit]")
     options = select.locator("option").evaluate_all("els => els.map(e => e.value)")
     current = select.input_value()

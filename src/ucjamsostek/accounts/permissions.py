@@ -97,6 +97,8 @@ READ_ONLY_ROLES = frozenset({Role.BUDGET, Role.LEADERSHIP, Role.AUDITOR, Role.BP
 CROSSFUND_ROLES = frozenset({Role.ADMIN, Role.PROVINCE})
 # Export the whole roster (every covered person, full NIK) for a province's comparison.
 ROSTER_EXPORT_ROLES = frozenset({Role.ADMIN, Role.DINAS})
+# Roles whose start page is the Monev dashboard of their area (they read figures, not records).
+DASHBOARD_HOME_ROLES = frozenset({Role.LEADERSHIP})
 # Roles limited to part of the people.
 SCOPED_ROLES = frozenset({Role.AREA, Role.OPD})
 
@@ -401,6 +403,11 @@ def can_read_access_log(user_or_role: Any) -> bool:
 
 def can_manage_master_data(user_or_role: Any) -> bool:
     return _role(user_or_role) == Role.ADMIN
+
+
+def lands_on_dashboard(user_or_role: Any) -> bool:
+    """Start on the Monev dashboard of one's area instead of the operators' start page."""
+    return _role(user_or_role) in DASHBOARD_HOME_ROLES
 
 
 def is_read_only(user_or_role: Any) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -44,6 +45,8 @@ class Figure:
     #: Why there is no value ("" when there is one), in Bahasa Indonesia.
     unavailable: str = ""
     breakdown: str = ""
+    #: The day the figures were taken (the snapshot's): the period's last day, or today while it runs.
+    as_of: date | None = None
 
     @property
     def code(self) -> str:
@@ -62,7 +65,7 @@ class Figure:
     @property
     def window(self) -> str:
         """The days it covers, e.g. ``pada 31-07-2025`` or ``s.d. 31-07-2025``."""
-        return labels.window(self.definition.window, self.period)
+        return labels.window(self.definition.window, self.period, self.as_of)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON for the API and the console: rupiah and counts as integers, ratios exact too."""
@@ -107,6 +110,11 @@ class Lookup:
         return cls(snapshot, p, area, below, values)
 
     @property
+    def as_of(self) -> date:
+        """The day the snapshot's figures were taken (a running period: the day it was computed)."""
+        return min(self.snapshot.as_of or self.period.last_day, self.period.last_day)
+
+    @property
     def root(self) -> str:
         return str(settings.AREA_CODE)
 
@@ -145,12 +153,14 @@ class Lookup:
         area = area or self.area
         why = (self.snapshot.unavailable or {}).get(code, "")
         if d.level is ind.Level.REGENCY and area != self.root:
-            return Figure(d, self.period, area, None, None, None, gettext("Hanya dihitung untuk tingkat kabupaten."))
+            why = gettext("Hanya dihitung untuk tingkat kabupaten.")
+            return Figure(d, self.period, area, None, None, None, why, as_of=self.as_of)
         v = self.get(code, area)
         if v is None and code == "TARGET_PROGRESS":  # a target is set for a segment, e.g. pekerja rentan
             v = next(iter(self.breakdowns(code, area)), None)
         if v is None:
-            return Figure(d, self.period, area, None, None, None, why or gettext("Tidak ada data untuk wilayah ini."))
+            why = why or gettext("Tidak ada data untuk wilayah ini.")
+            return Figure(d, self.period, area, None, None, None, why, as_of=self.as_of)
         value = v.value
         return Figure(
             d,
@@ -161,6 +171,7 @@ class Lookup:
             value,
             "" if value is not None else (why or gettext("Penyebut tidak ada atau nol.")),
             v.breakdown,
+            self.as_of,
         )
 
     def figures(self, area: str | None = None) -> list[Figure]:

@@ -8,10 +8,11 @@ reports, see :func:`reports.build`) they return exactly what core returns.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from ucjamsostek.core import indicators as ind
@@ -121,14 +122,23 @@ def entry(d: ind.IndicatorDef) -> dict[str, Any]:
     }
 
 
-def window(w: ind.Window, p: ind.Period) -> str:
+def window(w: ind.Window, p: ind.Period, as_of: date | None = None) -> str:
     """The days a figure covers in the user's language (core's :func:`~ind.window_label` is
-    Indonesian): ``pada 31-07-2025`` / ``on 31-07-2025``, ``s.d. 31-07-2025`` / ``up to …``."""
+    Indonesian): ``pada 31-07-2025`` / ``on 31-07-2025``, ``s.d. 31-07-2025`` / ``up to …``.
+    ``as_of`` is the day the figures were taken (the snapshot's): a period still running ends
+    there, never on a future day, and a state taken today reads ``per hari ini``."""
     start, end = ind.window_dates(w, p)
-    last = f"{end - timedelta(days=1):%d-%m-%Y}"
+    last_day = end - timedelta(days=1)
+    if as_of is not None and as_of < last_day:
+        last_day = as_of
+    last = f"{last_day:%d-%m-%Y}"
     if w is ind.Window.AS_OF:
+        if last_day == timezone.localdate():
+            return gettext("per hari ini, %(date)s") % {"date": last}
         return gettext("pada %(date)s") % {"date": last}
     if w is ind.Window.PERIOD:
+        if last_day < end - timedelta(days=1):
+            return gettext("%(start)s s.d. %(end)s") % {"start": f"{start:%d-%m-%Y}", "end": last}
         return period_label(p)
     if w is ind.Window.SINCE_START:
         return gettext("s.d. %(date)s") % {"date": last}

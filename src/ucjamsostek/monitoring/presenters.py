@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from ucjamsostek.agreements import selectors as agreement_selectors
+from ucjamsostek.billing import selectors as billing_selectors
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core import svgcharts
 from ucjamsostek.core.money import format_number, format_rupiah
-from ucjamsostek.monitoring import labels
+from ucjamsostek.monitoring import labels, selectors
 from ucjamsostek.monitoring.selectors import Bar, Dashboard
 
 
@@ -148,3 +154,60 @@ def texts(d: Dashboard) -> dict[str, str]:
         "gap": number(d.gap),
         "nominations": format_number(d.nominations.get("total", 0)),
     }
+
+
+#: A PKS ending within this many days without a successor raises an alert on the dashboard.
+PKS_ALERT_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing needing action, shown at the top of the dashboard, linking to where it is resolved."""
+
+    kind: str  # "pks", "bill", "follow_up"
+    level: str  # "warning" or "error" (red)
+    text: str
+    url: str
+
+
+def alerts(user: Any, today: date | None = None) -> list[Alert]:
+    """PKS ending within :data:`PKS_ALERT_DAYS` days (or ended) with no successor, bills at or past
+    the BPU 3-month arrears limit, follow-ups of the latest meeting past their deadline (counted)."""
+    today = today or timezone.localdate()
+    out: list[Alert] = []
+    for e in agreement_selectors.warnings(user, today, within_days=PKS_ALERT_DAYS).ending:
+        values = {"n": e["number"], "d": f"{e['last_day']:%d-%m-%Y}"}
+        if e["ended"]:
+            text = _("PKS %(n)s berakhir %(d)s dan belum ada PKS lanjutan: warga tidak terlindungi.") % values
+        else:
+            text = _("PKS %(n)s berakhir %(d)s (%(k)s hari lagi) dan belum ada PKS lanjutan.") % (
+                values | {"k": format_number(e["days_left"])}
+            )
+        out.append(
+            Alert("pks", "error" if e["ended"] else "warning", text, reverse("agreements:detail", args=[e["id"]]))
+        )
+    for r in billing_selectors.warnings(user, today):  # the bills page's words (billing/_warnings.html)
+        values = {"p": f"{r['period']:%m/%Y}", "o": format_rupiah(r["outstanding"]), "d": f"{r['deadline']:%d-%m-%Y}"}
+        lapsed = r["status"] == "lapsed"
+        text = (
+            _(
+                "Tagihan %(p)s belum lunas (%(o)s) melewati batas tunggakan 3 bulan: kepesertaan BPU yang "
+                "ditagih di dalamnya berakhir pada %(d)s."
+            )
+            if lapsed
+            else _(
+                "Tagihan %(p)s belum lunas (%(o)s): bulan ini batas terakhir. Bila belum dibayar sebelum %(d)s, "
+                "kepesertaan BPU yang ditagih di dalamnya berakhir pada %(d)s."
+            )
+        ) % values
+        url = reverse("billing:invoice", args=[r["bill"]])
+        out.append(Alert("bill", "error" if lapsed else "warning", text, url))
+    late = selectors.overdue_follow_ups(today)
+    if late:
+        text = ngettext(
+            "%(n)s tindak lanjut rapat melewati batas waktu.",
+            "%(n)s tindak lanjut rapat melewati batas waktu.",
+            len(late),
+        ) % {"n": format_number(len(late))}
+        out.append(Alert("follow_up", "error", text, reverse("monitoring:meeting", args=[late[0].meeting_id])))
+    return out

@@ -124,6 +124,11 @@ class Dashboard:
     figures: list[Figure] = field(default_factory=list)
 
     @property
+    def fig(self) -> dict[str, Figure]:
+        """The dictionary's figures by code (templates: ``d.fig.ACTIVE.window``)."""
+        return {f.code: f for f in self.figures}
+
+    @property
     def period_label(self) -> str:
         """The period in the user's language (``d.period.label`` is always Indonesian)."""
         return labels.period_label(self.period)
@@ -299,11 +304,21 @@ def ranking_panel(lk: Lookup, areas: dict[str, str]) -> list[Bar]:
     ]
 
 
+#: The money the dashboard and the report show: the year to date (a month alone can be Rp0 while
+#: the year's bills are unpaid), under the keys the templates know.
+BUDGET_FIGURES = {
+    "budget_allocated": "BUDGET_ALLOCATED",
+    "billed": "BILLED_YTD",
+    "paid": "PAID_YTD",
+    "arrears": "ARREARS_YTD",
+}
+
+
 def budget_panel(lk: Lookup) -> dict[str, Any]:
-    """Allocated, billed, paid, arrears and realisation (regency level)."""
-    out: dict[str, Any] = {
-        code.lower(): lk.figure(code).numerator for code in ("BUDGET_ALLOCATED", "BILLED", "PAID", "ARREARS")
-    }
+    """Allocated (the year), billed, paid and arrears (year to date) and realisation (regency level)."""
+    out: dict[str, Any] = {key: lk.figure(code).numerator for key, code in BUDGET_FIGURES.items()}
+    out["window"] = lk.figure("BILLED_YTD").window
+    out["year_window"] = lk.figure("BUDGET_ALLOCATED").window
     realisation = lk.figure("BUDGET_REALISATION")
     out["realisation"] = realisation.value
     out["realisation_text"] = realisation.text
@@ -442,6 +457,11 @@ def open_follow_ups() -> list[FollowUp]:
         .select_related("organisation", "carried_from__meeting")
         .order_by("deadline", "number")
     )
+
+
+def overdue_follow_ups(today: date) -> list[FollowUp]:
+    """Open follow-ups of the latest meeting whose deadline has passed."""
+    return [f for f in open_follow_ups() if f.deadline is not None and f.deadline < today]
 
 
 def follow_ups_of(meeting: Meeting) -> list[FollowUp]:

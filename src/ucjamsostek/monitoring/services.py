@@ -7,7 +7,7 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -193,7 +193,9 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
     units = {d.code: str(d.unit) for d in ind.INDICATORS}
     values: list[IndicatorValue] = []
     unavailable: dict[str, str] = {}
-    as_of = p.last_day
+    today = timezone.localdate()
+    # A running period is shown as it stands today ("per hari ini"), never as of a future day.
+    as_of = min(p.last_day, today)
     snapshot = Snapshot(period=p.code, as_of=as_of, computed_by=recorded_user(user))
 
     def add(
@@ -237,11 +239,17 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
             for (key, month_code), n in flows.items():
                 if month_code in trend and n:
                     per_month[month_code][key.split("|")[0]] += n
+            last = {k: n for (k, mc), n in flows.items() if mc == last_month.code and n}
+            if as_of < last_month.last_day:  # the running month: today's state, not its future last day
+                last = {"|".join(k): n for k, n in queries.active_on(as_of).items() if n}
+                per_month[last_month.code] = defaultdict(int)
+                for key, n in last.items():
+                    per_month[last_month.code][key.split("|")[0]] += n
             for m in months[-TREND_MONTHS:]:
                 rolled = _rollup_within(dict(per_month.get(m.code, {})), areas)
+                day = min(m.last_day, as_of)
                 for area, n in rolled.items():
-                    add("ACTIVE", m.code, area, n, trace={"kind": "active", "as_of": m.last_day.isoformat()})
-            last = {k: n for (k, mc), n in flows.items() if mc == last_month.code and n}
+                    add("ACTIVE", m.code, area, n, trace={"kind": "active", "as_of": day.isoformat()})
             by_village: dict[str, int] = defaultdict(int)
             keyed: dict[tuple[str, str], int] = defaultdict(int)
             for key, n in last.items():
@@ -325,8 +333,9 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
 
     # ---- coverage gap (people and person-days without cover inside the period)
     say("Menghitung celah perlindungan", 0.5)
-    tr = {"kind": "gap", "start": p.start.isoformat(), "end": p.end.isoformat()}
-    gap_people, gap_days = queries.gap_by_village(p.start, p.end)
+    gap_end = as_of + timedelta(days=1)  # the period's end, or tomorrow while it runs
+    tr = {"kind": "gap", "start": p.start.isoformat(), "end": gap_end.isoformat()}
+    gap_people, gap_days = queries.gap_by_village(p.start, gap_end)
     for area, n in _rollup_within(gap_people, areas).items():
         add("GAP_EXPOSED", p.code, area, n, trace=tr)
     for area, n in _rollup_within(gap_days, areas).items():
@@ -397,6 +406,17 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
             lambda: queries.paid(p.start, p.end),
             {"kind": "paid", "start": p.start.isoformat(), "end": p.end.isoformat()},
         ),
+        # year to date: what the dashboard's money cards show (a December month alone may be Rp0)
+        (
+            "BILLED_YTD",
+            lambda: queries.billed(year_start, p.end),
+            {"kind": "billed", "start": year_start.isoformat(), "end": p.end.isoformat()},
+        ),
+        (
+            "PAID_YTD",
+            lambda: queries.paid(year_start, p.end),
+            {"kind": "paid", "start": year_start.isoformat(), "end": p.end.isoformat()},
+        ),
     )
     for code, fn, tr in sources:
         try:
@@ -408,13 +428,19 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
     paid_v = money.get("PAID")
     # The one arrears computation (``billing arrears`` too): payable amounts of the period's bills
     # less what settled them (SP2D, credits) up to today; an over-payment is a credit, not less arrears.
-    today = timezone.localdate()
     add(
         "ARREARS",
         p.code,
         root,
         billing_accounts.arrears_total(p.start, p.end, today),
         trace={"kind": "arrears", "start": p.start.isoformat(), "end": p.end.isoformat(), "as_of": today.isoformat()},
+    )
+    add(
+        "ARREARS_YTD",
+        p.code,
+        root,
+        billing_accounts.arrears_total(year_start, p.end, today),
+        trace={"kind": "arrears", "start": year_start.isoformat(), "end": p.end.isoformat(), "as_of": str(today)},
     )
     if paid_v is not None and money.get("BUDGET_ALLOCATED") is not None:
         # Realisation: paid for the months of the year up to the period's end ÷ the year's allocation.

@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, require
-from ucjamsostek.billing import selectors as billing_selectors
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.errors import attempt, user_message
@@ -70,8 +69,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "periods": selectors.period_choices(),
             "can_manage": can_manage_monev(request.user),
             "can_trace": can_trace(request.user),
-            # bills at the BPU 3-month arrears limit: raised a month before memberships end
-            "billing_warnings": billing_selectors.warnings(request.user),
+            # PKS ending, bills at the BPU 3-month limit, follow-ups past their deadline
+            "alerts": presenters.alerts(request.user),
         },
     )
 

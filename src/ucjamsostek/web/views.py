@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ucjamsostek.accounts.permissions import lands_on_dashboard
 from ucjamsostek.registry import selectors as registry
 from ucjamsostek.web import selectors
 from ucjamsostek.web.navigation import build_navigation
@@ -11,7 +12,10 @@ from ucjamsostek.web.navigation import build_navigation
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Start page: where the user stands in the flow and a few counts within their scope."""
+    """Start page: where the user stands in the flow and a few counts within their scope;
+    leadership starts on the dashboard of their area."""
+    if lands_on_dashboard(request.user):
+        return redirect("monitoring:index")
     context = {
         "summary": registry.registry_summary(request.user),
         "flow": build_navigation(request.user, request.path)["stages"],
