@@ -80,7 +80,7 @@ def test_dictionary_page_in_english(users):
 def test_navigation_links_the_dictionary(users):
     c = Client()
     c.force_login(users["leadership"])
-    assert 'href="/monev/kamus/"' in c.get("/").content.decode()
+    assert 'href="/monev/kamus/"' in c.get("/", follow=True).content.decode()
 
 
 @pytest.mark.django_db

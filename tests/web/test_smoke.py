@@ -9,7 +9,7 @@ from tests.people_fixtures import PASSWORD
 def test_pages_render_for_every_role(client, users, people, role):
     client.force_login(users[role])
     for url in [reverse("home"), reverse("registry:search") + "?q=La", reverse("regions:browse")]:
-        r = client.get(url)
+        r = client.get(url, follow=True)  # leadership's start page is the dashboard
         assert r.status_code == 200, (url, r.status_code)
 
 

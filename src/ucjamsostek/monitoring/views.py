@@ -55,8 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "period": ind.parse_period(period),
                 "job": get_job(request.user, job.pk),  # None when another user's job computes it
                 "periods": selectors.period_choices(),
-                # the arrears-limit warning does not wait for the figures
-                "billing_warnings": billing_selectors.warnings(request.user),
+                "alerts": presenters.alerts(request.user),  # they need no figures
             },
         )
     return render(
