@@ -11,7 +11,7 @@ import pytest
 import xlsxwriter
 
 from ucjamsostek.core.intake import IntakeError
-from ucjamsostek.core.references import read_reference_list
+from ucjamsostek.core.references import DIED_UNDATED, earliest_deaths, read_reference_list
 from ucjamsostek.core.regiondata import region_table
 from ucjamsostek.core.screen import ScreeningContext
 
@@ -26,7 +26,7 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
 
 def test_csv_gives_row_nik_name_and_date(tmp_path: Path) -> None:
     frame = read_reference_list(write(tmp_path, "asn.csv", GOOD))
-    assert frame.columns == ["row", "nik", "name", "birth_date"]
+    assert frame.columns == ["row", "nik", "name", "birth_date", "death_date"]
     assert frame["row"].to_list() == [2, 3]
     assert frame["nik"].to_list() == ["7413011204967390", "7413086008869586"]
     assert frame["birth_date"].to_list() == [date(1996, 4, 12), date(1986, 8, 20)]
@@ -39,7 +39,7 @@ def test_csv_gives_row_nik_name_and_date(tmp_path: Path) -> None:
 def test_headers_by_field_name_or_accepted_header(tmp_path: Path, header: str) -> None:
     text = f"{header}\n7413011204967390;La Salim;12 April 1996\n"
     frame = read_reference_list(write(tmp_path, "x.csv", text, "cp1252"))
-    assert frame.row(0) == (2, "7413011204967390", "La Salim", date(1996, 4, 12))
+    assert frame.row(0) == (2, "7413011204967390", "La Salim", date(1996, 4, 12), None)
 
 
 def test_nik_only_list(tmp_path: Path) -> None:
@@ -100,3 +100,70 @@ def test_screening_context_reads_files_with_the_same_reader(tmp_path: Path) -> N
     assert ctx.references["asn"].schema["birth_date"] == pl.Date
     with pytest.raises(IntakeError, match="baris 2"):
         ScreeningContext.from_reference_files(region_table(), "74.13", {"asn": write(tmp_path, "b.csv", "nik\n1\n")})
+
+
+# ------------------------------------------------------------------ deaths lists and the one death rule
+@pytest.mark.parametrize("header", ["tanggal_meninggal", "Tgl Meninggal", "TGL. MENINGGAL", "Tanggal Kematian"])
+def test_a_deaths_list_carries_the_date_of_death(tmp_path: Path, header: str) -> None:
+    text = (
+        f"NIK;Nama;Tanggal Lahir;{header}\n"
+        "7413011204967390;La Salim;12-04-1996;05-11-2025\n"
+        "7413086008869586;Wati;;\n"
+    )
+    frame = read_reference_list(write(tmp_path, "meninggal.csv", text), today=date(2026, 1, 1))
+    assert frame.select("nik", "birth_date", "death_date").rows() == [
+        ("7413011204967390", date(1996, 4, 12), date(2025, 11, 5)),
+        ("7413086008869586", None, None),  # listed without a date: deceased for every month
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "words"),
+    [
+        ("31-02-2025", "tanggal meninggal tidak terbaca"),
+        ("01-02-2026", "tanggal meninggal di masa depan"),
+        ("01-01-1980", "tanggal meninggal sebelum tanggal lahir"),
+    ],
+)
+def test_a_bad_date_of_death_is_refused_with_its_row(tmp_path: Path, cell: str, words: str) -> None:
+    text = (
+        "nik,tanggal_lahir,Tgl Meninggal\n"
+        "7413011204967390,1996-04-12,05-11-2025\n"
+        f"7413086008869586,1986-08-20,{cell}\n"
+    )
+    with pytest.raises(IntakeError) as err:
+        read_reference_list(write(tmp_path, "m.csv", text), today=date(2026, 1, 1))
+    assert words in str(err.value) and "baris 3" in str(err.value) and "Tgl Meninggal" in str(err.value)
+
+
+def test_earliest_deaths_takes_the_first_date_from_any_source() -> None:
+    registry = pl.DataFrame(
+        {
+            "person_id": [1, 2, 3, 4, 5, 6, 7],
+            "nik": ["a", "b", "c", "d", "e", "f", "g"],
+            "death_date": [date(2025, 6, 1), None, date(2025, 6, 1), None, None, None, None],
+            "is_deceased": [True, False, True, True, False, False, True],
+        }
+    )
+    listed = pl.DataFrame(
+        {
+            "nik": ["a", "b", "b", "c", "x", "f", "g"],
+            "death_date": [
+                date(2025, 9, 1),
+                date(2025, 3, 1),
+                date(2025, 2, 1),
+                None,
+                date(2025, 1, 1),
+                None,
+                date(2024, 5, 2),
+            ],
+        }
+    )
+    assert earliest_deaths(registry, listed).rows() == [
+        (1, "a", date(2025, 6, 1)),  # the registry's date is earlier than the list's
+        (2, "b", date(2025, 2, 1)),  # only on lists (twice): the earliest
+        (3, "c", date(2025, 6, 1)),  # listed without a date: the registry's date stands
+        (4, "d", DIED_UNDATED),  # marked deceased in the registry without a date
+        (6, "f", DIED_UNDATED),  # only listed, without a date: deceased for every month
+        (7, "g", date(2024, 5, 2)),  # deceased in the registry without a date, the list has one
+    ]  # e: alive everywhere; x: a listed NIK the registry does not hold

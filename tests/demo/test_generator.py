@@ -209,7 +209,9 @@ def test_write_nomination_file(tmp_path: Path, fmt: str) -> None:
             assert valid, cell
     for kind in ("enrolled", "deaths", "asn"):
         ref = pl.read_csv(tmp_path / f"usulan-referensi-{kind}.csv", schema_overrides={"nik": pl.Utf8})
-        assert ref.columns == ["nik", "nama", "tanggal_lahir"]
+        dated = ["tanggal_meninggal"] if kind == "deaths" else []
+        assert ref.columns == ["nik", "nama", "tanggal_lahir", *dated]
+        assert ref.null_count().row(0) == (0,) * len(ref.columns)  # every death has its date
 
 
 def test_clean_file_without_defects(tmp_path: Path) -> None:

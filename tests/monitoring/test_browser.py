@@ -26,6 +26,7 @@ from django.urls import reverse
 from tests.browser_helpers import record_job_polls
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.money import format_number, format_rupiah
+from ucjamsostek.screening.selectors import died_by_q
 
 PASSWORD = "Monev-Uji-2026!"  # noqa: S105
 #: The demo registry is covered 2022–2024 (the PKS ended in December 2024).
@@ -87,7 +88,7 @@ def _db_figures(period: str) -> dict[str, int]:
         status__in=("active", "ended"),
         coverage_start__lte=day,
         person__village__code__startswith="74.13.",
-    ).count()
+    ).exclude(died_by_q(day, "person__")).count()  # nobody is active once dead, by any source (issue 9 §2)
     y0, y1 = date(p.year, 1, 1), date(p.year + 1, 1, 1)
     allocated = 0
     for a in Agreement.objects.exclude(status="draft").filter(start__lt=y1, end__gt=y0):

@@ -18,6 +18,7 @@ from ucjamsostek.core.money import format_number, format_rupiah
 from ucjamsostek.core.rates import add_months
 from ucjamsostek.registry.models import COVERED_STATUSES, ENROLLED_STATUSES, Enrollment, Person
 from ucjamsostek.registry.selectors import display_name_in_list, display_nik
+from ucjamsostek.screening.selectors import death_dates
 
 
 def _may_read(user: Any) -> bool:
@@ -240,11 +241,7 @@ def coverage_gaps(user: Any, *, as_of: date | None = None, limit: int | None = N
     last period ended), with counts per desa and the claims whose incident falls in a gap."""
     if not _may_read(user):
         return GapReport(as_of, [], [], 0, 0, [])
-    deaths = pl.DataFrame(
-        list(Person.objects.filter(death_date__isnull=False).values_list("pk", "death_date")),
-        schema={"person_id": pl.Int64, "death_date": pl.Date},
-        orient="row",
-    )
+    deaths = death_dates().select("person_id", "death_date")  # known anywhere (issue 9 §2)
     gaps = cov.person_gaps(periods_frame(), as_of=as_of, deaths=deaths)
     people_qs = Person.objects.filter(enrollments__status__in=COVERED_STATUSES).distinct()
     people_qs = perm.scope_people(user, people_qs)

@@ -37,6 +37,7 @@ from ucjamsostek.registry.masterdata import sync_rows
 from ucjamsostek.registry.models import COVERED_STATUSES, ChangeLog, Enrollment, Person
 from ucjamsostek.registry.services import log_change
 from ucjamsostek.screening.queries import reference_frames
+from ucjamsostek.screening.selectors import death_dates
 
 DISBURSED_WORDS = ("tersalur", "salur", "disalurkan", "cair", "sudahcair", "dibayar", "berhasil", "sukses", "selesai")
 
@@ -76,8 +77,9 @@ def _find_programme(code: str | None, frame: pl.DataFrame) -> AssistanceProgramm
 
 
 def people_frame(niks: list[str], on: date | None, category_required: bool) -> pl.DataFrame:
-    """Per NIK in the registry: death date, category and PU wage base of the coverage in force on ``on``."""
-    people = list(Person.objects.filter(nik__in=niks).values_list("pk", "nik", "death_date"))
+    """Per NIK in the registry: death date (the earliest known anywhere:
+    ``screening.selectors.death_dates``), category and PU wage base of the coverage in force on ``on``."""
+    people = list(Person.objects.filter(nik__in=niks).values_list("pk", "nik"))
     cat: dict[int, tuple[str, int | None]] = {}
     if on is not None or category_required:
         qs = Enrollment.objects.filter(person_id__in=[p[0] for p in people], status__in=COVERED_STATUSES)
@@ -87,15 +89,18 @@ def people_frame(niks: list[str], on: date | None, category_required: bool) -> p
             "person_id", "segment__category", "coverage__agreement__wage_base"
         ):
             cat[pid] = (c, wage if c == "PU" else None)
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {
             "nik": [p[1] for p in people],
             "person_id": [p[0] for p in people],
-            "death_date": [p[2] for p in people],
             "category": [cat.get(p[0], (None, None))[0] for p in people],
             "wage": [cat.get(p[0], (None, None))[1] for p in people],
         },
-        schema={"nik": pl.Utf8, "person_id": pl.Int64, "death_date": pl.Date, "category": pl.Utf8, "wage": pl.Int64},
+        schema={"nik": pl.Utf8, "person_id": pl.Int64, "category": pl.Utf8, "wage": pl.Int64},
+    )
+    died = death_dates().select("person_id", "death_date")
+    return frame.join(died, on="person_id", how="left", maintain_order="left").select(
+        "nik", "person_id", "death_date", "category", "wage"
     )
 
 

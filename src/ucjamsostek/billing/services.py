@@ -2,7 +2,7 @@
 
 The reconciliation itself is :mod:`ucjamsostek.core.reconcile`; this module builds its inputs
 from the database (roster = enrollments BPJS accepted, with category, payer, programmes, PU wage
-base from the agreement, death date), stores the bill's payable amount, and writes
+base from the agreement, the death date known anywhere), stores the bill's payable amount, and writes
 ``reconciliation.csv`` / ``reconciliation.xlsx`` (DESIGN.md §5.4).
 """
 
@@ -34,6 +34,7 @@ from ucjamsostek.core.nik import mask_nik_expr
 from ucjamsostek.core.rates import RateTable
 from ucjamsostek.registry.models import COVERED_STATUSES, ChangeLog, Enrollment, Funder, Segment
 from ucjamsostek.registry.services import log_change
+from ucjamsostek.screening.selectors import death_dates
 
 
 def _check(actor: Any, allowed: bool) -> None:
@@ -58,7 +59,6 @@ _ROSTER_FIELDS: dict[str, tuple[str, pl.DataType | type[pl.DataType]]] = {
     "jkm": ("jkm", pl.Boolean),
     "jht": ("jht", pl.Boolean),
     "wage_base": ("coverage__agreement__wage_base", pl.Int64),
-    "death_date": ("person__death_date", pl.Date),
 }
 
 
@@ -88,13 +88,14 @@ def query_frame(qs: QuerySet[Any], schema: dict[str, pl.DataType | type[pl.DataT
 
 def roster_frame() -> pl.DataFrame:
     """One row per accepted enrollment: nik, start, end, category, payer, programmes, wage,
-    death_date, enrollment_id."""
+    death_date (the earliest known anywhere: ``screening.selectors.death_dates``), enrollment_id."""
     qs = (
         Enrollment.objects.filter(status__in=COVERED_STATUSES)
         .order_by()
         .values_list(*(lookup for lookup, _ in _ROSTER_FIELDS.values()))
     )
     raw = query_frame(qs, {c: t for c, (_, t) in _ROSTER_FIELDS.items()})
+    raw = raw.join(death_dates().select("nik", "death_date"), on="nik", how="left", maintain_order="left")
     return raw.select(
         "enrollment_id",
         "nik",

@@ -99,7 +99,9 @@ class ScreeningContext:
         return cls(
             regions=regions,
             area_code=area_code,
-            references={kind: read_reference_list(path).drop("row") for kind, path in files.items()},
+            references={
+                kind: read_reference_list(path).select("nik", "name", "birth_date") for kind, path in files.items()
+            },
             registry=registry,
             decisions=decisions,
         )

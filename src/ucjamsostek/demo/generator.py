@@ -17,7 +17,8 @@ What it makes (DESIGN.md §5, DOMAIN.md §5–§7):
   defects real lists have, and the **truth** per row: ``row`` (as the user sees it in the sheet),
   ``status``, ``reasons``, ``group`` (duplicate cluster inside the file), ``region_code``,
   ``defect`` (what was injected) and ``person`` (the generator's person id, shared across files);
-* the **reference lists** ``enrolled``, ``deaths`` and ``asn`` (``nik,nama,tanggal_lahir``).
+* the **reference lists** ``enrolled``, ``deaths`` and ``asn`` (``nik,nama,tanggal_lahir``; deaths
+  also ``tanggal_meninggal``).
 
 The truth follows DESIGN.md §5.3: rejected beats review beats eligible; every later row of a
 duplicate cluster (in file order) carries ``DUPLICATE`` — *rejected* when its NIK equals an earlier
@@ -1529,9 +1530,14 @@ def write_truth(truth: pl.DataFrame, path: Path) -> Path:
 
 
 def reference_frame(ref: pl.DataFrame) -> pl.DataFrame:
-    """A reference list in the file form ``nik,nama,tanggal_lahir``."""
+    """A reference list in the file form ``nik,nama,tanggal_lahir`` (a deaths list also
+    ``tanggal_meninggal``, as Dukcapil gives it: DESIGN.md §5.2)."""
+    dated = [pl.col("death_date").dt.strftime("%Y-%m-%d").alias("tanggal_meninggal")] if "death_date" in ref.columns else []
     return ref.select(
-        pl.col("nik"), pl.col("name").alias("nama"), pl.col("birth_date").dt.strftime("%Y-%m-%d").alias("tanggal_lahir")
+        pl.col("nik"),
+        pl.col("name").alias("nama"),
+        pl.col("birth_date").dt.strftime("%Y-%m-%d").alias("tanggal_lahir"),
+        *dated,
     )
 
 

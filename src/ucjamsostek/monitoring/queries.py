@@ -7,14 +7,16 @@ a renamed model or field fails loudly instead of turning an indicator into "unav
 Definitions (also shown on the trace page):
 
 * **active** on day *D*: an enrollment with status *active* or *ended* whose coverage period
-  ``[coverage_start, coverage_end)`` contains *D*. BPU participants more than 3 months in arrears
-  lose membership (DOMAIN.md §1): the billing app ends their enrollment, so "active" already
-  means "paid or within grace" once billing runs.
+  ``[coverage_start, coverage_end)`` contains *D*, of a person who had not died by *D* (a death
+  known anywhere: the registry or a loaded deaths list, ``screening.selectors.died_by_q``). BPU
+  participants more than 3 months in arrears lose membership (DOMAIN.md §1): the billing app
+  ends their enrollment, so "active" already means "paid or within grace" once billing runs.
 * active at the end of month *m* = enrollments started up to *m* − enrollments whose
   ``coverage_end`` falls in or before *m* — two GROUP BY queries give every month at once.
 * **gap exposed** in ``[start, end)``: a person with an uncovered day inside the window after an
   earlier cover ended (:func:`ucjamsostek.core.coverage.person_gaps`, the same gaps as the PKS gap
-  report), days after a death excluded; :func:`ucjamsostek.core.indicators.gap_exposure` clips them.
+  report), days after a death known anywhere excluded (``screening.selectors.death_dates``);
+  :func:`ucjamsostek.core.indicators.gap_exposure` clips them.
 
 The indicator dictionary (``core/data/indicators.json``) states each definition for people.
 """
@@ -38,6 +40,7 @@ from ucjamsostek.core import coverage as cov
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.registry.models import COVERED_STATUSES, Enrollment, Funder, Person, Segment
 from ucjamsostek.screening.models import Nomination, final_status_expr
+from ucjamsostek.screening.selectors import death_dates, died_by_q
 
 UNKNOWN_AREA = ""  # rows with no village: counted in the regency total only
 
@@ -59,8 +62,12 @@ def enrollment_month_flows() -> tuple[dict[tuple[str, date], int], dict[tuple[st
     """``starts[(key, month)]`` and ``ends[(key, month)]`` with ``key = "village|segment|funder"``.
 
     ``month`` is the first of the month of ``coverage_start`` (starts) or ``coverage_end`` (ends).
+    A death known anywhere (``screening.selectors.death_dates``) ends the coverage on the day of
+    death when that comes first: the enrollment ends in the month of death (in its start month
+    when the person had died before it started), as :func:`active_on_q` counts it.
     """
     base = Enrollment.objects.filter(status__in=COVERED_STATUSES)
+    dead = died_by_q(None, "person__")
     starts: dict[tuple[str, date], int] = {}
     rows = (
         base.annotate(m=TruncMonth("coverage_start"))
@@ -70,22 +77,35 @@ def enrollment_month_flows() -> tuple[dict[tuple[str, date], int], dict[tuple[st
     )
     for village, segment, funder, month, n in rows:
         starts[(f"{village}|{segment}|{funder}", _as_date(month))] = n
-    ends: dict[tuple[str, date], int] = {}
+    ends: dict[tuple[str, date], int] = defaultdict(int)
     rows = (
-        base.filter(coverage_end__isnull=False)
+        base.exclude(dead)
+        .filter(coverage_end__isnull=False)
         .annotate(m=TruncMonth("coverage_end"))
         .values_list("person__village_id", "segment_id", "funder_id", "m")
         .annotate(n=Count("id"))
         .order_by()
     )
     for village, segment, funder, month, n in rows:
-        ends[(f"{village}|{segment}|{funder}", _as_date(month))] = n
-    return starts, ends
+        ends[(f"{village}|{segment}|{funder}", _as_date(month))] += n
+    died: dict[int, date] = dict(death_dates().select("person_id", "death_date").iter_rows())
+    for village, segment, funder, pid, start, end in base.filter(dead).values_list(
+        "person__village_id", "segment_id", "funder_id", "person_id", "coverage_start", "coverage_end"
+    ):
+        death = died.get(pid)  # always there: both follow the one rule
+        stop = end if death is None else death if end is None else min(end, death)
+        if stop is not None:
+            ends[(f"{village}|{segment}|{funder}", max(start, stop).replace(day=1))] += 1
+    return starts, dict(ends)
 
 
 def active_on_q(day: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}status__in": COVERED_STATUSES, f"{prefix}coverage_start__lte": day}) & (
-        Q(**{f"{prefix}coverage_end__isnull": True}) | Q(**{f"{prefix}coverage_end__gt": day})
+    """Enrollments (``prefix`` leads to one) in force on ``day`` whose person had not died by then
+    (a death known anywhere ends the coverage: ``screening.selectors.died_by_q``)."""
+    return (
+        Q(**{f"{prefix}status__in": COVERED_STATUSES, f"{prefix}coverage_start__lte": day})
+        & (Q(**{f"{prefix}coverage_end__isnull": True}) | Q(**{f"{prefix}coverage_end__gt": day}))
+        & ~died_by_q(day, f"{prefix}person__")
     )
 
 
@@ -116,11 +136,11 @@ def gap_exposure(start: date, end: date) -> pl.DataFrame:
     """``person_id, village, days``: everyone exposed by a coverage gap in ``[start, end)`` with
     the uncovered days inside it (GAP_EXPOSED, GAP_PERSON_DAYS; the trace lists these people)."""
     people = pl.DataFrame(
-        list(Person.objects.values_list("pk", "village_id", "death_date")),
-        schema={"person_id": pl.Int64, "village": pl.Utf8, "death_date": pl.Date},
+        list(Person.objects.values_list("pk", "village_id")),
+        schema={"person_id": pl.Int64, "village": pl.Utf8},
         orient="row",
     )
-    deaths = people.filter(pl.col("death_date").is_not_null()).select("person_id", "death_date")
+    deaths = death_dates().select("person_id", "death_date")  # known anywhere (issue 9 §2)
     gaps = cov.person_gaps(periods_frame(), as_of=end, deaths=deaths)
     exposed = ind.gap_exposure(gaps, start, end)
     return exposed.join(people.select("person_id", "village"), on="person_id", how="left").select(

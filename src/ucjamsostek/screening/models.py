@@ -304,8 +304,8 @@ class ReferenceList(models.Model):
 
 
 class ReferenceEntry(models.Model):
-    """A person on a reference list: cleaned ``nik`` (16 digits), ``name`` and ``birth_date`` when
-    the file had them (empty / null otherwise)."""
+    """A person on a reference list: cleaned ``nik`` (16 digits), ``name``, ``birth_date`` and (a
+    deaths list) ``death_date`` when the file had them (empty / null otherwise)."""
 
     reference_list = models.ForeignKey(
         ReferenceList, verbose_name=_("daftar"), on_delete=models.CASCADE, related_name="entries"
@@ -313,6 +313,12 @@ class ReferenceEntry(models.Model):
     nik = models.CharField(_("NIK"), max_length=16, db_index=True)
     name = models.CharField(_("nama"), max_length=200, blank=True, default="")
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    death_date = models.DateField(
+        _("tanggal meninggal"),
+        null=True,
+        blank=True,
+        help_text=_("Daftar meninggal: tanggal meninggal bila ada (tanpa tanggal: meninggal untuk setiap bulan)."),
+    )
 
     class Meta:
         verbose_name = _("entri rujukan")

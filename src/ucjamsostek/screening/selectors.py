@@ -8,12 +8,14 @@ from datetime import date
 import polars as pl
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from ucjamsostek.core.references import earliest_deaths
 from ucjamsostek.core.regiondata import REGION_SCHEMA, region_table
 from ucjamsostek.core.screen import ScreeningContext
 from ucjamsostek.regions.models import Region
 from ucjamsostek.registry.models import Enrollment, Person
+from ucjamsostek.screening.models import ReferenceEntry, ReferenceKind
 from ucjamsostek.screening.queries import decisions_frame, reference_frames
 
 REGISTRY_SCHEMA = {
@@ -67,3 +69,56 @@ def screening_context(as_of: date | None = None) -> ScreeningContext:
         registry=registry if registry.height else None,
         decisions=decisions_frame(),
     )
+
+
+# ------------------------------------------------------------------------------------- deaths
+# A death known anywhere counts everywhere (issue 9 §2): the registry's own record and every
+# loaded deaths list (``reference load deaths``, every version: an earlier list's death is not
+# forgotten because a later list left it out). Reconciliation (BILLED_AFTER_DEATH), the active
+# counts, the gap report, arrears (through the reconciled payable amounts) and the BSU checks all
+# read these two: ``death_dates`` as a frame for the Polars side, ``died_by_q`` as a filter for
+# counts that stay in SQL. Both follow ``core.references.earliest_deaths``; a test holds them equal.
+def _listed_deaths() -> QuerySet[ReferenceEntry]:
+    # every version that finished loading (a version still being staged, or left behind by a
+    # load that was killed, has no entry count yet: screening.services.load_reference)
+    return ReferenceEntry.objects.filter(reference_list__kind=ReferenceKind.DEATHS, reference_list__entry_count__gt=0)
+
+
+def death_dates() -> pl.DataFrame:
+    """``person_id, nik, death_date`` of every registry person with a death known anywhere: the
+    earliest date from the registry or any loaded deaths list; ``core.references.DIED_UNDATED``
+    for someone no source gives a date for (deceased for every month)."""
+    listed = _listed_deaths()
+    people = Person.objects.filter(
+        Q(is_deceased=True) | Q(death_date__isnull=False) | Q(nik__in=listed.values("nik"))
+    ).values_list("pk", "nik", "death_date", "is_deceased")
+    registry = pl.DataFrame(
+        list(people),
+        schema={"person_id": pl.Int64, "nik": pl.Utf8, "death_date": pl.Date, "is_deceased": pl.Boolean},
+        orient="row",
+    )
+    entries = pl.DataFrame(
+        list(listed.values_list("nik", "death_date")), schema={"nik": pl.Utf8, "death_date": pl.Date}, orient="row"
+    )
+    return earliest_deaths(registry, entries)
+
+
+def died_by_q(day: date | None = None, prefix: str = "") -> Q:
+    """People (``prefix`` leads from the queried model to the person, e.g. ``"person__"``) who had
+    died on or before ``day`` (ever, when ``day`` is None) by :func:`death_dates`'s rule: a death
+    on ``day`` itself counts (nobody is covered or exposed on the day they die); a death known
+    only without a date counts for every day, unless some source gives a date."""
+    listed = _listed_deaths()
+    has_date = Q(**{f"{prefix}death_date__isnull": False}) | Q(
+        **{f"{prefix}nik__in": listed.filter(death_date__isnull=False).values("nik")}
+    )
+    undated = (
+        Q(**{f"{prefix}is_deceased": True})
+        | Q(**{f"{prefix}nik__in": listed.filter(death_date__isnull=True).values("nik")})
+    ) & ~has_date
+    if day is None:
+        return has_date | undated
+    dated_by_day = Q(**{f"{prefix}death_date__lte": day}) | Q(
+        **{f"{prefix}nik__in": listed.filter(death_date__lte=day).values("nik")}
+    )
+    return dated_by_day | undated

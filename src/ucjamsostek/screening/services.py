@@ -148,6 +148,7 @@ def load_reference(
                         pl.col("nik"),
                         pl.col("name").fill_null("").str.slice(0, 200),
                         pl.col("birth_date").cast(pl.Date),
+                        pl.col("death_date").cast(pl.Date),
                     ),
                 )
             done += chunk.height
