@@ -6,10 +6,12 @@ import pytest
 from ucjamsostek.core.coverage import (
     Period,
     agreements_ending_without_successor,
+    agreements_with_late_successor,
     enrollments_without_agreement,
     events_in_gaps,
     gap_counts,
     in_force,
+    last_day,
     person_gaps,
 )
 
@@ -152,3 +154,54 @@ def test_gap_ends_at_death() -> None:
         (1, date(2026, 1, 1), 365, True),
         (3, date(2025, 2, 10), 40, False),
     ]
+
+
+def test_a_death_in_a_gap_is_an_event_of_that_gap() -> None:
+    """JKM claims: the incident is the day of death, the day the gap stops (issue 9 §4)."""
+    periods = _periods(
+        [
+            (1, 10, PKS_2022.start, PKS_2022.end),
+            (1, 11, PKS_2025.start, None),
+            (2, 20, PKS_2022.start, PKS_2022.end),
+            (2, 21, PKS_2025.start, None),
+            (3, 30, PKS_2022.start, PKS_2022.end),
+            (3, 31, PKS_2025.start, None),
+        ]
+    )
+    # 1 died in the gap; 2 died on its first uncovered day; 3 is alive and has a JKK claim
+    deaths = pl.DataFrame({"person_id": [1, 2], "death_date": [date(2025, 3, 5), date(2025, 1, 1)]})
+    claims = pl.DataFrame(
+        {
+            "claim": [1, 2, 3, 4],
+            "person_id": [1, 2, 3, 1],
+            "day": [date(2025, 3, 5), date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 6)],
+        }
+    )
+    cut = person_gaps(periods, deaths=deaths)
+    assert cut.select("person_id", "gap_end").rows() == [(1, date(2025, 3, 5)), (3, date(2025, 7, 14))]
+    assert events_in_gaps(claims, cut)["claim"].to_list() == [3]  # the deaths themselves fall outside
+    raw = person_gaps(periods)
+    assert events_in_gaps(claims, raw, deaths=deaths)["claim"].to_list() == [1, 2, 3]  # nothing after death
+
+
+def test_a_successor_that_starts_late_is_a_warning() -> None:
+    agreements = pl.DataFrame(
+        {
+            "id": [1, 2, 3, 4, 5, 6],
+            "start": [
+                date(2022, 11, 1),
+                date(2025, 7, 14),
+                date(2025, 1, 1),
+                date(2026, 1, 11),
+                date(2026, 1, 1),
+                date(2027, 1, 1),
+            ],
+            "end": [date(2025, 1, 1), date(2026, 1, 1), date(2026, 1, 1), None, date(2027, 1, 1), None],
+            "successor_id": [2, None, 4, None, 6, None],
+            "status": ["ended", "active", "ended", "signed", "active", "draft"],
+        },
+        schema_overrides={"successor_id": pl.Int64},
+    )
+    late = agreements_with_late_successor(agreements)
+    assert late.select("id", "successor_id", "gap_days").rows() == [(1, 2, 194), (3, 4, 10)]  # 5 → 6: no gap
+    assert [last_day(e) for e in late["end"]] == [date(2024, 12, 31), date(2025, 12, 31)]

@@ -129,6 +129,9 @@ class Warnings:
     #: id, number, end, last_day, days_left (from today to ``end``, exclusive: negative once it has
     #: passed), ended (the last day is behind us) and days_ago (days since the last day, else 0)
     ending: list[dict[str, Any]] = field(default_factory=list)
+    #: a PKS whose successor starts later than the day after it ends: id, number, last_day,
+    #: successor (number), successor_start, gap_days (the uncovered days between them)
+    late_successor: list[dict[str, Any]] = field(default_factory=list)
     without_agreement: dict[str, int] = field(default_factory=dict)  # problem → count
 
 
@@ -137,23 +140,36 @@ def warnings(user: Any, today: date | None = None, *, within_days: int = 60) -> 
     out = Warnings()
     if not _may_read(user):
         return out
-    rows = list(Agreement.objects.values("id", "number", "end", "status", "successor"))
+    rows = list(Agreement.objects.values("id", "number", "start", "end", "status", "successor"))
     if rows:
         frame = pl.DataFrame(
             {
                 "id": [r["id"] for r in rows],
                 "number": [r["number"] for r in rows],
+                "start": [r["start"] for r in rows],
                 "end": [r["end"] for r in rows],
                 "status": [r["status"] for r in rows],
                 "successor_id": [r["successor"] for r in rows],
             },
-            schema_overrides={"successor_id": pl.Int64, "end": pl.Date},
+            schema_overrides={"successor_id": pl.Int64, "start": pl.Date, "end": pl.Date},
         )
+        numbers = {r["id"]: r["number"] for r in rows}
+        out.late_successor = [
+            {
+                "id": r["id"],
+                "number": r["number"],
+                "last_day": cov.last_day(r["end"]),
+                "successor": numbers[r["successor_id"]],
+                "successor_start": r["successor_start"],
+                "gap_days": r["gap_days"],
+            }
+            for r in cov.agreements_with_late_successor(frame).iter_rows(named=True)
+        ]
         ending = cov.agreements_ending_without_successor(frame, today, within_days=within_days)
         out.ending = [
             r
             | {
-                "last_day": r["end"] - timedelta(days=1),
+                "last_day": cov.last_day(r["end"]),
                 "ended": r["days_left"] <= 0,
                 "days_ago": max(0, 1 - r["days_left"]),
             }
@@ -227,6 +243,21 @@ class GapRow:
 
 
 @dataclass
+class EndedRow:
+    """Someone whose cover ended and never resumed (``days`` uncovered since, up to the report's
+    date or ``died``)."""
+
+    person_id: int
+    nik: str
+    name: str
+    village: str
+    district: str
+    last_day: date
+    days: int
+    died: date | None
+
+
+@dataclass
 class GapReport:
     as_of: date | None
     rows: list[GapRow]
@@ -234,15 +265,25 @@ class GapReport:
     people: int
     person_days: int
     claims_in_gap: list[dict[str, Any]]
+    #: people whose cover ended on or before ``ended_as_of`` and never resumed, apart (issue 9 §4)
+    ended: list[EndedRow] = field(default_factory=list)
+    ended_people: int = 0
+    ended_as_of: date | None = None
 
 
-def coverage_gaps(user: Any, *, as_of: date | None = None, limit: int | None = None) -> GapReport:
+def coverage_gaps(
+    user: Any, *, as_of: date | None = None, limit: int | None = None, today: date | None = None
+) -> GapReport:
     """Per person, the uncovered days between agreements (and, with ``as_of``, the days since the
-    last period ended), with counts per desa and the claims whose incident falls in a gap."""
+    last period ended), with counts per desa and the claims whose incident falls in a gap, open
+    or not, up to ``as_of`` (default ``today``) — a death in a gap or on its first uncovered day
+    included (a JKM claim's incident is the day of death, the day the gap stops). Apart: the
+    people whose cover ended by then and never resumed."""
     if not _may_read(user):
         return GapReport(as_of, [], [], 0, 0, [])
     deaths = death_dates().select("person_id", "death_date")  # known anywhere (issue 9 §2)
-    gaps = cov.person_gaps(periods_frame(), as_of=as_of, deaths=deaths)
+    periods = periods_frame()
+    gaps = cov.person_gaps(periods, as_of=as_of, deaths=deaths)
     people_qs = Person.objects.filter(enrollments__status__in=COVERED_STATUSES).distinct()
     people_qs = perm.scope_people(user, people_qs)
     people = pl.DataFrame(
@@ -273,8 +314,13 @@ def coverage_gaps(user: Any, *, as_of: date | None = None, limit: int | None = N
         for r in shown.iter_rows(named=True)
     ]
 
+    # claims: the gaps before death is taken into account (the death is the uncovered event), and
+    # the open gap of whoever never resumed (a death after the cover ended is a claim in the gap
+    # whether or not the report counts open gaps)
+    until = as_of or today or date.today()
     claims = claims_frame().drop_nulls("person_id").rename({"incident_date": "day"})
-    in_gap = cov.events_in_gaps(claims, gaps).join(people, on="person_id", how="left")
+    raw = cov.person_gaps(periods, as_of=until).join(people.select("person_id"), on="person_id", how="semi")
+    in_gap = cov.events_in_gaps(claims, raw, deaths=deaths).join(people, on="person_id", how="left")
     claim_rows = [
         {
             "claim_id": r["claim_id"],
@@ -286,6 +332,24 @@ def coverage_gaps(user: Any, *, as_of: date | None = None, limit: int | None = N
         }
         for r in in_gap.sort("day").iter_rows(named=True)
     ]
+    ended = cov.ended_not_resumed(periods, as_of=until, deaths=deaths).join(
+        people.select("person_id"), on="person_id", how="semi"
+    )
+    ended_rows = [
+        EndedRow(
+            person_id=r["person_id"],
+            nik=display_nik(user, r["nik"]),
+            name=display_name_in_list(user, r["name"]),
+            village=r["desa"],
+            district=r["district"] or "",
+            last_day=r["last_day"],
+            days=r["days"],
+            died=r["died"],
+        )
+        for r in ended.head(limit or ended.height)
+        .join(people, on="person_id", how="left", maintain_order="left")
+        .iter_rows(named=True)
+    ]
     return GapReport(
         as_of=as_of,
         rows=rows,
@@ -293,4 +357,7 @@ def coverage_gaps(user: Any, *, as_of: date | None = None, limit: int | None = N
         people=gaps["person_id"].n_unique(),
         person_days=int(gaps["days"].sum()) if gaps.height else 0,
         claims_in_gap=claim_rows,
+        ended=ended_rows,
+        ended_people=ended.height,
+        ended_as_of=until,
     )

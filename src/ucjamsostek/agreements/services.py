@@ -541,6 +541,7 @@ def export_gap_report(actor: Any, report: Any, path: str | Path) -> None:
     people = [[r.nik, r.name, r.village, r.district, r.gap_start, r.last_day, r.days, r.open] for r in report.rows]
     desa = [[v["village"], v["people"], v["person_days"]] for v in report.by_village]
     claims = [[c["nik"], c["name"], c["type"], c["incident_date"], c["amount"]] for c in report.claims_in_gap]
+    ended = [[r.nik, r.name, r.village, r.district, r.last_day, r.days, r.died] for r in report.ended]
     title = "Celah perlindungan di antara PKS" + (f" (sampai {report.as_of:%d-%m-%Y})" if report.as_of else "")
     write_workbook(
         path,
@@ -558,6 +559,15 @@ def export_gap_report(actor: Any, report: Any, path: str | Path) -> None:
                 ["NIK", "Nama", "Jenis", "Tanggal kejadian", "Nominal (Rp)"],
                 claims,
                 widths=(20, 28, 10, 14, 16),
+            ),
+            Sheet(
+                "Berakhir tak dilanjutkan",
+                ["NIK", "Nama", "Desa", "Kecamatan", "Terlindungi sampai", "Hari", "Meninggal"],
+                ended,
+                title=f"Perlindungan berakhir dan tidak dilanjutkan sampai {report.ended_as_of:%d-%m-%Y}"
+                if report.ended_as_of
+                else None,
+                widths=(20, 28, 18, 18, 14, 8, 14),
             ),
         ],
     )

@@ -8,8 +8,11 @@ covered, ``None`` means open-ended. Everything here works on whole Polars frames
   of 181 days), and optionally the open gap after the last period up to an as-of date;
 * :func:`in_force` — for each ``(key, day)`` the coverage period in force on that day, if any;
 * :func:`events_in_gaps` — events (claims) whose date falls in a person's gap;
-* :func:`agreements_ending_without_successor` and :func:`enrollments_without_agreement` — the
-  agreement warnings.
+* :func:`ended_not_resumed` — people whose cover ended and never resumed (listed apart from the
+  gaps between two periods);
+* :func:`agreements_ending_without_successor`, :func:`agreements_with_late_successor` and
+  :func:`enrollments_without_agreement` — the agreement warnings;
+* :func:`last_day` — the inclusive last day shown for an exclusive end (31-12-2024, not 01-01-2025).
 """
 
 from __future__ import annotations
@@ -45,7 +48,14 @@ class Period:
     @property
     def last_day(self) -> date | None:
         """The last covered day (inclusive), as people say it."""
-        return None if self.end is None else self.end - timedelta(days=1)
+        return None if self.end is None else last_day(self.end)
+
+
+def last_day(end: date) -> date:
+    """The last day of a period whose (exclusive) ``end`` is given: what people write and read
+    (a PKS "until 31-12-2024" has ``end`` 2025-01-01). Every date shown as the end of coverage or
+    of an agreement goes through here."""
+    return end - timedelta(days=1)
 
 
 def _closed(end: pl.Expr) -> pl.Expr:
@@ -159,19 +169,84 @@ def events_in_gaps(
     *,
     key: str = "person_id",
     day: str = "day",
+    deaths: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The ``events`` whose ``day`` falls in one of the person's ``gaps`` (from :func:`person_gaps`),
     with that gap's ``gap_start``/``gap_end``. Row order of ``events`` is kept (a join alone does
-    not promise it)."""
-    return (
+    not promise it).
+
+    With ``deaths`` (``key``, ``death_date``), pass the gaps computed *without* deaths: an event
+    counts up to and including the day of death. A death is the uncovered event itself — a JKM
+    claim's incident is the day of death, which :func:`person_gaps` leaves out of the gap (the gap
+    ends on it; a death on the first uncovered day leaves no gap at all) — and nothing is uncovered
+    after it."""
+    found = (
         events.lazy()
         .with_row_index("_ev")
         .join(gaps.lazy().select(key, "gap_start", "gap_end"), on=key, how="inner")
         .filter((pl.col("gap_start") <= pl.col(day)) & (pl.col(day) < pl.col("gap_end")))
-        .sort("_ev", "gap_start")
-        .drop("_ev")
+    )
+    if deaths is not None:
+        died = deaths.lazy().select(pl.col(key), pl.col("death_date").cast(pl.Date).alias("_died"))
+        found = (
+            found.join(died, on=key, how="left")
+            .filter(pl.col("_died").is_null() | (pl.col(day) <= pl.col("_died")))
+            .drop("_died")
+        )
+    return found.sort("_ev", "gap_start").drop("_ev").collect()
+
+
+def ended_not_resumed(
+    periods: pl.DataFrame,
+    *,
+    as_of: date,
+    key: str = "person_id",
+    deaths: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """People whose cover ended on or before ``as_of`` and never resumed: no period covers them on
+    or after their last covered day. ``periods`` as for :func:`person_gaps`.
+
+    Returns ``key``, ``end`` (the first uncovered day, exclusive end of the last period),
+    ``last_day`` (inclusive, as people say it), ``died`` (the death date when it came after the
+    cover ended, else null) and ``days`` (uncovered days from ``end`` up to ``as_of``, or up to the
+    death), sorted by ``end`` then ``key``. With ``deaths`` (``key``, ``death_date``), someone who
+    died while still covered is not listed: their cover ended with their life, not with an
+    agreement."""
+    schema: dict[str, Any] = {
+        key: periods.schema[key] if key in periods.schema else pl.Int64,
+        "end": pl.Date,
+        "last_day": pl.Date,
+        "died": pl.Date,
+        "days": pl.Int64,
+    }
+    if periods.height == 0:
+        return pl.DataFrame(schema=schema)
+    ended = (
+        periods.lazy()
+        .group_by(key)
+        .agg(_closed(pl.col("end")).max().alias("end"))
+        .filter(pl.col("end") <= pl.lit(as_of))
+    )
+    if deaths is not None and deaths.height:
+        died = deaths.lazy().select(pl.col(key), pl.col("death_date").cast(pl.Date).alias("died")).drop_nulls()
+        ended = ended.join(died, on=key, how="left").filter(
+            pl.col("died").is_null() | (pl.col("died") >= pl.col("end"))
+        )
+    else:
+        ended = ended.with_columns(pl.lit(None, dtype=pl.Date).alias("died"))
+    out = (
+        ended.with_columns(
+            (pl.col("end") - pl.duration(days=1)).alias("last_day"),
+            (pl.min_horizontal(pl.col("died").fill_null(pl.lit(as_of)), pl.lit(as_of)) - pl.col("end"))
+            .dt.total_days()
+            .cast(pl.Int64)
+            .alias("days"),
+        )
+        .select(list(schema))
+        .sort(["end", key])
         .collect()
     )
+    return out.cast(schema)  # type: ignore[arg-type]
 
 
 def gap_counts(
@@ -207,6 +282,21 @@ def agreements_ending_without_successor(
 
 
 VALID_AGREEMENT_STATUSES = ("signed", "active", "ended")
+
+
+def agreements_with_late_successor(agreements: pl.DataFrame) -> pl.DataFrame:
+    """Agreements (``id``, ``start``, ``end``, ``successor_id``, ``status``) whose successor starts
+    later than the day after they end (``end`` is exclusive: a successor starting on ``end``
+    follows without a gap). Adds ``successor_start`` and ``gap_days`` (the uncovered days between
+    them: 10, 194, …), in the order they end. Agreements still in draft are no one's cover yet."""
+    succ = agreements.select(pl.col("id").alias("successor_id"), pl.col("start").alias("successor_start"))
+    return (
+        agreements.filter(pl.col("end").is_not_null() & pl.col("status").is_in(list(VALID_AGREEMENT_STATUSES)))
+        .join(succ, on="successor_id", how="inner")
+        .filter(pl.col("successor_start") > pl.col("end"))
+        .with_columns((pl.col("successor_start") - pl.col("end")).dt.total_days().cast(pl.Int64).alias("gap_days"))
+        .sort(["end", "id"])
+    )
 
 
 def enrollments_without_agreement(enrollments: pl.DataFrame) -> pl.DataFrame:

@@ -1532,7 +1532,9 @@ def write_truth(truth: pl.DataFrame, path: Path) -> Path:
 def reference_frame(ref: pl.DataFrame) -> pl.DataFrame:
     """A reference list in the file form ``nik,nama,tanggal_lahir`` (a deaths list also
     ``tanggal_meninggal``, as Dukcapil gives it: DESIGN.md §5.2)."""
-    dated = [pl.col("death_date").dt.strftime("%Y-%m-%d").alias("tanggal_meninggal")] if "death_date" in ref.columns else []
+    dated = []
+    if "death_date" in ref.columns:
+        dated = [pl.col("death_date").dt.strftime("%Y-%m-%d").alias("tanggal_meninggal")]
     return ref.select(
         pl.col("nik"),
         pl.col("name").alias("nama"),

@@ -178,9 +178,14 @@ class Command(BaseCommand):
                         f"PKS {e['number']} berakhir {e['last_day']:%d-%m-%Y} ({e['days_left']} hari) "
                         "tanpa PKS lanjutan."
                     )
+            for e in w.late_successor:
+                out(
+                    f"PKS {e['number']} berakhir {e['last_day']:%d-%m-%Y}, PKS lanjutan {e['successor']} baru "
+                    f"berlaku {e['successor_start']:%d-%m-%Y}: {e['gap_days']} hari tanpa perlindungan."
+                )
             for problem, n in w.without_agreement.items():
                 out(f"{n} kepesertaan: {problem}")
-            if not w.ending and not w.without_agreement:
+            if not w.ending and not w.late_successor and not w.without_agreement:
                 out("Tidak ada peringatan.")
         elif action == "gaps":
             rep = selectors.coverage_gaps(SYSTEM, as_of=parse_date(o["as_of"], "--as-of"))
@@ -188,3 +193,9 @@ class Command(BaseCommand):
             for v in rep.by_village:
                 out(f"  {v['village']}: {v['people']} orang, {v['person_days']} orang-hari")
             out(f"Klaim dengan tanggal kejadian di masa tanpa perlindungan: {len(rep.claims_in_gap)}")
+            if rep.claims_in_gap:
+                out(f"  senilai {rp(sum(c['amount'] or 0 for c in rep.claims_in_gap))}")
+            out(
+                f"Perlindungan berakhir dan tidak dilanjutkan (sampai {rep.ended_as_of:%d-%m-%Y}): "
+                f"{rep.ended_people} orang."
+            )
