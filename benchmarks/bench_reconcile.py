@@ -27,6 +27,14 @@ Two things are timed, each as the median of ``--runs``:
   xlsx download show). The bill of the period is deleted (untimed) before each run, so every
   run is a first import. Peak RSS is the larger of the two processes'.
 
+The cross-bill ledger (DESIGN.md §5.4, issue 9 §1) is on by default: before the runs, a December
+2025 bill of the same N people is imported (untimed) and stays stored; the January bill then
+carries, for one person in five hundred, a back-bill line for December — a month the December
+bill already billed — which must come out BILLED_TWICE across bills. ``billing reconcile`` reads
+the earlier bills' lines that the January bill repeats from the database (the ledger query over
+the December bill's N lines) on every run; the core timing gets the same ledger frame. Only the
+January bill is deleted between runs. ``--no-ledger`` measures a lone bill, as before.
+
 The class counts of ``reconciliation.csv`` are checked against what was generated, so the
 benchmark fails loudly if the fast path ever stops giving the right answer.
 
@@ -60,12 +68,14 @@ OUT = ROOT / "bench-out" / "reconcile"
 UCJ = ROOT / ".venv" / "bin" / "ucjamsostek"
 PY = ROOT / ".venv" / "bin" / "python"
 PERIOD = date(2026, 1, 1)
+EARLIER_PERIOD = date(2025, 12, 1)  # the bill already stored when the ledger is on
 TARGET_S = 30.0
 SEED = 2026
 
 # Shares of the bill / roster (realistic for a monthly BPJS bill of a Pemda-paid programme).
 SHARE_NOT_ON_ROSTER = 0.004  # bill lines whose NIK is on no roster
 SHARE_TWICE = 0.002  # extra lines for a person already billed this month
+SHARE_REBILL = 0.002  # with the ledger: back-bill lines for December, which the December bill billed
 SHARE_DEAD = 0.003  # roster people who died before the month (still billed)
 SHARE_OUTSIDE = 0.003  # roster people whose coverage does not include the month (still billed)
 SHARE_MISMATCH = 0.005  # lines at the wrong amount
@@ -132,8 +142,9 @@ def rupiah_text(col: str) -> pl.Expr:
     )
 
 
-def generate(n: int, villages: list[str]) -> dict[str, Any]:
-    """Roster people and enrollments, the bill, the core's input frames and the expected class counts."""
+def generate(n: int, villages: list[str], ledger: bool = True) -> dict[str, Any]:
+    """Roster people and enrollments, the bill, the core's input frames and the expected class
+    counts; with ``ledger`` also the earlier (December) bill and back-bill lines repeating it."""
     from ucjamsostek.core.rates import load_rate_table
 
     rates = load_rate_table()
@@ -144,7 +155,8 @@ def generate(n: int, villages: list[str]) -> dict[str, Any]:
     rng = np.random.default_rng(SEED + n)
     n_extra, n_twice = round(n * SHARE_NOT_ON_ROSTER), round(n * SHARE_TWICE)
     n_dead, n_outside, n_mismatch = round(n * SHARE_DEAD), round(n * SHARE_OUTSIDE), round(n * SHARE_MISMATCH)
-    n_unbilled = n_extra + n_twice  # so that the bill has exactly n lines
+    n_rebill = round(n * SHARE_REBILL) if ledger else 0
+    n_unbilled = n_extra + n_twice + n_rebill  # so that the bill has exactly n lines
     order = rng.permutation(n)
     dead = order[:n_dead]
     outside = order[n_dead : n_dead + n_outside]
@@ -152,6 +164,7 @@ def generate(n: int, villages: list[str]) -> dict[str, Any]:
     normal = order[n_dead + n_outside + n_unbilled :]
     mismatch = normal[:n_mismatch]
     twice = normal[n_mismatch : n_mismatch + n_twice]
+    rebill = normal[n_mismatch + n_twice : n_mismatch + n_twice + n_rebill]
 
     ids = np.arange(1, n + 1)
     is_pu = rng.random(n) < SHARE_PU
@@ -199,13 +212,14 @@ def generate(n: int, villages: list[str]) -> dict[str, Any]:
     amount = np.where(is_pu, pu, bpu)
     wrong = amount.copy()
     wrong[mismatch] = np.where(is_pu[mismatch], pu + 100, bpu_wrong)
-    rows = np.concatenate([billed, twice])
+    rows = np.concatenate([billed, twice, rebill])
     own = pl.DataFrame(
         {
             "nik": nik.gather(rows),
             "kpj": (25_000_000_000 + rows + 1).astype(str),
             "name": people["name"].gather(rows),
-            "amount": wrong[rows],
+            "amount": np.concatenate([wrong[billed], wrong[twice], amount[rebill]]),
+            "period": [PERIOD] * (billed.size + twice.size) + [EARLIER_PERIOD] * rebill.size,
         }
     )
     strangers = pl.DataFrame(
@@ -214,6 +228,7 @@ def generate(n: int, villages: list[str]) -> dict[str, Any]:
             "kpj": (26_000_000_000 + np.arange(n_extra)).astype(str),
             "name": names(n_extra, rng),
             "amount": np.full(n_extra, bpu, dtype=np.int64),
+            "period": [PERIOD] * n_extra,
         }
     )
     bill = (
@@ -228,11 +243,43 @@ def generate(n: int, villages: list[str]) -> dict[str, Any]:
         pl.col("nik").alias("NIK"),
         pl.col("kpj").alias("No KPJ"),
         pl.col("name").alias("Nama"),
-        pl.lit(f"{PERIOD:%Y-%m}").alias("Periode"),
+        pl.col("period").dt.strftime("%Y-%m").alias("Periode"),
         pl.lit("JKK+JKM").alias("Program"),
         rupiah_text("amount").alias("Iuran"),
     )
-    core_bill = bill.select("line", "nik", pl.lit(PERIOD).alias("period"), pl.col("amount").cast(pl.Int64))
+    core_bill = bill.select("line", "nik", pl.col("period").cast(pl.Date), pl.col("amount").cast(pl.Int64))
+    # the earlier bill: December 2025, every person covered then (not those starting in February)
+    in_december = np.flatnonzero(start <= np.datetime64(EARLIER_PERIOD))
+    earlier = pl.DataFrame(
+        {
+            "nik": nik.gather(in_december),
+            "kpj": (25_000_000_000 + in_december + 1).astype(str),
+            "name": people["name"].gather(in_december),
+            "amount": amount[in_december],
+        }
+    ).with_columns(pl.int_range(2, in_december.size + 2, dtype=pl.Int64).alias("line"))
+    earlier_file = earlier.select(
+        pl.col("nik").alias("NIK"),
+        pl.col("kpj").alias("No KPJ"),
+        pl.col("name").alias("Nama"),
+        pl.lit(f"{EARLIER_PERIOD:%Y-%m}").alias("Periode"),
+        pl.lit("JKK+JKM").alias("Program"),
+        rupiah_text("amount").alias("Iuran"),
+    )
+    # what billing.services.earlier_lines returns for the January bill: the December lines of
+    # the people and months the January bill bills (the back-bills)
+    core_earlier = (
+        earlier.select(
+            "nik",
+            pl.lit(EARLIER_PERIOD).alias("period"),
+            pl.lit(1, dtype=pl.Int64).alias("bill"),
+            pl.lit(EARLIER_PERIOD).alias("bill_period"),
+            pl.lit("").alias("bill_number"),
+            "line",
+        )
+        .join(core_bill.select("nik", "period").unique(), on=["nik", "period"], how="semi")
+        .sort("line")
+    )
     core_roster = enrollments.join(people.select("id", "nik", "death_date"), left_on="person_id", right_on="id").select(
         pl.col("id").alias("enrollment_id"),
         "nik",
@@ -245,9 +292,9 @@ def generate(n: int, villages: list[str]) -> dict[str, Any]:
         "death_date",
     )
     expected = {
-        "MATCHED": n - n_extra - n_twice - n_dead - n_outside - n_mismatch,
+        "MATCHED": n - n_extra - n_twice - n_rebill - n_dead - n_outside - n_mismatch,
         "NOT_ON_ROSTER": n_extra,
-        "BILLED_TWICE": n_twice,
+        "BILLED_TWICE": n_twice + n_rebill,
         "BILLED_AFTER_DEATH": n_dead,
         "OUTSIDE_COVERAGE": n_outside,
         "AMOUNT_MISMATCH": n_mismatch,
@@ -259,6 +306,8 @@ def generate(n: int, villages: list[str]) -> dict[str, Any]:
         "file": file_frame,
         "core_bill": core_bill,
         "core_roster": core_roster,
+        "core_earlier": core_earlier,
+        "earlier_file": earlier_file,
         "expected": expected,
     }
 
@@ -279,23 +328,27 @@ def write_bill(frame: pl.DataFrame, path: Path) -> None:
     wb.close()
 
 
-def prepare_files(n: int, fmt: str, villages: list[str]) -> dict[str, Any]:
+def prepare_files(n: int, fmt: str, villages: list[str], ledger: bool = True) -> dict[str, Any]:
     """Generate (or reuse) the size's files under bench-out/reconcile/."""
+    tag = f"{n}-ledger" if ledger else str(n)
     paths = {
-        "people": OUT / f"people-{n}.parquet",
-        "enrollments": OUT / f"enrollments-{n}.parquet",
-        "core_bill": OUT / f"core-bill-{n}.parquet",
-        "core_roster": OUT / f"core-roster-{n}.parquet",
-        "expected": OUT / f"expected-{n}.json",
-        "bill": OUT / f"tagihan-{n}.{fmt}",
+        "people": OUT / f"people-{tag}.parquet",
+        "enrollments": OUT / f"enrollments-{tag}.parquet",
+        "core_bill": OUT / f"core-bill-{tag}.parquet",
+        "core_roster": OUT / f"core-roster-{tag}.parquet",
+        "core_earlier": OUT / f"core-earlier-{tag}.parquet",
+        "expected": OUT / f"expected-{tag}.json",
+        "bill": OUT / f"tagihan-{tag}.{fmt}",
+        "earlier_bill": OUT / f"tagihan-{tag}-{EARLIER_PERIOD:%Y-%m}.{fmt}",
     }
     if not all(p.exists() for p in paths.values()):
         print(f"  membuat data {n:,} …".replace(",", "."), file=sys.stderr, flush=True)
-        data = generate(n, villages)
-        for key in ("people", "enrollments", "core_bill", "core_roster"):
+        data = generate(n, villages, ledger)
+        for key in ("people", "enrollments", "core_bill", "core_roster", "core_earlier"):
             data[key].write_parquet(paths[key])
         paths["expected"].write_text(json.dumps(data["expected"]), encoding="utf-8")
         write_bill(data["file"], paths["bill"])
+        write_bill(data["earlier_file"], paths["earlier_bill"])
     return {"paths": paths, "expected": json.loads(paths["expected"].read_text(encoding="utf-8"))}
 
 
@@ -414,11 +467,20 @@ class BenchDb:
             for t in tables:
                 cur.execute(f"DELETE FROM {t}")  # noqa: S608 - fixed table names
 
-    def clear_bills(self) -> None:
-        """Delete every bill (untimed), so that the next import is a first import."""
+    def clear_bills(self, keep_earlier: bool = False) -> None:
+        """Delete every bill (untimed), so that the next import is a first import; with
+        ``keep_earlier`` only the bill of :data:`PERIOD` (the ledger's earlier bill stays)."""
         from django.db import connection
 
         with connection.cursor() as cur:
+            if keep_earlier:
+                bills = "SELECT id FROM billing_invoice WHERE period = %s"
+                for t in ("billing_payment", "billing_invoiceline"):
+                    cur.execute(f"DELETE FROM {t} WHERE invoice_id IN ({bills})", [PERIOD])  # noqa: S608
+                cur.execute("DELETE FROM billing_invoice WHERE period = %s", [PERIOD])
+                if self.kind == "postgres":  # as a database that has seen a month of bills
+                    cur.execute("VACUUM ANALYZE billing_invoice, billing_invoiceline")
+                return
             if self.kind == "postgres":
                 cur.execute("TRUNCATE billing_payment, billing_invoiceline, billing_invoice")
             else:
@@ -457,18 +519,19 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[flo
         return seconds, usage.ru_maxrss / 1024, out.read().decode(errors="replace")
 
 
-def core_child(n: int, runs: int) -> None:
+def core_child(tag: str, runs: int) -> None:
     """In the child: reconcile the size's frames ``runs`` times; print the seconds as JSON."""
     from ucjamsostek.core.rates import load_rate_table
     from ucjamsostek.core.reconcile import reconcile
 
-    bill = pl.read_parquet(OUT / f"core-bill-{n}.parquet")
-    roster = pl.read_parquet(OUT / f"core-roster-{n}.parquet")
+    bill = pl.read_parquet(OUT / f"core-bill-{tag}.parquet")
+    roster = pl.read_parquet(OUT / f"core-roster-{tag}.parquet")
+    earlier = pl.read_parquet(OUT / f"core-earlier-{tag}.parquet")
     rates = load_rate_table()
     times, counts = [], {}
     for _ in range(runs):
         t0 = time.perf_counter()
-        result = reconcile(bill, roster, rates, PERIOD)
+        result = reconcile(bill, roster, rates, PERIOD, earlier=earlier)
         times.append(time.perf_counter() - t0)
         counts = dict(result.group_by("class").len().iter_rows())
     print(json.dumps({"times": times, "counts": counts}))
@@ -498,7 +561,10 @@ def phases_child(bill: str, out_dir: str) -> None:
     r = services.roster_frame()
     t["roster from db"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    rc.reconcile(b, r, services.rate_table(), inv.period)
+    e = services.earlier_lines(inv)
+    t["ledger (earlier lines) from db"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    rc.reconcile(b, r, services.rate_table(), inv.period, earlier=e)
     t["core reconcile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     rec = services.reconcile_invoice(inv)
@@ -524,13 +590,20 @@ def check_counts(csv_path: Path, expected: dict[str, int]) -> str:
 
 
 def bench_size(n: int, args: argparse.Namespace, db: BenchDb, villages: list[str]) -> dict[str, Any]:
-    files = prepare_files(n, args.format, villages)
+    ledger = not args.no_ledger
+    files = prepare_files(n, args.format, villages, ledger)
     paths, expected = files["paths"], files["expected"]
+    tag = f"{n}-ledger" if ledger else str(n)
     load = os.getloadavg()
-    entry: dict[str, Any] = {"size": n, "load_avg_start": [round(x, 2) for x in load], "expected": expected}
+    entry: dict[str, Any] = {
+        "size": n,
+        "ledger": ledger,
+        "load_avg_start": [round(x, 2) for x in load],
+        "expected": expected,
+    }
 
     # (a) core
-    seconds, peak, out = run_measured([str(PY), __file__, "--child", "core", "--n", str(n), "--runs", str(args.runs)])
+    seconds, peak, out = run_measured([str(PY), __file__, "--child", "core", "--n", tag, "--runs", str(args.runs)])
     core = json.loads(out.strip().splitlines()[-1])
     core_ok = all(core["counts"].get(k, 0) == v for k, v in expected.items())
     entry["core"] = {
@@ -545,9 +618,12 @@ def bench_size(n: int, args: argparse.Namespace, db: BenchDb, villages: list[str
     people, enrollments = pl.read_parquet(paths["people"]), pl.read_parquet(paths["enrollments"])
     entry["roster_load_s"] = round(db.load_roster(people, enrollments), 1)
     del people, enrollments
+    if ledger:  # the earlier bill, imported once (untimed) and kept
+        t_earlier, _, _ = run_measured([str(UCJ), "billing", "import", str(paths["earlier_bill"])], db.env)
+        entry["earlier_bill_import_s"] = round(t_earlier, 1)
     walls, imports, recs, peaks, verdicts = [], [], [], [], []
     for i in range(args.runs):
-        db.clear_bills()
+        db.clear_bills(keep_earlier=ledger)
         out_dir = OUT / f"out-{n}"
         t_imp, p_imp, _ = run_measured([str(UCJ), "billing", "import", str(paths["bill"])], db.env)
         t_rec, p_rec, _ = run_measured(
@@ -570,7 +646,7 @@ def bench_size(n: int, args: argparse.Namespace, db: BenchDb, villages: list[str
     }
     entry["ratio"] = round(entry["e2e"]["median_s"] / max(entry["core"]["median_s"], 1e-9), 1)
     if args.phases:
-        db.clear_bills()
+        db.clear_bills(keep_earlier=ledger)
         _, peak, out = run_measured(
             [str(PY), __file__, "--child", "phases", "--bill", str(paths["bill"]), "--out", str(OUT / f"phases-{n}")],
             db.env,
@@ -594,8 +670,11 @@ def main() -> int:
     )
     parser.add_argument("--phases", action="store_true", help="also time the phases of one run in process")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the benchmark database")
+    parser.add_argument(
+        "--no-ledger", action="store_true", help="a lone bill: no earlier bill stored, no back-bill lines"
+    )
     parser.add_argument("--child", choices=["core", "phases"], help=argparse.SUPPRESS)
-    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--n", help=argparse.SUPPRESS)
     parser.add_argument("--bill", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -612,7 +691,11 @@ def main() -> int:
 
     villages = area_table("74.13").filter(pl.col("level") == LEVEL_VILLAGE)["code"].to_list()
     db = BenchDb(args.db, args.pg_url, args.keep_db)
-    print(f"database: {args.db}, bill file: {args.format}, runs: {args.runs}, load: {os.getloadavg()}", flush=True)
+    ledger = "off" if args.no_ledger else f"on (a {EARLIER_PERIOD:%m/%Y} bill stored, back-bills for it)"
+    print(
+        f"database: {args.db}, bill file: {args.format}, runs: {args.runs}, ledger: {ledger}, load: {os.getloadavg()}",
+        flush=True,
+    )
     results = []
     try:
         db.create()
@@ -637,7 +720,9 @@ def main() -> int:
     finally:
         db.drop()
     (OUT.parent / "bench_reconcile.json").write_text(
-        json.dumps({"db": args.db, "format": args.format, "results": results}, indent=2) + "\n", encoding="utf-8"
+        json.dumps({"db": args.db, "format": args.format, "ledger": not args.no_ledger, "results": results}, indent=2)
+        + "\n",
+        encoding="utf-8",
     )
     bad = any(not r["core"]["ok"] or r["e2e"]["check"] != "classes OK" for r in results)
     return 1 if bad else 0
