@@ -15,8 +15,10 @@ once with headers that lie about the sheet's size, then refuses it through
   the growth of this process's peak RSS and as Python's own allocations (``tracemalloc``).
 
 Prints the median of ``--repeat`` runs per path, the worst figure, and the machine's load
-average (the machine is shared). Needs a database for the commands (``ucjamsostek init`` is run
-into ``UCJAMSOSTEK_DATA_DIR``, or ``DATABASE_URL``). No personal data is involved.
+average (the machine is shared). A command's time is also given beyond its process's start-up
+(the same command refusing an empty file at once): the refusal itself, which the limit is about.
+Needs a database for the commands (``ucjamsostek init`` is run into ``UCJAMSOSTEK_DATA_DIR``, or
+``DATABASE_URL``). No personal data is involved.
 """
 
 from __future__ import annotations
@@ -53,10 +55,11 @@ COMMANDS = {
     "monev workforce": ["monev", "workforce", "FILE"],
     "budget --quotas": ["budget", "--year", "2026", "--ceiling", "1000000000", "--quota-by", "kecamatan",
                         "--quotas", "FILE", "--out", "OUT/seleksi.xlsx"],
+    "crossfund": ["crossfund", "FILE", "FILE", "--out", "OUT", "--no-progress"],
 }  # fmt: skip
 
 #: The import kind each upload page and the API check an upload as.
-UPLOAD_KINDS = ("nominations", "reference", "bill", "claims", "assistance", "registration")
+UPLOAD_KINDS = ("nominations", "reference", "bill", "claims", "assistance", "registration", "roster")
 
 
 def run_command(argv: list[str]) -> tuple[float, float, int, str]:
@@ -119,18 +122,27 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     worst_s, worst_mb = 0.0, 0.0
+    empty = work / "kosong.csv"
+    empty.write_bytes(b"")
     print(f"{'jalur':40} {'berkas':16} {'median s':>9} {'maks s':>7} {'puncak MB':>10}  pesan")
     for label, template in COMMANDS.items():
-        for bomb in (honest, lying):
+        start_up = 0.0
+        for bomb in (empty, honest, lying):
             runs = []
             for _ in range(args.repeat):
                 cmd = [a.replace("FILE", str(bomb)).replace("OUT", str(work / "keluaran")) for a in template]
                 runs.append(run_command(cmd))
             assert all(code == 2 for _, _, code, _ in runs), runs
             secs, mbs = [r[0] for r in runs], [r[1] for r in runs]
-            worst_s, worst_mb = max(worst_s, *secs), max(worst_mb, *mbs)
+            if bomb is empty:  # refused at once: the process's start-up (Django, the database check)
+                start_up = statistics.median(secs)
+                print(f"{'CLI ' + label:40} {bomb.name:16} {start_up:9.2f} {max(secs):7.2f} "
+                      f"{statistics.median(mbs):10.0f}  (mulai proses)")  # fmt: skip
+                continue
+            beyond = statistics.median(secs) - start_up
+            worst_s, worst_mb = max(worst_s, beyond), max(worst_mb, *mbs)
             print(f"{'CLI ' + label:40} {bomb.name:16} {statistics.median(secs):9.2f} {max(secs):7.2f} "
-                  f"{statistics.median(mbs):10.0f}  {runs[0][3][:90]}")  # fmt: skip
+                  f"{statistics.median(mbs):10.0f}  +{beyond:.2f} s; {runs[0][3][:70]}")  # fmt: skip
     for kind in UPLOAD_KINDS:
         for bomb in (honest, lying):
             runs2 = [upload_check(bomb, kind) for _ in range(args.repeat)]
@@ -141,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{statistics.median(r[2] for r in runs2):10.1f}  (tracemalloc; RSS +"
                   f"{max(r[1] for r in runs2):.0f} MB) {runs2[0][3][:60]}")  # fmt: skip
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"terburuk: {worst_s:.2f} s, {worst_mb:.0f} MB (proses CLI utuh); beban mesin {load}")
+    print(f"terburuk: {worst_s:.2f} s untuk menolak (median, di luar mulai proses CLI atau pemeriksaan unggahan), "
+          f"{worst_mb:.0f} MB puncak proses CLI utuh; beban mesin {load}")  # fmt: skip
     return 0 if worst_s <= 5 and worst_mb <= 500 else 1
 
 
