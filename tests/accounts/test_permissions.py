@@ -60,6 +60,7 @@ def test_scope_people_per_role(users, people, who):
     assert ids == expected
     for key, p in people.items():
         assert perm.can_view_person(user, p) == (key in EXPECTED_SCOPE[who])
+    assert perm.sees_everyone(user) == (EXPECTED_SCOPE[who] == EXPECTED_SCOPE["admin"])
 
 
 @pytest.mark.django_db
@@ -73,6 +74,7 @@ def test_fail_closed(users, people):
     opd = users["opd"]
     opd.organisation_id = None
     assert perm.scope_people(opd, Person.objects.all()).count() == 0
+    assert not perm.sees_everyone(opd) and not perm.sees_everyone(AnonymousUser()) and not perm.sees_everyone(None)
     dinas = users["dinas"]
     dinas.is_active = False
     assert not perm.can_view_person(dinas, people["p_a"])

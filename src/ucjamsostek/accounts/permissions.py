@@ -48,6 +48,15 @@ searched by NIK and exported by admins and auditors (``can_read_access_log``); n
 
 The server's console passes :data:`SYSTEM` (an administrator's rights); no user has no right.
 
+Area scoping (the one rule for every object, route, export and API answer; test:
+``tests/scoping/test_crawl.py``): personal data — a NIK or a name — reaches an area or OPD operator
+only for the people :func:`people_q` gives them (screening rows: :func:`nominations_q`). A row
+known only by its NIK (a bill line, a reconciliation line, an aid recipient BPJS sent) belongs to
+the registry's person with that NIK; a NIK the registry does not hold lies in no area, so only the
+regency-wide roles (:func:`sees_everyone`) see it. A regency-wide object (a bill, an aid programme,
+a PKS, a budget scenario) opens for every role that may read it, with only the rows in the
+reader's scope; a person-level object outside the scope is not found (404).
+
 Why these NIK rights (UU 27/2022 PDP, data minimisation): the Dinas and admin run the registry
 and must match people across files; area and OPD operators collect and correct the data of their
 own people and must compare it with the KTP; BPJS staff match NIK to KPJ numbers in their own
@@ -206,6 +215,12 @@ def scope_people(user: Any, qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any
     if q is None:
         return qs.none()
     return qs.filter(q) if q else qs
+
+
+def sees_everyone(user: Any) -> bool:
+    """A regency-wide reader: :func:`people_q` puts no limit on the people it reads."""
+    q = people_q(user)
+    return q is not None and not q
 
 
 def scope_regions(user: Any, qs: QuerySet[Any], field: str = "code") -> QuerySet[Any]:

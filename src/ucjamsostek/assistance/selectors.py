@@ -110,7 +110,10 @@ def lists(programme: AssistanceProgramme) -> QuerySet[RecipientList]:
 
 
 def recipient_rows(user: Any, programme: AssistanceProgramme, *, only_problems: bool = False) -> list[dict[str, Any]]:
-    qs = Recipient.objects.filter(programme=programme).select_related("batch").order_by("batch__number", "line")
+    """The programme's recipient lines in ``user``'s scope: a line belongs to the registry's person
+    with its NIK; a line whose NIK the registry does not hold only regency-wide roles see."""
+    qs = perm.scope_people(user, Recipient.objects.filter(programme=programme), prefix="person__")
+    qs = qs.select_related("batch").order_by("batch__number", "line")
     if only_problems:
         qs = qs.filter(eligible=False)
     return [

@@ -14,7 +14,7 @@ from ucjamsostek.billing import accounts, services
 from ucjamsostek.billing.models import CreditTransfer, Invoice, Payment
 from ucjamsostek.core import reconcile as rc
 from ucjamsostek.core.arrears import LAPSED, STATUS_LABELS, WARNING
-from ucjamsostek.registry.selectors import display_nik
+from ucjamsostek.registry.selectors import display_nik, scope_nik_frame
 
 
 def _may_read(user: Any) -> bool:
@@ -69,8 +69,18 @@ class ReconciliationPage:
     truncated: bool = False  # more lines selected than shown
 
 
+def scoped_reconciliation(user: Any, rec: services.Reconciliation) -> services.Reconciliation:
+    """The reconciliation as ``user`` may read it: the lines of the people in their scope, with
+    the summary and totals of those lines (a regency-wide role gets ``rec`` itself). A line whose
+    NIK the registry does not hold lies in no area (``accounts.permissions``: area scoping)."""
+    if perm.sees_everyone(user):
+        return rec
+    lines = scope_nik_frame(user, rec.lines)
+    return services.Reconciliation(rec.invoice, lines, rc.summarise(lines), rc.totals(lines))
+
+
 def reconciliation_page(user: Any, invoice: Invoice, *, cls: str = "", flagged_only: bool = True) -> ReconciliationPage:
-    rec = services.reconcile_invoice(invoice, store=False)
+    rec = scoped_reconciliation(user, services.reconcile_invoice(invoice, store=False))
     summary = [r | {"label": rc.CLASS_LABELS[r["class"]]} for r in rec.summary.iter_rows(named=True)]
     total = {k: sum(int(r[k]) for r in summary) for k in ("lines", "billed", "expected", "difference")}
     frame = rec.lines

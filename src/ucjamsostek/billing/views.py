@@ -94,6 +94,7 @@ def invoice_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     rec = attempt(request, lambda: services.reconcile_invoice(inv))
     if rec is None:
         return redirect("billing:invoice", pk=pk)
+    rec = selectors.scoped_reconciliation(request.user, rec)
     with tempfile.TemporaryDirectory(prefix="ucj-rec-") as tmp:
         path = Path(tmp) / "rekonsiliasi.xlsx"
         services.export_reconciliation_xlsx(request.user, rec, path)

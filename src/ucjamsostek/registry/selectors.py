@@ -61,6 +61,23 @@ def people_for(user: Any) -> QuerySet[Person]:
     return perm.scope_people(user, Person.objects.all())
 
 
+def visible_niks(user: Any) -> frozenset[str] | None:
+    """The NIKs of the people ``user`` may read, for rows known only by their NIK (bill and
+    reconciliation lines, aid recipients BPJS sent): ``None`` when the user reads everyone. A NIK
+    the registry does not hold lies in no area (``accounts.permissions``: area scoping)."""
+    if perm.sees_everyone(user):
+        return None
+    return frozenset(people_for(user).values_list("nik", flat=True))
+
+
+def scope_nik_frame(user: Any, frame: pl.DataFrame, column: str = "nik") -> pl.DataFrame:
+    """``frame`` limited to the rows whose ``column`` is the NIK of a person ``user`` may read."""
+    niks = visible_niks(user)
+    if niks is None:
+        return frame
+    return frame.filter(pl.col(column).is_in(list(niks)))
+
+
 def get_person(user: Any, pk: Any) -> Person | None:
     """The person with ``pk`` if ``user`` may read it, else ``None`` (also for a bad ``pk``)."""
     try:
