@@ -155,6 +155,8 @@ class Operation:
     path_params: tuple[str, ...]
     query_params: tuple[str, ...]
     multipart: bool = False
+    json_fields: tuple[str, ...] = ()  # the properties of a JSON request body
+
 
     def url(self, values: dict[str, str]) -> str:
         out = self.path
@@ -172,6 +174,7 @@ def api_operations(schema: dict[str, Any]) -> list[Operation]:
                 continue
             params = op.get("parameters", [])
             body = op.get("requestBody", {}).get("content", {})
+            json_schema = _resolve(schema, body.get("application/json", {}).get("schema", {}))
             out.append(
                 Operation(
                     method=method.upper(),
@@ -179,9 +182,20 @@ def api_operations(schema: dict[str, Any]) -> list[Operation]:
                     path_params=tuple(p["name"] for p in params if p["in"] == "path"),
                     query_params=tuple(p["name"] for p in params if p["in"] == "query"),
                     multipart="multipart/form-data" in body,
+                    json_fields=tuple(json_schema.get("properties", {})),
                 )
             )
     return out
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with its ``$ref`` (``#/components/schemas/X``) followed."""
+    while "$ref" in node:
+        target: Any = schema
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
 
 
 # ----------------------------------------------------------------------------------------- bodies

@@ -10,6 +10,7 @@ that too, and fails on a POST-only route it does not know."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -40,6 +41,8 @@ POST_ONLY: dict[str, str] = {
     "agreements:create": "creates a PKS and redirects to it (crawled)",
     "agreements:action": "changes a PKS (status, addendum, document, enrollment) and redirects to it",
     "agreements:registration_import": "imports BPJS's answer; messages name rows, never NIKs",
+    "agreements:registration_submit": "marks a PKS's proposed enrollments submitted and redirects to it; "
+    "without its confirmation box the PKS page again (crawled)",
     "billing:upload": "imports a bill and redirects to it (crawled)",
     "billing:pay": "records an SP2D payment and redirects to the bill (crawled)",
     "claims:upload": "imports claims; messages name rows, never NIKs",
@@ -188,6 +191,14 @@ def crawl_api(world: dict[str, Any], roles: Iterable[str]) -> crawl.Crawl:
         hidden = forbidden(role, user, world["people"])
         auth = {"HTTP_AUTHORIZATION": f"Bearer {world['tokens'][role]}"}
         for op in crawl.api_operations(schema):
+            if op.method == "POST" and op.json_fields and set(op.json_fields) <= set(path_values):
+                # a JSON body of known fields (the NIK look-up): every value of each field
+                for name in op.json_fields:
+                    for value in path_values[name]:
+                        body = json.dumps({n: path_values[n][0] for n in op.json_fields} | {name: value})
+                        response = client.post(op.path, body, content_type="application/json", **auth)
+                        _check(result, role, f"API POST {op.path} {body}", response, hidden, everyone, sent=body)
+                continue
             if op.method != "GET":
                 result.post_only.setdefault(f"{op.method} {op.path}", set()).add(role)
                 continue
@@ -254,3 +265,5 @@ def test_no_route_shows_a_person_outside_the_roles_area(world, monkeypatch):
     monkeypatch.setattr(perm, "people_q", lambda user, prefix="": perm.Q())
     leak = crawl_pages(world, ["kec"], only=lambda r: r.name in ("registry:search", "registry:detail"))
     assert any("B1" in f.problem for f in leak.findings), _report(leak.findings)
+    leak = crawl_api(world, ["kec"])
+    assert any("B1" in f.problem and "lookup" in f.request for f in leak.findings), _report(leak.findings)

@@ -28,10 +28,8 @@ def person_by_nik(user: Any, nik: str) -> dict[str, Any] | None:
     key = clean_nik(nik)
     if len(key) != 16:
         return None
-    person = Person.objects.select_related("village").filter(nik=key).first()
-    # The registry's own per-person rule (area: inside the area; OPD: own staff).
-    if person is None or not perm.can_view_person(user, person):
-        person = None
+    # The one scoping rule (area: inside the area; OPD: own staff): outside it, not found.
+    person = perm.scope_people(user, Person.objects.select_related("village")).filter(nik=key).first()
     access.record_access(user, AccessLog.Kind.LOOKUP, "api:person_by_nik", niks=[key], rows=int(person is not None))
     if person is None:
         return None
