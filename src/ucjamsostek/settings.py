@@ -118,6 +118,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process died; a worker on another host counts as dead after JOBS_STALE_SECONDS without a heartbeat.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_RUN_INLINE = config.env_bool("UCJAMSOSTEK_JOBS_INLINE", False)
+# Tiered verification of nomination lists (core.verification): 3 = desa submits, kecamatan
+# verifies, Dinas approves; 2 = kecamatan verifies, Dinas approves; 1 = the Dinas approves.
+VERIFICATION_LEVELS = config.env_int("UCJAMSOSTEK_VERIFICATION_LEVELS", 3)
 JOBS_HEARTBEAT_SECONDS = 5
 JOBS_SWEEP_SECONDS = 30
 JOBS_STALE_SECONDS = config.env_int("UCJAMSOSTEK_JOBS_STALE_SECONDS", 60)

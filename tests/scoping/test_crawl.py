@@ -36,6 +36,7 @@ POST_ONLY: dict[str, str] = {
     "registry:enrollment_create": "writes an enrollment and redirects to the person (crawled)",
     "screening:review_row": "records a review decision and redirects to the batch (crawled)",
     "screening:review_pair": "records a duplicate decision and redirects to the batch (crawled)",
+    "screening:verify": "records a tiered-verification decision and redirects to the batch (crawled)",
     "budget:finalize": "freezes a scenario and redirects to it (crawled)",
     "budget:delete": "deletes a draft scenario and redirects to the list (crawled)",
     "agreements:create": "creates a PKS and redirects to it (crawled)",

@@ -107,8 +107,9 @@ def test_unknown_headers_are_mapped_once_per_sender(client, users, tmp_path, vil
     assert list(ColumnMapping.objects.values_list("source_key", "header", "field")) == [
         ("opd:dinas-pertanian", "Nomor KTP Peserta", "nik")
     ]
-    # the next file from the same sender needs no mapping
-    upload(client, path, source_kind="opd", source_name="Dinas Pertanian")
+    # the next file from the same sender (another file: the same one again would be recognised) needs no mapping
+    later = write_xlsx(tmp_path / "usulan-opd-2.xlsx", rows_for(villages)[:5], header=header)
+    upload(client, later, source_kind="opd", source_name="Dinas Pertanian")
     assert Job.objects.order_by("-id").first().status == "done"
     assert NominationBatch.objects.count() == 2
 
@@ -234,13 +235,13 @@ def test_reference_page_loads_a_version_and_refuses_bad_files(client, users, tmp
     assert "asn.csv" in client.get(url).content.decode()
 
 
-def test_a_later_file_shows_the_earlier_decision(client, users, stored, small_file):
+def test_a_later_file_shows_the_earlier_decision(client, users, stored, tmp_path, villages):
     batch, rows = stored
     client.force_login(users["dinas"])
     client.post(
         reverse("screening:review_row", args=[rows[9].pk]), {"decision": "reject", "reason": "NIK milik orang lain"}
     )
-    upload(client, small_file)
+    upload(client, write_xlsx(tmp_path / "usulan-berikutnya.xlsx", rows_for(villages)[:5]))  # the same rows 5–9
     later = NominationBatch.objects.exclude(pk=batch.pk).get()
     again = Nomination.objects.get(batch=later, row=9)
     assert again.status == "rejected" and "REVIEW_REJECTED" in again.reasons

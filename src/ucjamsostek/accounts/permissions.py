@@ -43,6 +43,12 @@ Cross-funder overlap (``crossfund``, issue 13 §2): the province monitor (and ad
 roster exports of several funders, see who is funded twice, and download the person-pairs
 (``can_run_crossfund``); a Dinas exports its own roster from the console (``can_export_roster``).
 
+Tiered verification of nomination lists (``core.verification``; test:
+``tests/screening/test_verification.py``): a desa operator submits its desa's list, a kecamatan
+operator verifies the lists of its desa (an OPD operator its OPD's list), the Dinas and admins
+approve every list (:func:`verification_level`, :func:`can_verify_batch`); each decides only where
+the list waits now, and a list the Dinas sends is approved as it is stored.
+
 Access log (who viewed or downloaded whose personal data; ``accounts.models.AccessLog``): read,
 searched by NIK and exported by admins and auditors (``can_read_access_log``); nobody changes it.
 
@@ -366,6 +372,35 @@ def can_export_batch(user: Any, batch: Any) -> bool:
     role = role_of(user)
     if not can_export(role):
         return False
+    if role == Role.AREA:
+        return in_area(batch.region_id, user.area_id)
+    if role == Role.OPD:
+        return batch.organisation_id is not None and batch.organisation_id == user.organisation_id
+    return True
+
+
+def verification_level(user: Any) -> int | None:
+    """The level of tiered verification (``core.verification``) ``user`` decides at: a desa
+    operator 1 (submits), a kecamatan operator and an OPD operator 2 (verifies), the Dinas and
+    admins 3 (approves); ``None`` for every other role."""
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.DINAS):
+        return 3
+    if role == Role.AREA:
+        return 1 if str(user.area_id).count(".") >= 3 else 2  # 74.13.01.2001 is a desa
+    if role == Role.OPD:
+        return 2
+    return None
+
+
+def can_verify_batch(user: Any, batch: Any) -> bool:
+    """May ``user`` decide on the list ``batch`` where it waits now (submit, verify, approve or
+    return it)? Their level is the one it waits at, and it is theirs: a desa's own list, a list of
+    a desa in the kecamatan, the OPD's own list; the Dinas decides on every list."""
+    level = verification_level(user)
+    if level is None or level != batch.level:
+        return False
+    role = role_of(user)
     if role == Role.AREA:
         return in_area(batch.region_id, user.area_id)
     if role == Role.OPD:

@@ -8,7 +8,8 @@ The eligible pool for a budget year is built here and nowhere else:
   ``covered_last_year`` marks the participants of the last covered year before ``year`` (see
   :func:`last_covered_year`);
 * **screened nominations** (``screening.Nomination``) whose effective decision is *eligible*
-  (after review), from batches that are not archived, and whose NIK is not in the registry yet
+  (after review), from batches that are not archived and whose tiered verification is done
+  (approved by the Dinas, ``core.verification``), and whose NIK is not in the registry yet
   (a registry person wins over their nomination; of several nominations of one NIK the latest
   batch wins).
 
@@ -34,7 +35,7 @@ from ucjamsostek.budget.models import BudgetScenario, ContributionRate, Scenario
 from ucjamsostek.core.rates import RateTable, coverage_end, load_rate_table
 from ucjamsostek.regions.models import Region
 from ucjamsostek.registry.models import ENROLLED_STATUSES, Enrollment, Person, Segment
-from ucjamsostek.screening.models import Nomination, ReferenceEntry, Status
+from ucjamsostek.screening.models import Nomination, NominationBatch, ReferenceEntry, Status
 
 DEFAULT_SEGMENT = "pekerja_rentan"
 
@@ -213,6 +214,7 @@ def _eligible_nominations() -> list[dict[str, Any]]:
     eligible, with a NIK, latest batch first per NIK."""
     qs = (
         Nomination.objects.exclude(batch__status="archived")
+        .filter(batch__level=NominationBatch.Level.APPROVED)  # tiered verification done
         .exclude(nik="")
         .final_status_is(Status.ELIGIBLE)
         .order_by("-batch__created_at", "-batch_id", "row")

@@ -63,6 +63,8 @@ INPUT_FIELDS = (
     "nik", "nik_raw", "name", "sex", "birth_place", "birth_date", "address", "village", "district",
     "occupation", "phone", "segment", "decile",
 )  # fmt: skip
+#: Row numbers of rows outside the sender's area listed in the summary (the count is complete).
+OUTSIDE_ROWS_LISTED = 50
 REFERENCE_CODES = {"enrolled": rc.ALREADY_ENROLLED, "deaths": rc.DECEASED, "asn": rc.ASN}
 
 
@@ -116,6 +118,10 @@ class ScreeningOptions:
     sheet: str | None = None
     column_map: dict[str, str] | None = None
     max_bytes: int | None = None  # refuse larger files (default: intake's limits)
+    #: The sender's area (a desa or kecamatan code): rows whose desa resolves outside it are not
+    #: screened or kept (``summary["outside_area"]`` counts them, ``outside_rows`` lists their
+    #: row numbers); rows whose desa is not resolved stay (they follow the sender's area).
+    within: str | None = None
 
 
 @dataclass
@@ -212,6 +218,14 @@ def screen_frame(
         .replace_strict(resolver.names, default=None, return_dtype=pl.Utf8)
         .alias("district_name"),
     )
+    outside: list[int] = []
+    if opts.within:
+        region = pl.col("region_code")
+        out_q = region.is_not_null() & (region != opts.within) & ~region.str.starts_with(opts.within + ".")
+        outside = df.filter(out_q)["row"].to_list()
+        if outside:
+            df = df.filter(~out_q)
+            found = [f.filter(~pl.col("row").is_in(outside)) for f in found]
     report("wilayah", 1.0)
 
     # ------------------------------------------------------------------ linkage
@@ -314,6 +328,9 @@ def screen_frame(
     pairs = _pairs_with_keys(linked.pairs, df)
     seconds = round(time.perf_counter() - started, 3)
     summary = summarise(rows, noms.source, opts, seconds)
+    if opts.within:
+        summary["outside_area"] = len(outside)
+        summary["outside_rows"] = sorted(outside)[:OUTSIDE_ROWS_LISTED]
     report("selesai", 1.0)
     return ScreeningResult(rows, findings, pairs, summary, noms.source, noms.sheet, noms.columns)
 

@@ -46,8 +46,18 @@ class NominationBatch(models.Model):
     * ``status`` — ``screened`` when stored, ``reviewed`` once no row waits for review,
       ``archived`` when replaced by a later file.
     * ``row_count`` and ``eligible_count`` / ``review_count`` / ``rejected_count`` — counts per
-      status; ``summary`` the core's summary (counts per reason, seconds taken).
+      status; ``summary`` the core's summary (counts per reason, seconds taken; for an area
+      operator's file ``outside_area``: rows of other areas, not stored).
+    * ``level`` — where the list stands in tiered verification (``core.verification``: 1 desa,
+      2 kecamatan/OPD, 3 Dinas, 4 approved: only an approved list's rows join the budget pool);
+      ``sender_level`` — the level of whoever sent it. Each decision is a :class:`Verification`.
     """
+
+    class Level(models.IntegerChoices):
+        DESA = 1, _("desa/kelurahan")
+        KECAMATAN = 2, _("kecamatan/OPD")
+        DINAS = 3, _("Dinas")
+        APPROVED = 4, _("disetujui")
 
     class BatchStatus(models.TextChoices):
         SCREENED = "screened", _("tervalidasi")
@@ -93,6 +103,10 @@ class NominationBatch(models.Model):
     review_count = models.PositiveIntegerField(_("perlu ditinjau"), default=0)
     rejected_count = models.PositiveIntegerField(_("ditolak"), default=0)
     summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
+    level = models.PositiveSmallIntegerField(
+        _("tahap verifikasi"), choices=Level.choices, default=Level.APPROVED, db_index=True
+    )
+    sender_level = models.PositiveSmallIntegerField(_("tingkat pengirim"), choices=Level.choices, default=Level.DINAS)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -408,6 +422,43 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.decision}"
+
+
+class Verification(models.Model):
+    """One decision of tiered verification on a list (kept, never changed): at ``level`` (where
+    the list waited), ``action`` (submit, verify, approve or return), ``reason`` (mandatory for a
+    return), who and when, and ``to_level`` (where the list went)."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("diajukan")
+        VERIFY = "verify", _("diverifikasi")
+        APPROVE = "approve", _("disetujui")
+        RETURN = "return", _("dikembalikan")
+
+    batch = models.ForeignKey(
+        NominationBatch, verbose_name=_("berkas"), on_delete=models.CASCADE, related_name="verifications"
+    )
+    level = models.PositiveSmallIntegerField(_("tingkat"), choices=NominationBatch.Level.choices)
+    action = models.CharField(_("keputusan"), max_length=8, choices=Action.choices)
+    to_level = models.PositiveSmallIntegerField(_("ke tahap"), choices=NominationBatch.Level.choices)
+    reason = models.TextField(_("alasan"), blank=True, default="")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verifikasi berkas")
+        verbose_name_plural = _("verifikasi berkas")
+        ordering = ["batch", "decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.level}:{self.action}"
 
 
 class ColumnMapping(models.Model):

@@ -36,6 +36,7 @@ from ucjamsostek.screening.models import (
     ReferenceList,
     ReviewDecision,
     Status,
+    Verification,
     final_status,
     final_status_expr,
 )
@@ -64,6 +65,20 @@ def batches_for(user: Any) -> QuerySet[NominationBatch]:
     if role == "opd":
         return qs.filter(organisation_id=user.organisation_id)
     return qs
+
+
+def batches_to_verify(user: Any) -> list[NominationBatch]:
+    """Lists waiting for ``user``'s decision in tiered verification (submit, verify, approve)."""
+    level = perms.verification_level(user)
+    if level is None:
+        return []
+    waiting = batches_for(user).filter(level=level).exclude(status=NominationBatch.BatchStatus.ARCHIVED)
+    return [b for b in waiting if perms.can_verify_batch(user, b)]
+
+
+def verification_history(batch: NominationBatch) -> list[Verification]:
+    """Every decision of tiered verification on ``batch``, oldest first."""
+    return list(Verification.objects.filter(batch=batch).select_related("decided_by").order_by("decided_at", "id"))
 
 
 def batches_to_review(user: Any) -> list[NominationBatch]:

@@ -29,6 +29,7 @@ from ucjamsostek.accounts.models import User
 from ucjamsostek.bulk import insert_frame
 from ucjamsostek.core import filelimits, intake
 from ucjamsostek.core import normalize as nz
+from ucjamsostek.core import verification as tiers
 from ucjamsostek.core.intake import IntakeError, file_sha256
 from ucjamsostek.core.reasons import DUPLICATE, REASONS
 from ucjamsostek.core.reasons import Status as CoreStatus
@@ -53,6 +54,7 @@ from ucjamsostek.screening.models import (
     ReviewDecision,
     SourceKind,
     Status,
+    Verification,
 )
 from ucjamsostek.screening.queries import final_counts, final_decisions, final_stamp, stored_result
 from ucjamsostek.screening.selectors import screening_context
@@ -217,7 +219,8 @@ def save_batch(
     """Store a screening result as a batch with its rows, findings and duplicate pairs.
 
     One transaction: on any error nothing is stored. ``region`` / ``organisation`` scope the batch
-    (default: the actor's area or OPD).
+    (default: the actor's area or OPD). The list starts tiered verification at its sender's level
+    (:func:`start_verification`).
     """
 
     report = progress or _noop
@@ -250,6 +253,7 @@ def save_batch(
             rejected_count=counts[Status.REJECTED],
             summary=_json_safe(summary),
         )
+        start_verification(batch, actor)
         cols = {
             name: _column(rows, name) for name in (*_TEXT_FIELDS, "row", "status", "reasons", "birth_date", "decile")
         }
@@ -455,6 +459,84 @@ def _refresh_batch_status(batch_id: int) -> None:
     )
 
 
+# =========================================================================== tiered verification
+def _levels() -> int:
+    try:
+        return tiers.check_levels(int(settings.VERIFICATION_LEVELS))
+    except ValueError as exc:
+        raise ValidationError(f"{exc} Periksa UCJAMSOSTEK_VERIFICATION_LEVELS.") from exc
+
+
+def start_verification(batch: NominationBatch, actor: Any) -> None:
+    """Put a new list where tiered verification starts it (``core.verification.initial_level``):
+    at its sender's level when that level is in use, else the upload is the sender's submission
+    (kept as a decision); a list the Dinas sends is approved as it is stored."""
+    sender = perms.verification_level(actor) or tiers.DINAS
+    level = tiers.initial_level(sender, _levels())
+    NominationBatch.objects.filter(pk=batch.pk).update(level=level, sender_level=sender)
+    batch.level, batch.sender_level = level, sender
+    if level != sender:
+        action = Verification.Action.APPROVE if sender >= tiers.DINAS else Verification.Action.SUBMIT
+        Verification.objects.create(
+            batch=batch,
+            level=sender,
+            action=action,
+            to_level=level,
+            reason=gettext_noop("saat diunggah"),
+            decided_by=perms.recorded_user(actor),
+        )
+
+
+def forward_action(batch: NominationBatch) -> str:
+    """What forwarding the list does where it waits: its sender submits it, the Dinas approves it,
+    a level between verifies it."""
+    if batch.level == batch.sender_level:
+        return Verification.Action.SUBMIT
+    if batch.level >= tiers.DINAS:
+        return Verification.Action.APPROVE
+    return Verification.Action.VERIFY
+
+
+def verify_batch(actor: Any, batch: NominationBatch, action: str, reason: str = "") -> Verification:
+    """Decide on a list where it waits: ``"forward"`` (submit / verify / approve: to the next
+    level in use, or approved at the Dinas; its eligible rows then join the budget pool) or
+    ``"return"`` (to the level below, with a mandatory reason). Every decision is kept.
+    PermissionDenied when it is not the actor's list at the actor's level; ValidationError for a
+    return without reason or a list that cannot go back."""
+    with transaction.atomic():
+        batch = NominationBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == NominationBatch.BatchStatus.ARCHIVED:
+            raise ValidationError("Berkas ini sudah diarsipkan; tidak dapat diverifikasi.")
+        if not perms.can_verify_batch(actor, batch):
+            raise PermissionDenied(
+                "Berkas ini tidak sedang menunggu keputusan Anda "
+                f"(tahapnya sekarang: {NominationBatch.Level(batch.level).label})."
+            )
+        text = (reason or "").strip()
+        if action == "forward":
+            kind = forward_action(batch)
+            to_level = tiers.next_level(batch.level, _levels())
+        elif action == "return":
+            if len(text) < 3:
+                raise ValidationError("Alasan pengembalian wajib diisi.")
+            back = tiers.return_level(batch.level, batch.sender_level, _levels())
+            if back is None:
+                raise ValidationError("Berkas ini berada di tingkat pengirimnya; tidak dapat dikembalikan lagi.")
+            kind, to_level = Verification.Action.RETURN, back
+        else:
+            raise ValidationError(f"Keputusan '{action}' tidak dikenal.")
+        made = Verification.objects.create(
+            batch=batch,
+            level=batch.level,
+            action=kind,
+            to_level=to_level,
+            reason=text,
+            decided_by=perms.recorded_user(actor),
+        )
+        NominationBatch.objects.filter(pk=batch.pk).update(level=to_level)
+    return made
+
+
 # =========================================================================== column mappings
 def save_column_mapping(source: str, mapping: dict[str, str], actor: Any) -> list[ColumnMapping]:
     """Keep ``mapping`` (header text → field) for ``source`` (a source key, see :func:`source_key`).
@@ -599,6 +681,7 @@ def run_upload(
         segment=segment or None,
         sheet=sheet or None,
         column_map=column_map_for(key) or None,
+        within=(area.code if (area := perms.own_area(actor)) is not None else None),
     )
     upload = {
         "upload": Path(path).name,  # a name inside the uploads folder, never a server path
@@ -641,12 +724,22 @@ def run_upload(
         segment=segment,
         progress=lambda stage, f: job.progress(stage, 0.9 + 0.1 * f),
     )
+    message = f"{batch.row_count} baris divalidasi dan disimpan."
+    outside = int(result.summary.get("outside_area") or 0)
+    if outside:
+        message += " " + outside_area_message(outside)
     return {
         "batch_id": batch.pk,
         "url": reverse("screening:batch", args=[batch.pk]),
         "counts": {"eligible": batch.eligible_count, "review": batch.review_count, "rejected": batch.rejected_count},
-        "message": f"{batch.row_count} baris divalidasi dan disimpan.",
+        "outside_area": outside,
+        "message": message,
     }
+
+
+def outside_area_message(n: int) -> str:
+    """The warning for rows of other areas in an area operator's file (not screened or stored)."""
+    return f"{n} baris di luar wilayah Anda tidak diproses."
 
 
 def _stored_upload(mapping: dict[str, Any]) -> Path:
@@ -750,6 +843,11 @@ def start_upload(
             raise ValidationError(str(exc)) from exc
         stored_path = store_upload(uploaded.chunks(), Path(uploaded.name).suffix)
     name = Path(file_name or (display_name(uploaded) if uploaded is not None else stored_path.name)).name
+    same = same_file_batch(actor, stored_path)
+    if same is not None:
+        if uploaded is not None:
+            stored_path.unlink(missing_ok=True)
+        raise SameFileUploaded(same)
     try:  # a bomb or a damaged file is refused here, before a job is queued for it
         intake.check_file(stored_path, kind=filelimits.NOMINATIONS, sheet=sheet, display_name=name)
     except IntakeError as exc:
@@ -769,6 +867,34 @@ def start_upload(
         as_of=as_of.isoformat(),
         sheet=sheet,
     )
+
+
+class SameFileUploaded(ValidationError):
+    """The very same file (same content hash) is already a stored list of the sender's: nothing
+    is screened again (as billing answers the same bill file with the bill it stored)."""
+
+    def __init__(self, batch: NominationBatch) -> None:
+        self.batch = batch
+        when = timezone.localtime(batch.created_at).strftime("%d-%m-%Y %H:%M")
+        super().__init__(
+            f"Berkas ini sama persis dengan berkas '{batch.file_name}' yang sudah diunggah pada {when} "
+            f"(berkas #{batch.pk}); tidak diproses ulang."
+        )
+
+
+def same_file_batch(actor: Any, path: Path) -> NominationBatch | None:
+    """The sender's stored list (not archived) with the same content as ``path``, if any: the
+    same uploader, or the same area or OPD the list belongs to."""
+    digest = file_sha256(path)
+    qs = NominationBatch.objects.filter(sha256=digest).exclude(status=NominationBatch.BatchStatus.ARCHIVED)
+    area, org = perms.own_area(actor), perms.own_organisation(actor)
+    if area is not None:
+        qs = qs.filter(region=area)
+    elif org is not None:
+        qs = qs.filter(organisation=org)
+    else:
+        qs = qs.filter(region__isnull=True, organisation__isnull=True)
+    return qs.order_by("-created_at", "-id").first()
 
 
 def copy_for_upload(path: str | Path) -> Path:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("rujukan/", views.references, name="references"),
     path("berkas/<int:pk>/", views.batch_detail, name="batch"),
     path("berkas/<int:pk>/unduh/<str:name>", views.download, name="download"),
+    path("berkas/<int:pk>/verifikasi/", views.verify, name="verify"),
     path("berkas/<int:pk>/tinjauan/", views.review, name="batch_review"),
     path("usulan/<int:pk>/tinjauan/", views.review_row, name="review_row"),
     path("pasangan/<int:pk>/tinjauan/", views.review_pair, name="review_pair"),

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ucjamsostek.accounts import permissions as perms
 from ucjamsostek.core import filelimits
@@ -48,6 +48,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "can_upload": perms.can_upload_nominations(request.user),
             "running": job_selectors.unfinished_jobs(request.user, "screening.upload"),
+            "to_verify": queries.batches_to_verify(request.user),
         },
     )
 
@@ -77,6 +78,9 @@ def upload(request: HttpRequest) -> HttpResponse:
                 as_of=data["as_of"],
                 sheet=data["sheet"] or None,
             )
+        except services.SameFileUploaded as exc:
+            messages.info(request, _errors(exc))
+            return redirect("screening:batch", exc.batch.pk)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -161,8 +165,45 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_export": perms.can_export_batch(request.user, batch),
             "can_review": perms.can_review(request.user),
             "outputs": services.available_outputs(batch),
+            **_verification_context(request, batch),
         },
     )
+
+
+def _verification_context(request: HttpRequest, batch: Any) -> dict[str, Any]:
+    outside = int((batch.summary or {}).get("outside_area") or 0)
+    return {
+        "outside_area": services.outside_area_message(outside) if outside else "",
+        "outside_rows": (batch.summary or {}).get("outside_rows") or [],
+        "verifications": queries.verification_history(batch),
+        "can_verify": perms.can_verify_batch(request.user, batch),
+        "forward_label": FORWARD_LABELS[services.forward_action(batch)],
+        "can_return": batch.level > batch.sender_level and batch.level < batch.Level.APPROVED,
+    }
+
+
+FORWARD_LABELS = {
+    "submit": gettext_lazy("Ajukan ke tingkat berikutnya"),
+    "verify": gettext_lazy("Verifikasi dan teruskan"),
+    "approve": gettext_lazy("Setujui"),
+}
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """A decision of tiered verification on a list: forward it (submit, verify, approve) or return
+    it to the level below with a reason."""
+    batch = queries.get_batch(request.user, pk)
+    if batch is None:
+        raise Http404
+    try:
+        services.verify_batch(request.user, batch, request.POST.get("action", ""), request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Keputusan verifikasi disimpan."))
+    return redirect("screening:batch", pk)
 
 
 @login_required
