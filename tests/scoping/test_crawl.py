@@ -46,6 +46,7 @@ POST_ONLY: dict[str, str] = {
     "without its confirmation box the PKS page again (crawled)",
     "billing:upload": "imports a bill and redirects to it (crawled)",
     "billing:pay": "records an SP2D payment and redirects to the bill (crawled)",
+    "billing:apply_credit": "moves a bill's overpayment to another bill and redirects to the bill (crawled)",
     "claims:upload": "imports claims; messages name rows, never NIKs",
     "assistance:upload": "imports a recipient list and redirects to the programme (crawled)",
     "monitoring:refresh": "starts the indicator job and redirects to its page (crawled)",
