@@ -36,6 +36,8 @@ POST_ONLY: dict[str, str] = {
     "registry:enrollment_create": "writes an enrollment and redirects to the person (crawled)",
     "screening:review_row": "records a review decision and redirects to the batch (crawled)",
     "screening:review_pair": "records a duplicate decision and redirects to the batch (crawled)",
+    "screening:review_bulk": "asks to confirm one decision for the filtered queue (a count) or records it and "
+    "redirects to the queue (crawled)",
     "screening:verify": "records a tiered-verification decision and redirects to the batch (crawled)",
     "budget:finalize": "freezes a scenario and redirects to it (crawled)",
     "budget:delete": "deletes a draft scenario and redirects to the list (crawled)",
