@@ -94,8 +94,10 @@ def test_edit_page_records_history_shown_on_detail(client, users, people):
 def test_edit_requires_a_reason_and_shows_service_errors(client, users, people):
     client.force_login(users["dinas"])
     p = people["p_a"]
-    r = client.post(reverse("registry:edit", args=[p.pk]), _edit_payload(p, reason=""))
-    assert r.status_code == 200 and "errorlist" in r.content.decode()
+    r = client.post(reverse("registry:edit", args=[p.pk]), _edit_payload(p, address="Jl. Baru", reason=""))
+    assert r.status_code == 200 and "errorlist" in r.content.decode() and "alasan" in r.content.decode().lower()
+    r = client.post(reverse("registry:edit", args=[p.pk]), _edit_payload(p, reason=""))  # unchanged: no reason
+    assert r.status_code == 302 and not ChangeLog.objects.filter(person=p, action="update").exists()
     r = client.post(reverse("registry:edit", args=[p.pk]), _edit_payload(p, nik="123"))
     assert r.status_code == 200 and "NIK tidak 16 digit" in r.content.decode()
 

@@ -12,6 +12,7 @@ from ucjamsostek.budget import selectors, services
 from ucjamsostek.core.budget import BudgetInputError
 from ucjamsostek.core.money import MoneyError, parse_rupiah
 from ucjamsostek.core.priority import PriorityPolicy
+from ucjamsostek.formtools import DateInput
 from ucjamsostek.registry.models import Funder, Segment
 
 _DEFAULT_POLICY = PriorityPolicy()
@@ -28,7 +29,7 @@ class ScenarioForm(forms.Form):
     start = forms.DateField(
         label=_("Mulai perlindungan"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Kosong = 1 Januari tahun anggaran"),
     )
     months = forms.IntegerField(

@@ -545,7 +545,10 @@ def update_action(user: Any, item: ActionItem, **fields: Any) -> ActionItem:
     unknown = set(fields) - ACTION_FIELDS
     if unknown:
         raise UserError(f"Isian tidak dikenal: {', '.join(sorted(unknown))}")
-    for k, v in fields.items():
+    changed = {k: v for k, v in fields.items() if k == "evidence_file" or getattr(item, k) != v}
+    if not changed:  # saving an unchanged form writes nothing
+        return item
+    for k, v in changed.items():
         setattr(item, k, v)
     item.updated_at = timezone.now()
     item.updated_by = recorded_user(user)

@@ -24,6 +24,7 @@ from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, require
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.errors import attempt, user_message
+from ucjamsostek.formtools import DateInput, changed_values
 from ucjamsostek.jobs.selectors import get_job
 from ucjamsostek.jobs.services import start
 from ucjamsostek.monitoring import presenters, reports, selectors, services, yearlist
@@ -129,9 +130,7 @@ class ActionForm(forms.Form):
     )
     responsible = forms.CharField(label=gettext_lazy("Penanggung jawab (teks)"), required=False, max_length=200)
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=services.ACTION_STATUS_CHOICES)
-    due_date = forms.DateField(
-        label=gettext_lazy("Batas waktu"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=gettext_lazy("Batas waktu"), required=False, widget=DateInput())
     evidence_url = forms.URLField(label=gettext_lazy("Tautan bukti (regulasi)"), required=False, assume_scheme="https")
     apbd_line = forms.CharField(label=gettext_lazy("Mata anggaran APBD"), required=False, max_length=255)
     evidence_file = forms.FileField(label=gettext_lazy("Dokumen bukti (PDF/gambar)"), required=False)
@@ -171,26 +170,27 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     require(can_edit_action(request.user, item))
     manage = can_manage_monev(request.user)
+    initial = {
+        "organisation_id": item.organisation_id,
+        "responsible": item.responsible,
+        "status": item.status,
+        "due_date": item.due_date,
+        "evidence_url": item.evidence_url,
+        "apbd_line": item.apbd_line,
+        "notes": item.notes,
+    }
     if request.method == "POST":
-        form = ActionForm(request.POST, request.FILES, manage=manage)
+        form = ActionForm(request.POST, request.FILES, manage=manage, initial=initial)
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if not (k == "evidence_file" and not v)}
-            services.update_action(request.user, item, **data)
-            messages.success(request, _("Rencana aksi diperbarui."))
+            changes = changed_values(form)
+            if changes:
+                services.update_action(request.user, item, **changes)
+                messages.success(request, _("Rencana aksi diperbarui."))
+            else:
+                messages.info(request, _("Tidak ada perubahan; tidak ada yang disimpan."))
             return redirect(reverse("monitoring:checklist") + f"?year={item.year}")
     else:
-        form = ActionForm(
-            manage=manage,
-            initial={
-                "organisation_id": item.organisation_id,
-                "responsible": item.responsible,
-                "status": item.status,
-                "due_date": item.due_date,
-                "evidence_url": item.evidence_url,
-                "apbd_line": item.apbd_line,
-                "notes": item.notes,
-            },
-        )
+        form = ActionForm(manage=manage, initial=initial)
     return render(request, "monitoring/action_edit.html", {"item": item, "form": form})
 
 
@@ -209,7 +209,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Tanggal rapat"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=gettext_lazy("Tanggal rapat"), widget=DateInput())
     period = forms.CharField(label=gettext_lazy("Periode ditinjau (mis. 2025-S1)"), required=False, max_length=8)
     title = forms.CharField(label=gettext_lazy("Judul"), required=False, max_length=200)
     place = forms.CharField(label=gettext_lazy("Tempat"), required=False, max_length=200)
@@ -227,9 +227,7 @@ class MeetingForm(forms.Form):
 class FollowUpForm(forms.Form):
     action = forms.CharField(label=gettext_lazy("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(label=gettext_lazy("Penanggung jawab"), max_length=200)
-    deadline = forms.DateField(
-        label=gettext_lazy("Batas waktu"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = forms.DateField(label=gettext_lazy("Batas waktu"), required=False, widget=DateInput())
 
 
 @login_required

@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ucjamsostek.formtools import DateInput, changed_values
+
 BLANK = [("", "—")]
 
 
@@ -16,7 +18,7 @@ class PersonForm(forms.Form):
     name = forms.CharField(label=_("Nama lengkap"), max_length=150)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=[("L", _("Laki-laki")), ("P", _("Perempuan"))])
     birth_place = forms.CharField(label=_("Tempat lahir"), max_length=100, required=False)
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput())
     village = forms.ChoiceField(label=_("Desa/kelurahan"))
     address = forms.CharField(label=_("Alamat"), max_length=255, required=False)
     occupation = forms.ChoiceField(label=pgettext_lazy("occupation", "Pekerjaan"), required=False)
@@ -26,10 +28,13 @@ class PersonForm(forms.Form):
     dtks_decile = forms.IntegerField(label=_("Desil DTKS"), min_value=1, max_value=10, required=False)
     extreme_poor = forms.BooleanField(label=_("Miskin ekstrem"), required=False)
     is_deceased = forms.BooleanField(label=_("Meninggal dunia"), required=False)
-    death_date = forms.DateField(
-        label=_("Tanggal meninggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    death_date = forms.DateField(label=_("Tanggal meninggal"), required=False, widget=DateInput())
+    reason = forms.CharField(
+        label=_("Alasan perubahan"),
+        max_length=255,
+        required=False,
+        help_text=_("Wajib bila ada yang diubah, mis. pemutakhiran data KK."),
     )
-    reason = forms.CharField(label=_("Alasan perubahan"), max_length=255, required=False)
 
     def __init__(
         self,
@@ -44,7 +49,19 @@ class PersonForm(forms.Form):
         self.fields["village"].choices = BLANK + villages  # type: ignore[attr-defined]
         self.fields["occupation"].choices = BLANK + occupations  # type: ignore[attr-defined]
         self.fields["organisation"].choices = BLANK + organisations  # type: ignore[attr-defined]
-        self.fields["reason"].required = require_reason
+        self.require_reason = require_reason
+
+    def clean(self) -> dict[str, Any]:
+        """A change needs its reason (for the history); saving an unchanged form needs none."""
+        cleaned = super().clean() or {}
+        if self.require_reason and self.changes() and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Tulis alasan perubahan; alasan dicatat di riwayat."))
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        """What the user changed, in the service's shape (see :meth:`service_data`)."""
+        data = self.service_data()
+        return {k: data[k] for k in changed_values(self, exclude=frozenset({"reason"})) if k in data}
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "reason"}
@@ -60,11 +77,11 @@ class EnrollmentForm(forms.Form):
     jkm = forms.BooleanField(label=_("JKM"), required=False, initial=True)
     jht = forms.BooleanField(label=_("JHT"), required=False)
     kpj_number = forms.CharField(label=_("Nomor KPJ"), max_length=20, required=False)
-    coverage_start = forms.DateField(label=_("Mulai perlindungan"), widget=forms.DateInput(attrs={"type": "date"}))
+    coverage_start = forms.DateField(label=_("Mulai perlindungan"), widget=DateInput())
     coverage_end = forms.DateField(
         label=_("Akhir perlindungan"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Tanggal pertama tidak terlindungi; kosongkan bila belum ditentukan."),
     )
     status = forms.ChoiceField(label=_("Status"))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.accounts import services as access
+from ucjamsostek.formtools import changed_values
 from ucjamsostek.registry import selectors, services
 from ucjamsostek.registry.forms import EnrollmentForm, PersonForm
 
@@ -108,8 +109,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":  # the form shows the NIK and every field
         access.record_view(request.user, "registry:edit", person.nik, target=f"pk={pk}")
     if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if not changes:
+            messages.info(request, _("Tidak ada perubahan; tidak ada yang disimpan."))
+            return redirect("registry:detail", pk=person.pk)
         try:
-            services.update_person(request.user, person.pk, form.service_data(), reason=form.cleaned_data["reason"])
+            services.update_person(request.user, person.pk, changes, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -162,10 +167,12 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update(segment=enrollment.segment_id, funder=enrollment.funder_id)
     form = _enrollment_form(request, initial=initial, only=None if full else perm.BPJS_ENROLLMENT_FIELDS)
     if request.method == "POST" and form.is_valid():
+        changes = changed_values(form)
+        if not changes:
+            messages.info(request, _("Tidak ada perubahan; tidak ada yang disimpan."))
+            return redirect("registry:detail", pk=person.pk)
         try:
-            services.update_enrollment(
-                request.user, enrollment.pk, form.cleaned_data, reason=form.cleaned_data["reason"]
-            )
+            services.update_enrollment(request.user, enrollment.pk, changes, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ucjamsostek.core import filelimits
 from ucjamsostek.core import normalize as nz
 from ucjamsostek.core.errors import IntakeError
+from ucjamsostek.formtools import DateInput
 from ucjamsostek.uploads import check_upload
 
 SOURCE_KINDS = [
@@ -44,7 +45,7 @@ class UploadForm(forms.Form):
     segment = forms.CharField(label=_("Segmen (bawaan untuk baris tanpa segmen)"), max_length=32, required=False)
     as_of = forms.DateField(
         label=_("Tanggal acuan (usia dan kepesertaan)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         initial=timezone.localdate,
     )
     sheet = forms.CharField(label=_("Lembar (kosong: lembar pertama)"), max_length=100, required=False)
