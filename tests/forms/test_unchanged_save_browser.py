@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.browser]
 #: Forms that edit no stored object, with the reason.
 NOT_EDIT_FORMS = {
     "accounts.forms.LoginForm": "logs in",
+    "accounts.forms.AccessLogFilterForm": "filters the access log",
     "screening.forms.UploadForm": "uploads a new nomination file",
     "screening.forms.ReferenceForm": "uploads a new version of a reference list",
     "screening.forms.DecisionForm": "records a new review decision (kept beside the earlier ones)",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ucjamsostek.accounts.selectors import AccessLogFilter
 from ucjamsostek.core.nik import clean_nik
+from ucjamsostek.formtools import DateInput
 
 
 class LoginForm(AuthenticationForm):
@@ -28,8 +29,8 @@ class AccessLogFilterForm(forms.Form):
 
     username = forms.ChoiceField(label=_("Pengguna"), required=False)
     kind = forms.ChoiceField(label=_("Jenis akses"), required=False)
-    start = forms.DateField(label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Dari tanggal"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DateInput())
     nik = forms.CharField(
         label=_("NIK"),
         required=False,
