@@ -28,3 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("ucjamsostek.web.urls")),
     prefix_default_language=False,
 )
+
+handler403 = "ucjamsostek.web.views.forbidden"
+handler404 = "ucjamsostek.web.views.not_found"
+handler500 = "ucjamsostek.web.views.server_error"

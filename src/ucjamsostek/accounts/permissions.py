@@ -490,6 +490,7 @@ def capabilities(user: Any) -> dict[str, bool]:
         "review": can_review(user),
         "reference_lists": can_view_reference_lists(user),
         "budget": can_manage_budget(user),
+        "budget_view": can_view_budget(user),
         "audit_log": can_view_audit_log(user),
         "access_log": can_read_access_log(user),
         "crossfund": can_run_crossfund(user),

@@ -23,8 +23,13 @@ def _choices(model: Any) -> list[tuple[str, str]]:
 
 
 class ScenarioForm(forms.Form):
-    name = forms.CharField(label=_("Nama skenario"), max_length=150, required=False)
-    year = forms.IntegerField(label=_("Tahun anggaran"), initial=2026)
+    name = forms.CharField(
+        label=_("Nama skenario"),
+        max_length=150,
+        required=False,
+        help_text=_("Nama untuk mengenali skenario di daftar dan perbandingan."),
+    )
+    year = forms.IntegerField(label=_("Tahun anggaran"), initial=2026, help_text=_("Tahun APBD yang membiayai iuran."))
     ceiling = forms.CharField(label=_("Pagu (Rp)"), initial="2.016.000.000", help_text=_("Mis. 2.016.000.000"))
     start = forms.DateField(
         label=_("Mulai perlindungan"),
@@ -42,7 +47,11 @@ class ScenarioForm(forms.Form):
             "berarti Juli s.d. Desember (6 × iuran bulanan)."
         ),
     )
-    funder = forms.ChoiceField(label=_("Sumber dana"), required=False)
+    funder = forms.ChoiceField(
+        label=_("Sumber dana"),
+        required=False,
+        help_text=_("Iuran dari APBN/APBD tidak mendapat diskon PP 50/2025; sumber lain mendapatkannya."),
+    )
     segments = forms.MultipleChoiceField(
         label=_("Segmen"), required=False, widget=forms.CheckboxSelectMultiple, help_text=_("Kosong = semua segmen")
     )
@@ -50,6 +59,7 @@ class ScenarioForm(forms.Form):
         label=_("Kuota"),
         required=False,
         choices=[("", _("Tanpa kuota")), ("desa", _("Per desa/kelurahan")), ("kecamatan", _("Per kecamatan"))],
+        help_text=_("Membagi pagu antarwilayah agar tidak habis di satu wilayah saja."),
     )
     quota_mode = forms.ChoiceField(
         label=_("Cara kuota"),
@@ -59,6 +69,7 @@ class ScenarioForm(forms.Form):
             ("fixed", _("Tetap (isi di bawah)")),
         ],
         initial="pool",
+        help_text=_("Cara menghitung jatah tiap wilayah bila kuota dipakai."),
     )
     quotas = forms.CharField(
         label=_("Kuota tetap"),
@@ -66,7 +77,11 @@ class ScenarioForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Satu baris per wilayah: kode,kuota — mis. 74.13.01.2001,120"),
     )
-    continuity = forms.BooleanField(label=_("Peserta tahun lalu dipertahankan"), required=False)
+    continuity = forms.BooleanField(
+        label=_("Peserta tahun lalu dipertahankan"),
+        required=False,
+        help_text=_("Peserta tahun lalu yang masih layak dipilih lebih dulu, sebelum calon baru."),
+    )
     objective = forms.ChoiceField(
         label=_("Tujuan"),
         choices=[
@@ -74,14 +89,30 @@ class ScenarioForm(forms.Form):
             ("priority", _("Urutan prioritas ketat")),
         ],
         initial="count",
+        help_text=_("'Sebanyak mungkin' mengisi pagu dengan jumlah orang terbanyak; 'ketat' mengikuti skor saja."),
     )
-    pu_wage = forms.CharField(label=_("Upah dasar PU (Rp)"), required=False)
+    pu_wage = forms.CharField(
+        label=_("Upah dasar PU (Rp)"),
+        required=False,
+        help_text=_("Upah yang menjadi dasar iuran peserta segmen penerima upah (PU, mis. non-ASN)."),
+    )
     extreme_poverty_points = forms.IntegerField(
-        label=_("Bobot miskin ekstrem"), min_value=0, initial=_DEFAULT_POLICY.extreme_poverty_points
+        label=_("Bobot miskin ekstrem"),
+        min_value=0,
+        initial=_DEFAULT_POLICY.extreme_poverty_points,
+        help_text=_("Poin tambahan bagi calon yang tercatat miskin ekstrem (P3KE); makin besar, makin didahulukan."),
     )
-    decile_step = forms.IntegerField(label=_("Bobot per desil DTKS"), min_value=0, initial=_DEFAULT_POLICY.decile_step)
+    decile_step = forms.IntegerField(
+        label=_("Bobot per desil DTKS"),
+        min_value=0,
+        initial=_DEFAULT_POLICY.decile_step,
+        help_text=_("Poin per desil lebih miskin: desil 1 mendapat poin terbanyak, desil 10 paling sedikit."),
+    )
     continuity_points = forms.IntegerField(
-        label=_("Bobot peserta tahun lalu"), min_value=0, initial=_DEFAULT_POLICY.continuity_points
+        label=_("Bobot peserta tahun lalu"),
+        min_value=0,
+        initial=_DEFAULT_POLICY.continuity_points,
+        help_text=_("Poin bagi peserta tahun lalu agar perlindungannya tidak terputus."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -32,9 +32,9 @@ from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 
 from ucjamsostek.budget.models import BudgetScenario, ContributionRate, ScenarioLine
-from ucjamsostek.core.rates import RateTable, coverage_end, load_rate_table
+from ucjamsostek.core.rates import RateError, RateTable, coverage_end, load_rate_table
 from ucjamsostek.regions.models import Region
-from ucjamsostek.registry.models import ENROLLED_STATUSES, Enrollment, Person, Segment
+from ucjamsostek.registry.models import ENROLLED_STATUSES, Enrollment, Funder, Person, Segment
 from ucjamsostek.screening.models import Nomination, NominationBatch, ReferenceEntry, Status
 
 DEFAULT_SEGMENT = "pekerja_rentan"
@@ -62,6 +62,25 @@ def rate_table() -> RateTable:
     """The rates in the database, or the packaged table while the database has none."""
     rows = [r.to_row() for r in ContributionRate.objects.all()]
     return RateTable(rows) if rows else load_rate_table()
+
+
+def capacity_rates(on: date) -> dict[str, int]:
+    """The monthly contribution of one pekerja rentan (BPU) starting ``on``, per payer kind
+    (``public`` for APBN/APBD, ``other``): what the budget form divides the ceiling by."""
+    table = rate_table()
+    out: dict[str, int] = {}
+    for payer in ("public", "other"):
+        try:
+            out[payer] = int(table.monthly_contribution("BPU", payer, on))
+        except RateError:
+            continue
+    return out
+
+
+def funder_payers() -> dict[str, str]:
+    """Active funder code → payer kind (``public``/``other``), for the budget form's capacity."""
+    rows = Funder.objects.filter(active=True).values_list("code", "payer_kind")
+    return {str(c): "public" if k == Funder.PayerKind.PUBLIC else "other" for c, k in rows}
 
 
 def rates() -> QuerySet[ContributionRate]:

@@ -5,6 +5,7 @@ Views reach data through :mod:`selectors` and :mod:`services` only (import-linte
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -41,9 +42,11 @@ def _int_param(request: HttpRequest, name: str, default: int) -> int:
     return int(raw) if raw.isdigit() else default
 
 
-def _projection(request: HttpRequest, year: int, payer: str, first_target: int | None = None) -> dict[str, Any]:
+def _projection(request: HttpRequest, year: int, payer: str, first_target: int) -> dict[str, Any]:
+    """Five years from ``first_target`` people (the scenario's selection within its ceiling) unless
+    the user typed another first-year target."""
     growth = (request.GET.get("growth") or request.POST.get("growth") or "10").strip()
-    target = _int_param(request, "target", first_target or 10_000)
+    target = _int_param(request, "target", first_target)
     try:
         path = target_path(first_year=year, first_target=target, last_year=year + 4, growth_percent=growth)
         plans = cost_path(path, payer=payer, table=selectors.rate_table())
@@ -52,6 +55,7 @@ def _projection(request: HttpRequest, year: int, payer: str, first_target: int |
     return {
         "growth": growth,
         "target": target,
+        "from_selection": target == first_target,
         "plans": plans,
         "total": sum(p.cost for p in plans),
         "chart": charts.line([(str(p.year), p.cost) for p in plans], _("Biaya per tahun"), fmt=format_rupiah_short),
@@ -118,7 +122,7 @@ def _selection_context(request: HttpRequest, selection: Selection) -> dict[str, 
         "area_chart": charts.bars([(n, c) for n, _p, c in areas], _("Biaya per kecamatan"), fmt=format_rupiah_short),
         "segment_chart": _segment_bars({str(s): int(n) for s, n in seg.iter_rows()}),
         "lines": _lines_for_display(rows),
-        "projection": _projection(request, sc.year, sc.payer),
+        "projection": _projection(request, sc.year, sc.payer, first_target=selection.count),
         "claims": _claims(selection.cost, sc.start_date, sc.payer),
         "unit_costs": [(c, w, u) for c, w, u in selection.unit_costs.iter_rows()],
     }
@@ -163,12 +167,39 @@ def index(request: HttpRequest) -> HttpResponse:
     year = _int_param(request, "year", date.today().year)
     context = {
         "form": form,
+        "capacity": _capacity(form),
         "result": result,
         "can_manage": can_manage,
         "year": year,
         "scenarios": selectors.scenarios(),
     }
     return render(request, "budget/index.html", context)
+
+
+def _capacity(form: ScenarioForm) -> dict[str, Any]:
+    """What the ceiling buys at the BPU rate: ``ceiling // (monthly rate × months)`` people, for
+    the form's values; the page recomputes it as the user types (``data-*`` for app.js)."""
+
+    def value(name: str) -> Any:
+        return form[name].value() if form.is_bound else form[name].initial
+
+    try:
+        year = int(value("year") or date.today().year)
+        months = int(value("months") or 0)
+        ceiling = int("".join(ch for ch in str(value("ceiling") or "") if ch.isdigit()) or 0)
+    except (TypeError, ValueError):
+        year, months, ceiling = date.today().year, 0, 0
+    rates = selectors.capacity_rates(date(year, 1, 1))
+    payers = selectors.funder_payers()
+    monthly = rates.get(payers.get(str(value("funder") or ""), "public"), 0)
+    people = ceiling // (monthly * months) if monthly and months > 0 else None
+    return {
+        "rates": json.dumps(rates),
+        "payers": json.dumps(payers),
+        "monthly": monthly,
+        "months": months,
+        "people": people,
+    }
 
 
 def _scenario_or_404(pk: int) -> Any:
@@ -196,7 +227,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "area_chart": charts.bars([(n, c) for n, _p, c in areas], _("Biaya per kecamatan"), fmt=format_rupiah_short),
         "segment_chart": _segment_bars(segs),
         "lines": _lines_for_display(frame),
-        "projection": _projection(request, sc.year, sc.payer_kind),
+        "projection": _projection(request, sc.year, sc.payer_kind, first_target=sc.selected_count),
         "claims": _claims(sc.cost, sc.start, sc.payer_kind),
         "policy": sc.policy,
     }
@@ -278,7 +309,7 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     note = ""
     if outlook is not None:
         note = f"{outlook.sentence} {outlook.assumption}" if outlook.by_type else outlook.sentence
-    projection = _projection(request, sc.year, sc.payer_kind)
+    projection = _projection(request, sc.year, sc.payer_kind, first_target=sc.selected_count)
     path = [(p.year, p.target, p.cost) for p in projection.get("plans", [])]
     if path:
         note = (

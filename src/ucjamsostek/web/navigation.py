@@ -42,7 +42,7 @@ FLOW: tuple[Stage, ...] = (
         ),
     ),
     Stage(2, _("Tinjauan"), (Entry(_("Tinjau baris & duplikat"), "screening:review", "review"),)),
-    Stage(3, _("Seleksi & Anggaran"), (Entry(_("Skenario anggaran"), "budget:index"),)),
+    Stage(3, _("Seleksi & Anggaran"), (Entry(_("Skenario anggaran"), "budget:index", "budget_view"),)),
     Stage(
         4,
         _("Kepesertaan & PKS"),

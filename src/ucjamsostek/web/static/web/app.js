@@ -2,7 +2,9 @@
 //   <form data-confirm="Yakin?"> or <button data-confirm="Yakin?">: ask before submitting;
 //   <select data-autosubmit>: submit its form when the choice changes;
 //   <span data-width="42">: a bar drawn at 42 % of its track;
-//   <button data-shortcut="ctrl+enter">: Ctrl+Enter (Cmd+Enter on a Mac) presses it.
+//   <button data-shortcut="ctrl+enter">: Ctrl+Enter (Cmd+Enter on a Mac) presses it;
+//   <p id="capacity" data-rates data-payers data-template>: the budget form's "kapasitas pagu ≈ N
+//     orang", recomputed from the ceiling, months and funder fields as the user types.
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
@@ -37,9 +39,42 @@
       }
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", bars);
-  } else {
+  function capacity() {
+    var out = document.getElementById("capacity");
+    var form = out && out.closest("form");
+    if (!form) {
+      return;
+    }
+    var rates = JSON.parse(out.getAttribute("data-rates") || "{}");
+    var payers = JSON.parse(out.getAttribute("data-payers") || "{}");
+    var lang = document.documentElement.lang === "en" ? "en-US" : "id-ID";
+    function field(name) {
+      var el = form.elements[name];
+      return el ? el.value : "";
+    }
+    function update() {
+      var ceiling = parseInt(field("ceiling").replace(/[^0-9]/g, ""), 10);
+      var months = parseInt(field("months"), 10);
+      var rate = rates[payers[field("funder")] || "public"];
+      if (!rate || !(months > 0) || isNaN(ceiling)) {
+        out.textContent = "";
+        return;
+      }
+      out.textContent = out.getAttribute("data-template")
+        .replace("{people}", Math.floor(ceiling / (rate * months)).toLocaleString(lang))
+        .replace("{rate}", "Rp" + rate.toLocaleString(lang))
+        .replace("{months}", String(months));
+    }
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+  }
+  function ready() {
     bars();
+    capacity();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
