@@ -24,6 +24,9 @@ pytestmark = [pytest.mark.browser]
 #: Forms that edit no stored object, with the reason.
 NOT_EDIT_FORMS = {
     "accounts.forms.LoginForm": "logs in",
+    "billing.forms._Form": "base class of the billing forms (their errors on one line)",
+    "billing.forms.PaymentForm": "records a new SP2D payment",
+    "billing.forms.CreditForm": "sets a credit against a later bill (a new record)",
     "accounts.forms.AccessLogFilterForm": "filters the access log",
     "screening.forms.UploadForm": "uploads a new nomination file",
     "screening.forms.ReferenceForm": "uploads a new version of a reference list",

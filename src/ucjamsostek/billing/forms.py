@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ucjamsostek.core.money import MoneyError, parse_rupiah
+from ucjamsostek.formtools import DateInput
 
 
 class _RupiahField(forms.CharField):
@@ -36,7 +37,7 @@ class _Form(forms.Form):
 
 class PaymentForm(_Form):
     sp2d_number = forms.CharField(label=_("Nomor SP2D"), max_length=120)
-    paid_on = forms.DateField(label=_("Tanggal SP2D"), input_formats=["%Y-%m-%d", "%d-%m-%Y"])
+    paid_on = forms.DateField(label=_("Tanggal SP2D"), input_formats=["%Y-%m-%d", "%d-%m-%Y"], widget=DateInput())
     amount = _RupiahField(label=_("Jumlah (Rp)"))
 
 
