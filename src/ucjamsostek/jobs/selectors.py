@@ -10,7 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from ucjamsostek.accounts.permissions import can_see_all_jobs
 from ucjamsostek.jobs.models import Job, Worker
@@ -33,6 +34,21 @@ def unfinished_jobs(user: Any, kind: str) -> list[Job]:
 
 def get_job(user: Any, job_id: int) -> Job | None:
     return jobs_for(user).filter(pk=job_id).first()
+
+
+#: What each job kind (``kind`` up to its first ``:``) is called on screen; the code stays in a tooltip.
+KIND_LABELS: dict[str, Promise] = {
+    "screening.upload": gettext_lazy("Validasi berkas usulan"),
+    "monitoring.report": gettext_lazy("Laporan Monev"),
+    "monitoring.refresh": gettext_lazy("Perhitungan ulang indikator Monev"),
+    "crossfund.compare": gettext_lazy("Perbandingan peserta dana ganda"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """The Indonesian name of a job kind (``monitoring.refresh:2026-01`` → its kind's name)."""
+    label = KIND_LABELS.get(kind.split(":", 1)[0])
+    return str(label) if label is not None else str(gettext_lazy("Pekerjaan latar belakang"))
 
 
 def job_status(job: Job) -> dict[str, Any]:

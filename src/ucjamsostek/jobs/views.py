@@ -27,4 +27,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.get_job(request.user, pk)
     if job is None:
         raise Http404
-    return render(request, "jobs/detail.html", {"job": job})
+    result = job.result if isinstance(job.result, dict) else {}
+    context = {
+        "job": job,
+        "kind_label": selectors.kind_label(job.kind),
+        # what a finished job made: a file to download (a report) or a page to open
+        "download_url": result.get("url") if job.status == "done" and result.get("file") else None,
+        "result_url": result.get("url") if job.status == "done" and not result.get("file") else None,
+    }
+    return render(request, "jobs/detail.html", context)

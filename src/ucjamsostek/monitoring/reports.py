@@ -25,6 +25,7 @@ from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.money import format_number, format_rupiah
 from ucjamsostek.core.xlsxout import new_workbook
+from ucjamsostek.jobs.selectors import jobs_for
 from ucjamsostek.monitoring import selectors
 from ucjamsostek.monitoring.selectors import Dashboard
 
@@ -799,6 +800,9 @@ REPORT_DIR = "monev/laporan"
 _SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
+REPORT_KIND = "monitoring.report"
+
+
 def report_job(ctx: Any, period: str, kind: str, area: str) -> dict[str, Any]:
     ctx.progress(gettext_noop("Menyusun laporan"), 0.2)
     name, data = build(period, kind, area)
@@ -814,6 +818,29 @@ def report_job(ctx: Any, period: str, kind: str, area: str) -> dict[str, Any]:
         "url": reverse("monitoring:report_download", args=[ctx.job_id]),
         "message": f"Laporan {name} siap diunduh.",
     }
+
+
+def earlier_reports(user: Any, limit: int = 10) -> list[dict[str, Any]]:
+    """The user's finished reports whose file is still stored, newest first (the Monev page lists
+    them with a download link)."""
+    from django.urls import reverse
+
+    done = jobs_for(user).filter(kind=REPORT_KIND, status="done").order_by("-finished_at", "-id")
+    out = []
+    for job in done[: limit * 3]:
+        name = (job.result or {}).get("file", "") if isinstance(job.result, dict) else ""
+        if stored_report(name) is None:
+            continue
+        out.append(
+            {
+                "name": name.split("-", 1)[-1],
+                "finished_at": job.finished_at,
+                "url": reverse("monitoring:report_download", args=[job.pk]),
+            }
+        )
+        if len(out) == limit:
+            break
+    return out
 
 
 def stored_report(name: str) -> Path | None:

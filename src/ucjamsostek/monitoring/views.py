@@ -71,6 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "can_trace": can_trace(request.user),
             # PKS ending, bills at the BPU 3-month limit, follow-ups past their deadline
             "alerts": presenters.alerts(request.user),
+            "earlier_reports": reports.earlier_reports(request.user),
         },
     )
 
@@ -305,7 +306,7 @@ def report(request: HttpRequest) -> HttpResponse:
         raise Http404
     area = selectors.scope_area(request.user, request.POST.get("area"))
 
-    job = start("monitoring.report", reports.report_job, period, kind, area, user=request.user)
+    job = start(reports.REPORT_KIND, reports.report_job, period, kind, area, user=request.user)
     return redirect(reverse("jobs:detail", args=[job.pk]))
 
 
@@ -313,7 +314,7 @@ def report(request: HttpRequest) -> HttpResponse:
 def report_download(request: HttpRequest, job_id: int) -> HttpResponseBase:
 
     job = get_job(request.user, job_id)
-    if job is None or job.kind != "monitoring.report" or job.status != "done":
+    if job is None or job.kind != reports.REPORT_KIND or job.status != "done":
         raise PermissionDenied(MSG_FORBIDDEN) if job is None else Http404()
     path = reports.stored_report(job.result.get("file", ""))
     if path is None:

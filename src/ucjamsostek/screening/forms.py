@@ -14,6 +14,7 @@ from ucjamsostek.core import normalize as nz
 from ucjamsostek.core.errors import IntakeError
 from ucjamsostek.formtools import DateInput
 from ucjamsostek.uploads import check_upload
+from ucjamsostek.formtools import DatalistInput, DateInput
 
 SOURCE_KINDS = [
     ("desa", _("Desa/kelurahan")),
@@ -37,18 +38,52 @@ class UploadForm(forms.Form):
     # an empty file is refused by table_upload, naming the file (Django's own message does not)
     file = forms.FileField(label=_("Berkas usulan (xlsx, xls atau csv)"), allow_empty_file=True)
     source_kind = forms.ChoiceField(label=_("Jenis pengirim"), choices=SOURCE_KINDS, initial="desa")
+    file = forms.FileField(
+        label=_("Berkas usulan (xlsx, xls atau csv)"),
+        help_text=_("Baris judul di atas header boleh ada; kolom dikenali dari namanya (NIK, Nama, Tgl Lahir, Desa…)."),
+    )
+    source_kind = forms.ChoiceField(
+        label=_("Jenis pengirim"),
+        choices=SOURCE_KINDS,
+        initial="desa",
+        help_text=_("Siapa yang mengirim daftar ini."),
+    )
     source_name = forms.CharField(
         label=_("Nama pengirim"),
         max_length=200,
-        help_text=_("mis. Desa Lailangga atau Dinas Pertanian; pemetaan kolom disimpan per pengirim."),
+        widget=DatalistInput(),
+        help_text=_(
+            "Pilih dari daftar (desa, OPD, pengirim sebelumnya) agar pemetaan kolom yang disimpan per pengirim "
+            "terpakai lagi; pengirim baru boleh diketik."
+        ),
     )
-    segment = forms.CharField(label=_("Segmen (bawaan untuk baris tanpa segmen)"), max_length=32, required=False)
+    segment = forms.ChoiceField(
+        label=_("Segmen (bawaan untuk baris tanpa segmen)"),
+        required=False,
+        help_text=_("Dipakai untuk baris yang kolom Segmen-nya kosong."),
+    )
     as_of = forms.DateField(
         label=_("Tanggal acuan (usia dan kepesertaan)"),
         widget=DateInput(),
         initial=timezone.localdate,
+        help_text=_("Usia calon dan kepesertaan aktif dihitung pada tanggal ini."),
     )
-    sheet = forms.CharField(label=_("Lembar (kosong: lembar pertama)"), max_length=100, required=False)
+    sheet = forms.CharField(
+        label=_("Lembar (kosong: lembar pertama)"),
+        max_length=100,
+        required=False,
+        help_text=_("Nama lembar Excel yang berisi daftar, bila bukan lembar pertama."),
+    )
+
+    def __init__(self, *args: Any, senders: list[str] | None = None, segments: list[tuple[str, str]] | None = None,
+                 **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        widget = self.fields["source_name"].widget
+        assert isinstance(widget, DatalistInput)
+        widget.options = list(senders or [])
+        segment = self.fields["segment"]
+        assert isinstance(segment, forms.ChoiceField)
+        segment.choices = [("", _("— tidak ada (kolom Segmen di berkas) —")), *(segments or [])]
 
     def clean_file(self) -> Any:
         return table_upload(self.cleaned_data["file"], filelimits.NOMINATIONS)

@@ -16,14 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from ucjamsostek.accounts import permissions as perms
+from ucjamsostek.accounts.models import Organisation
 from ucjamsostek.core.nik import parse_nik
 from ucjamsostek.core.reasons import DUPLICATE, REASONS
 from ucjamsostek.core.reasons import Status as CoreStatus
 from ucjamsostek.core.screen import ScreeningResult
+from ucjamsostek.regions.models import Region
+from ucjamsostek.registry.models import Segment
 from ucjamsostek.registry.selectors import display_name_in_list, display_nik
 from ucjamsostek.screening.models import (
     DecisionKind,
@@ -79,6 +83,28 @@ def batches_to_verify(user: Any) -> list[NominationBatch]:
 def verification_history(batch: NominationBatch) -> list[Verification]:
     """Every decision of tiered verification on ``batch``, oldest first."""
     return list(Verification.objects.filter(batch=batch).select_related("decided_by").order_by("decided_at", "id"))
+
+
+def upload_senders(user: Any) -> list[str]:
+    """The senders an uploader picks from: the villages of their area (of the deployment for the
+    Dinas), the OPDs (their own for an OPD operator) and the senders of the batches they see."""
+    area, organisation = perms.own_area(user), perms.own_organisation(user)
+    names: list[str] = []
+    if organisation is None:
+        prefix = area.code if area is not None else str(settings.AREA_CODE)
+        villages = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=prefix)
+        names += villages.order_by("name").values_list("name", flat=True)
+    if area is None:
+        orgs = Organisation.objects.filter(pk=organisation.pk) if organisation is not None else Organisation.objects
+        names += orgs.order_by("name").values_list("name", flat=True)
+    names += batches_for(user).order_by("source_name").values_list("source_name", flat=True).distinct()
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def upload_segments() -> list[tuple[str, str]]:
+    """The active segments (code, name) an upload's rows without a segment may default to."""
+    rows = Segment.objects.filter(active=True).order_by("name").values_list("code", "name")
+    return [(str(c), str(n)) for c, n in rows]
 
 
 def batches_to_review(user: Any) -> list[NominationBatch]:

@@ -65,7 +65,13 @@ def upload(request: HttpRequest) -> HttpResponse:
         initial = {"source_kind": "desa", "source_name": area.name}
     elif organisation is not None:
         initial = {"source_kind": "opd", "source_name": organisation.name}
-    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        senders=queries.upload_senders(user),
+        segments=queries.upload_segments(),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
