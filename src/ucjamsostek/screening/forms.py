@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from ucjamsostek.core import filelimits
 from ucjamsostek.core import normalize as nz
 from ucjamsostek.core.errors import IntakeError
-from ucjamsostek.formtools import DateInput
-from ucjamsostek.uploads import check_upload
 from ucjamsostek.formtools import DatalistInput, DateInput
+from ucjamsostek.uploads import check_upload
 
 SOURCE_KINDS = [
     ("desa", _("Desa/kelurahan")),
@@ -36,10 +35,9 @@ def table_upload(f: Any, kind: str) -> Any:
 
 class UploadForm(forms.Form):
     # an empty file is refused by table_upload, naming the file (Django's own message does not)
-    file = forms.FileField(label=_("Berkas usulan (xlsx, xls atau csv)"), allow_empty_file=True)
-    source_kind = forms.ChoiceField(label=_("Jenis pengirim"), choices=SOURCE_KINDS, initial="desa")
     file = forms.FileField(
         label=_("Berkas usulan (xlsx, xls atau csv)"),
+        allow_empty_file=True,
         help_text=_("Baris judul di atas header boleh ada; kolom dikenali dari namanya (NIK, Nama, Tgl Lahir, Desa…)."),
     )
     source_kind = forms.ChoiceField(
