@@ -156,12 +156,6 @@ def test_the_unpaid_bill_ends_the_bpu_memberships_billed_on_it(scenario, pks):  
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: billing lapse also ends p_b's BPU membership (3 baru, not 2) although p_b's only line on "
-    "the unpaid bill is BILLED_AFTER_DEATH (expected 0, owed nothing) and p_b died before it "
-    "(services._lapsing_enrollments takes every NIK billed for the month, not the payable lines)",
-)
 def test_a_line_reconciliation_rejected_lapses_no_one(scenario, pks):  # noqa: F811
     assert "Kepesertaan BPU berakhir karena tunggakan: 2 baru" in scenario.out["lapse"]
     assert Enrollment.objects.get(person=scenario.people["p_b"]).coverage_end == pks.end

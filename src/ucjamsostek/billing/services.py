@@ -579,9 +579,20 @@ class LapseResult:
     bills: list[tuple[date, date, int]]  # (bill period, deadline, memberships ended by it, all runs)
 
 
+def _owed_niks(invoice: Invoice) -> set[str]:
+    """People who owe on ``invoice``: a line for the bill's own month that reconciliation finds
+    payable (expected > 0). A line rejected as BILLED_TWICE, BILLED_AFTER_DEATH or not covered owes
+    nothing, so leaving it unpaid ends nobody's membership."""
+    own = bill_frame(invoice).filter(pl.col("period") == invoice.period).select("line", "nik")
+    lines = reconcile_invoice(invoice, store=False).lines
+    payable = lines.filter(pl.col("line").is_not_null() & (pl.col("expected") > 0)).select("line")
+    return set(own.join(payable, on="line", how="semi")["nik"].to_list())
+
+
 def _lapsing_enrollments(invoice: Invoice, deadline: date) -> QuerySet[Enrollment]:
-    """BPU memberships the unpaid ``invoice`` ends on ``deadline``: people the bill billed for its
-    own month, covered in that month and still covered on ``deadline``."""
+    """BPU memberships the unpaid ``invoice`` may end on ``deadline``: people the bill billed for
+    its own month, covered in that month and still covered on ``deadline`` (:func:`apply_lapse`
+    keeps those of them who owe on it, :func:`_owed_niks`)."""
     billed = InvoiceLine.objects.filter(invoice=invoice, period=invoice.period).values("nik")
     return Enrollment.objects.filter(
         Q(coverage_end__isnull=True) | Q(coverage_end__gt=deadline),
@@ -616,7 +627,11 @@ def apply_lapse(actor: Any, today: date | None = None) -> LapseResult:
             lapse.delete()
         for bill, deadline in sorted(lapsing.items(), key=lambda kv: kv[1]):
             invoice = Invoice.objects.get(pk=bill)
-            todo = list(_lapsing_enrollments(invoice, deadline).select_for_update().values_list("pk", "coverage_end"))
+            owed = _owed_niks(invoice)
+            candidates = _lapsing_enrollments(invoice, deadline).select_for_update(of=("self",))
+            todo = [
+                (pk, end) for pk, end, nik in candidates.values_list("pk", "coverage_end", "person__nik") if nik in owed
+            ]
             if not todo:
                 continue
             Lapse.objects.bulk_create(
