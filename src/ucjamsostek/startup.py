@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import DatabaseError, OperationalError
 
 from ucjamsostek.config import ConfigError
-from ucjamsostek.core.regiondata import region_table
+from ucjamsostek.core.regiondata import region_code_known
 
 # Commands that work before the database exists or is migrated.
 _NO_DB_COMMANDS = {"", "help", "--help", "-h", "version", "--version", "migrate", "init", "demo",
@@ -16,11 +16,7 @@ _NO_DB_COMMANDS = {"", "help", "--help", "-h", "version", "--version", "migrate"
 
 def check_deployment(command: str) -> None:
     """Checks that need no database: the area code must exist in the region master data."""
-    import polars as pl
-
-
-    table = region_table()
-    if table.filter(pl.col("code") == settings.AREA_CODE).is_empty():
+    if not region_code_known(settings.AREA_CODE):  # no Polars here: see region_code_known
         raise ConfigError(
             f"UCJAMSOSTEK_AREA_CODE={settings.AREA_CODE} tidak ada dalam daftar wilayah Kemendagri "
             "(Kepmendagri 300.2.2-2138/2025). Contoh yang benar: 74.13 untuk Kabupaten Muna Barat."

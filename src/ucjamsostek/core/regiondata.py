@@ -99,6 +99,13 @@ def region_table(base_path: Path | None = None, village_path: Path | None = None
     return build_region_table(_read_json_gz(base_path, "wilayah"), _read_json_gz(village_path, "desa"))
 
 
+def region_code_known(code: str) -> bool:
+    """Whether ``code`` is in the packaged region master data, in plain Python: the console script
+    checks it before ``serve`` forks its workers, and Polars' thread pool, once started in a
+    process, deadlocks in a forked child."""
+    return code in _read_json_gz(None, "wilayah") or code in _read_json_gz(None, "desa")
+
+
 @lru_cache(maxsize=1)
 def _packaged_table() -> pl.DataFrame:
     return build_region_table(_read_json_gz(None, "wilayah"), _read_json_gz(None, "desa"))
