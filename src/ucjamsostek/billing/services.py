@@ -584,7 +584,12 @@ def _owed_niks(invoice: Invoice) -> set[str]:
     payable (expected > 0). A line rejected as BILLED_TWICE, BILLED_AFTER_DEATH or not covered owes
     nothing, so leaving it unpaid ends nobody's membership."""
     own = bill_frame(invoice).filter(pl.col("period") == invoice.period).select("line", "nik")
-    lines = reconcile_invoice(invoice, store=False).lines
+    try:
+        lines = reconcile_invoice(invoice, store=False).lines
+    except ValidationError:
+        # A bill that cannot be reconciled (no dated rate for a line) is owed as billed, the
+        # amount ``payable_expr`` gives it: every line for its own month owes.
+        return set(own["nik"].to_list())
     payable = lines.filter(pl.col("line").is_not_null() & (pl.col("expected") > 0)).select("line")
     return set(own.join(payable, on="line", how="semi")["nik"].to_list())
 
@@ -627,11 +632,15 @@ def apply_lapse(actor: Any, today: date | None = None) -> LapseResult:
             lapse.delete()
         for bill, deadline in sorted(lapsing.items(), key=lambda kv: kv[1]):
             invoice = Invoice.objects.get(pk=bill)
+            candidates = list(
+                _lapsing_enrollments(invoice, deadline)
+                .select_for_update(of=("self",))
+                .values_list("pk", "coverage_end", "person__nik")
+            )
+            if not candidates:  # no BPU membership to end: do not reconcile the bill for nothing
+                continue
             owed = _owed_niks(invoice)
-            candidates = _lapsing_enrollments(invoice, deadline).select_for_update(of=("self",))
-            todo = [
-                (pk, end) for pk, end, nik in candidates.values_list("pk", "coverage_end", "person__nik") if nik in owed
-            ]
+            todo = [(pk, end) for pk, end, nik in candidates if nik in owed]
             if not todo:
                 continue
             Lapse.objects.bulk_create(
