@@ -16,7 +16,7 @@ from ucjamsostek.agreements import services as agr
 from ucjamsostek.core.screen import ScreeningOptions, screen_file
 from ucjamsostek.registry.models import Enrollment
 from ucjamsostek.screening import services as screening
-from ucjamsostek.screening.models import DuplicatePair, Nomination
+from ucjamsostek.screening.models import DuplicatePair, Nomination, NominationBatch
 from ucjamsostek.screening.selectors import screening_context
 
 
@@ -42,6 +42,15 @@ def test_year_list_shows_each_step_and_what_is_not_done(
         actor=users["dinas"],
         as_of=AS_OF,
     )
+    # a desa's list waits for its own submission (tiered verification, three levels)
+    desa_batch = screening.save_batch(
+        screen_file(small_file, screening_context(AS_OF), ScreeningOptions(as_of=AS_OF)),
+        source_name="Desa Wakoila (desa)",
+        file_path=small_file,
+        actor=users["area"],
+        as_of=AS_OF,
+    )
+    assert desa_batch.level == NominationBatch.Level.DESA
     admin = users["admin"]
     agreement = agr.create_agreement(
         admin,
@@ -68,9 +77,20 @@ def test_year_list_shows_each_step_and_what_is_not_done(
     steps = _steps(page)
     assert list(steps) == ["screened", "reviewed", "verified", "selected", "submitted", "answered", "enrolled"]
     stamp = f"{today:%d-%m-%Y}"
-    assert steps["screened"][:3] == ("✓ Selesai", "6", "6 baris dari 1 berkas") and steps["screened"][3] == stamp
-    assert steps["reviewed"][0] == "Belum selesai" and "3 baris masih menunggu tinjauan" in steps["reviewed"][2]
-    assert steps["verified"][:2] == ("Belum selesai", "—") and "belum tersedia" in steps["verified"][2]
+    assert steps["screened"][:3] == ("✓ Selesai", "12", "12 baris dari 2 berkas") and steps["screened"][3] == stamp
+    assert steps["reviewed"][0] == "Belum selesai" and "6 baris masih menunggu tinjauan" in steps["reviewed"][2]
+    # verified: the Dinas's own list approved as stored, the desa's list still waiting at its level
+    assert steps["verified"][:2] == ("Belum selesai", "1")
+    assert "1 dari 2 berkas disetujui; 1 keputusan verifikasi, 0 dikembalikan" in steps["verified"][2]
+    assert "menunggu di tingkat desa/kelurahan: 1" in steps["verified"][2] and steps["verified"][3] == stamp
+    link = page.locator("#year-steps tr[data-step=verified] a")
+    assert link.get_attribute("href") == reverse("screening:index") + "?tahap=menunggu"
+    link.click()
+    page.wait_for_selector("#batch-filter")
+    files = page.locator("table.list tbody tr").all_inner_texts()
+    assert len(files) == 1 and "Desa Wakoila (desa)" in files[0] and "desa/kelurahan" in files[0]
+    page.go_back()
+    page.wait_for_selector("#year-steps")
     assert steps["selected"][:3] == ("Belum selesai", "—", "Belum ada skenario final.")
     assert steps["submitted"][:3] == ("✓ Selesai", "2", "2 didaftarkan; 0 masih diusulkan")
     assert steps["submitted"][3] == stamp
@@ -81,10 +101,11 @@ def test_year_list_shows_each_step_and_what_is_not_done(
     assert link.get_attribute("href") == reverse("budget:index")
 
     # review every waiting row and pair; BPJS answers: one accepted, one refused
-    rows = {n.row: n for n in Nomination.objects.filter(batch=batch)}
-    screening.decide(users["dinas"], rows[6], "accept", "KTP diperiksa")
-    screening.decide(users["dinas"], rows[9], "reject", "Data tidak bisa dipastikan")
-    screening.decide(users["dinas"], DuplicatePair.objects.get(batch=batch), "merge", "Orang yang sama")
+    for stored in (batch, desa_batch):
+        rows = {n.row: n for n in Nomination.objects.filter(batch=stored)}
+        screening.decide(users["dinas"], rows[6], "accept", "KTP diperiksa")
+        screening.decide(users["dinas"], rows[9], "reject", "Data tidak bisa dipastikan")
+        screening.decide(users["dinas"], DuplicatePair.objects.get(batch=stored), "merge", "Orang yang sama")
     answer = tmp_path / "jawaban-bpjs.csv"
     answer.write_text(
         "NIK;No KPJ;Status;Keterangan\n"
@@ -95,8 +116,18 @@ def test_year_list_shows_each_step_and_what_is_not_done(
     result = agr.import_registration(users["bpjs"], answer)
     assert (result.accepted, result.rejected) == (1, 1)
     assert Enrollment.objects.get(person=people["p_a"]).status == Enrollment.Status.ACTIVE
+    # the desa submits, the kecamatan returns it once with a reason, then it goes up to the Dinas
+    screening.verify_batch(users["area"], desa_batch, "forward")
+    screening.verify_batch(users["kec"], desa_batch, "return", "Lengkapi alamat")
+    screening.verify_batch(users["area"], desa_batch, "forward")
+    screening.verify_batch(users["kec"], desa_batch, "forward")
+    screening.verify_batch(users["dinas"], desa_batch, "forward")
     page.reload()
     steps = _steps(page)
+    assert (
+        steps["verified"][:2] == ("✓ Selesai", "2") and "6 keputusan verifikasi, 1 dikembalikan" in steps["verified"][2]
+    )
+    assert page.locator("#year-steps tr[data-step=verified] a").get_attribute("href").endswith("?tahap=4")
     assert steps["reviewed"][:2] == ("✓ Selesai", "3") and "0 baris masih menunggu" in steps["reviewed"][2]
     assert steps["answered"][:2] == ("✓ Selesai", "2") and steps["answered"][3] == stamp
     assert "1 diterima, 1 ditolak" in steps["answered"][2] and "NIK tidak sesuai Dukcapil: 1" in steps["answered"][2]

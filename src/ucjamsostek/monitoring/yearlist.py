@@ -7,8 +7,9 @@ A step counts what belongs to the year:
 
 * screened / reviewed: nomination batches uploaded in the year (archived ones left out); a row
   waits for review while its final decision (``screening.models.final_status``) is "review";
-* verified: tiered verification (desa → kecamatan → Dinas, issue 10 §3) is not in the app yet:
-  the step is shown, not done, with that said;
+* verified: tiered verification (desa → kecamatan → Dinas, issue 10 §3) of those batches: the
+  lists approved, those still waiting at each level, the dates of the decisions
+  (``screening.Verification``); done when every list is approved;
 * selected: the year's final budget scenario;
 * submitted / answered / enrolled: the enrollments whose cover starts in the year; the dates are
   those of the registration submissions and BPJS answers recorded in the change log in the year.
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from ucjamsostek.budget import selectors as budget_selectors
 from ucjamsostek.registry.models import ChangeLog, Enrollment
-from ucjamsostek.screening.models import Nomination, NominationBatch, ReviewDecision, Status
+from ucjamsostek.screening.models import Nomination, NominationBatch, ReviewDecision, Status, Verification
 
 ANSWERED = (Enrollment.Status.ACTIVE, Enrollment.Status.ENDED, Enrollment.Status.REJECTED)
 
@@ -58,6 +59,28 @@ def _log_dates(year: int, reason_prefix: str) -> tuple[date | None, date | None]
     return _day(agg["first"]), _day(agg["last"])
 
 
+def _verified(batches: Any, files: int) -> Step:
+    """Tiered verification of the year's lists: approved ones counted, those waiting named per
+    level (each linking to the lists waiting there), dated by the decisions kept."""
+    approved_level = NominationBatch.Level.APPROVED
+    by_level = Counter(dict(batches.values_list("level").annotate(n=Count("id")).order_by()))
+    approved = by_level.pop(approved_level, 0)
+    v = Verification.objects.filter(batch__in=batches).aggregate(
+        n=Count("id"), first=Min("decided_at"), last=Max("decided_at"),
+        returned=Count("id", filter=Q(action=Verification.Action.RETURN)),
+    )  # fmt: skip
+    detail = _(
+        "%(approved)s dari %(files)s berkas disetujui; %(n)s keputusan verifikasi, %(returned)s dikembalikan"
+    ) % {"approved": approved, "files": files, "n": v["n"], "returned": v["returned"]}
+    waiting = [
+        (_("menunggu di tingkat %(level)s") % {"level": NominationBatch.Level(level).label}, int(n))
+        for level, n in sorted(by_level.items())
+    ]
+    url = reverse("screening:index") + ("?tahap=menunggu" if by_level else f"?tahap={approved_level}")
+    return Step("verified", _("Diverifikasi berjenjang"), files > 0 and not by_level, approved, detail, url,
+                (_day(v["first"]), _day(v["last"])), waiting)  # fmt: skip
+
+
 def year_steps(year: int) -> list[Step]:
     """The seven steps of ``year``'s list, in order (see the module doc)."""
     steps: list[Step] = []
@@ -77,10 +100,7 @@ def year_steps(year: int) -> list[Step]:
              _("%(n)s keputusan; %(waiting)s baris masih menunggu tinjauan") % {"n": d["n"], "waiting": waiting},
              reverse("screening:review"), (_day(d["first"]), _day(d["last"])))
     )  # fmt: skip
-    steps.append(
-        Step("verified", _("Diverifikasi berjenjang"), False, None,
-             _("Verifikasi berjenjang (desa → kecamatan → Dinas) belum tersedia di aplikasi ini."), "")
-    )  # fmt: skip
+    steps.append(_verified(batches, int(b["n"] or 0)))
     final = budget_selectors.final_scenario(year)
     steps.append(
         Step("selected", _("Dipilih (skenario anggaran final)"), final is not None,

@@ -19,6 +19,7 @@ import polars as pl
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ucjamsostek.accounts import permissions as perms
 from ucjamsostek.accounts.models import Organisation
@@ -68,6 +69,29 @@ def batches_for(user: Any) -> QuerySet[NominationBatch]:
         return qs.filter(perms.area_q("region__code", user.area_id) | Q(pk__in=inside))
     if role == "opd":
         return qs.filter(organisation_id=user.organisation_id)
+    return qs
+
+
+#: ``tahap`` filter of the batch list: a level (1–4) or every list still waiting for a decision
+WAITING = "menunggu"
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    """The ``tahap`` filter's choices: every list still waiting, then each level."""
+    levels = [(str(v), str(label)) for v, label in NominationBatch.Level.choices]
+    return [(WAITING, gettext("menunggu verifikasi")), *levels]
+
+
+def search_batches(qs: QuerySet[NominationBatch], *, stage: str = "", text: str = "") -> QuerySet[NominationBatch]:
+    """``qs`` narrowed to a verification stage (a level, or :data:`WAITING`) and to the lists
+    whose file or sender name contains ``text``; an unknown stage selects nothing extra."""
+    if stage == WAITING:
+        qs = qs.filter(level__lt=NominationBatch.Level.APPROVED).exclude(status=NominationBatch.BatchStatus.ARCHIVED)
+    elif stage.isdigit() and int(stage) in NominationBatch.Level.values:
+        qs = qs.filter(level=int(stage))
+    text = text.strip()
+    if text:
+        qs = qs.filter(Q(file_name__icontains=text) | Q(source_name__icontains=text))
     return qs
 
 

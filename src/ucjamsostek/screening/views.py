@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ucjamsostek import listing
 from ucjamsostek.accounts import permissions as perms
 from ucjamsostek.core import filelimits
 from ucjamsostek.core.intake import IntakeError
@@ -40,12 +41,16 @@ def _errors(exc: ValidationError) -> str:
 
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.batches_for(request.user), 25).get_page(request.GET.get("page"))
+    stage, text = request.GET.get("tahap", ""), listing.search_text(request)
+    batches = queries.search_batches(queries.batches_for(request.user), stage=stage, text=text)
     return render(
         request,
         "screening/batch_list.html",
         {
-            "page": page,
+            "page": listing.paginate(request, batches, 25),
+            "q": text,
+            "stage": stage,
+            "stages": queries.stage_choices(),
             "can_upload": perms.can_upload_nominations(request.user),
             "running": job_selectors.unfinished_jobs(request.user, "screening.upload"),
             "to_verify": queries.batches_to_verify(request.user),
