@@ -44,9 +44,7 @@ _HONORIFICS = r"\b(?:la|wa|laode|waode|muhammad|siti|nur|andi)\b"
 def name_key_expr(expr: pl.Expr) -> pl.Expr:
     """Canonical name key of a Utf8 expression; null or letter-less names give null."""
     out = expr.str.to_lowercase().str.replace_all(r"['’`]", "").str.replace_all(r"[^a-z]+", " ").str.strip_chars()
-    for pattern, replacement in _TOKEN_RULES:
-        out = out.str.replace_all(pattern, replacement)
-    out = out.str.replace_all(r"\s+", " ").str.strip_chars()
+    out = _fold_tokens(out).str.replace_all(r"\s+", " ").str.strip_chars()
     return pl.when(out.str.len_bytes() > 0).then(out).otherwise(None)
 
 
@@ -60,8 +58,16 @@ def name_phonetic_expr(expr: pl.Expr) -> pl.Expr:
     return _phonetic_of_concat(name_concat_expr(expr))
 
 
+def _fold_tokens(expr: pl.Expr) -> pl.Expr:
+    for pattern, replacement in _TOKEN_RULES:
+        expr = expr.str.replace_all(pattern, replacement)
+    return expr
+
+
 def _concat_of_key(key: pl.Expr) -> pl.Expr:
-    return key.str.replace_all(" ", "", literal=True)
+    # Folded again once the spaces are gone: "M D" and "MD", "Nur ul" and "Nurul" are one spelling,
+    # so the key is idempotent (the concatenation of a concatenation is itself).
+    return _fold_tokens(key.str.replace_all(" ", "", literal=True))
 
 
 def _phonetic_of_concat(concat: pl.Expr) -> pl.Expr:
