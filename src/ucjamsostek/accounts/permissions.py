@@ -114,6 +114,9 @@ CROSSFUND_ROLES = frozenset({Role.ADMIN, Role.PROVINCE})
 ROSTER_EXPORT_ROLES = frozenset({Role.ADMIN, Role.DINAS})
 # Roles whose start page is the Monev dashboard of their area (they read figures, not records).
 DASHBOARD_HOME_ROLES = frozenset({Role.LEADERSHIP})
+# Roles that may order the indicators recomputed by hand ("Hitung ulang"); for everyone else the
+# figures are recomputed automatically after the data changes.
+RECOMPUTE_ROLES = frozenset({Role.ADMIN, Role.DINAS})
 # Roles limited to part of the people.
 SCOPED_ROLES = frozenset({Role.AREA, Role.OPD})
 
@@ -458,6 +461,11 @@ def can_manage_master_data(user_or_role: Any) -> bool:
 def lands_on_dashboard(user_or_role: Any) -> bool:
     """Start on the Monev dashboard of one's area instead of the operators' start page."""
     return _role(user_or_role) in DASHBOARD_HOME_ROLES
+
+
+def can_recompute_figures(user_or_role: Any) -> bool:
+    """Order the Monev indicators recomputed by hand (the dashboard's "Hitung ulang")."""
+    return _role(user_or_role) in RECOMPUTE_ROLES
 
 
 def is_read_only(user_or_role: Any) -> bool:

@@ -135,6 +135,40 @@ class Warnings:
     without_agreement: dict[str, int] = field(default_factory=dict)  # problem → count
 
 
+def _agreement_frame(rows: list[Any]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "id": [r["id"] for r in rows],
+            "number": [r["number"] for r in rows],
+            "start": [r["start"] for r in rows],
+            "end": [r["end"] for r in rows],
+            "status": [r["status"] for r in rows],
+            "successor_id": [r["successor"] for r in rows],
+        },
+        schema_overrides={"successor_id": pl.Int64, "start": pl.Date, "end": pl.Date},
+    )
+
+
+def gaps_between_agreements() -> list[dict[str, Any]]:
+    """The days no PKS covered between an agreement and its late successor (regency-wide, no
+    personal data): number, successor, ``start`` (its first uncovered day), ``end`` (the
+    successor's first day, exclusive) and ``days`` — the gaps of the PKS warnings and gap report."""
+    rows = list(Agreement.objects.values("id", "number", "start", "end", "status", "successor"))
+    if not rows:
+        return []
+    numbers = {r["id"]: r["number"] for r in rows}
+    return [
+        {
+            "number": r["number"],
+            "successor": numbers[r["successor_id"]],
+            "start": r["end"],
+            "end": r["successor_start"],
+            "days": r["gap_days"],
+        }
+        for r in cov.agreements_with_late_successor(_agreement_frame(rows)).iter_rows(named=True)
+    ]
+
+
 def warnings(user: Any, today: date | None = None, *, within_days: int = 60) -> Warnings:
     today = today or date.today()
     out = Warnings()
@@ -142,17 +176,7 @@ def warnings(user: Any, today: date | None = None, *, within_days: int = 60) -> 
         return out
     rows = list(Agreement.objects.values("id", "number", "start", "end", "status", "successor"))
     if rows:
-        frame = pl.DataFrame(
-            {
-                "id": [r["id"] for r in rows],
-                "number": [r["number"] for r in rows],
-                "start": [r["start"] for r in rows],
-                "end": [r["end"] for r in rows],
-                "status": [r["status"] for r in rows],
-                "successor_id": [r["successor"] for r in rows],
-            },
-            schema_overrides={"successor_id": pl.Int64, "start": pl.Date, "end": pl.Date},
-        )
+        frame = _agreement_frame(rows)
         numbers = {r["id"]: r["number"] for r in rows}
         out.late_successor = [
             {

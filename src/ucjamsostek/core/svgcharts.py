@@ -184,3 +184,109 @@ def stacked_bar(
         x += w
     out.append("</svg>")
     return "".join(out)
+
+
+def trend_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float], Sequence[str]]],
+    *,
+    title: str,
+    targets: Sequence[tuple[int, float, int, int]] = (),
+    bands: Sequence[tuple[float, float, str]] = (),
+    width: int = 560,
+    height: int = 280,
+) -> str:
+    """Lines over months, one per series, each against its own target.
+
+    ``labels``: the months' x labels; ``series``: (name, value per month, tooltip per month), drawn
+    in :data:`PALETTE` order; ``targets``: (series index, value, first month index, last month
+    index) — a dashed line in the series' colour over those months; ``bands``: (from, to, label)
+    in month-index units (fractions inside a month), a shaded span with its label in a strip above
+    the plot, so no label ever lies on the data. Series names and target values belong in a legend
+    beside the chart (:func:`trend_legend`); x labels alternate ``tick-major``/``tick-minor`` so a
+    phone can hide the minor ones."""
+    pad_l, pad_r, pad_b = 64, 16, 30
+    rows = _band_rows(bands)
+    pad_t = 10 + 18 * max(rows.values(), default=-1) + (18 if bands else 0)
+    w, h = width - pad_l - pad_r, height - pad_t - pad_b
+    everything = [v for _, values, _ in series for v in values] + [t for _, t, _, _ in targets]
+    top = _nice_max(max([*everything, 1]))
+    n = max(1, len(labels) - 1)
+
+    def x(i: float) -> float:
+        return pad_l + (w * i / n if len(labels) > 1 else w / 2)
+
+    def y(v: float) -> float:
+        return pad_t + h - h * v / top
+
+    out = [
+        f'<svg class="chart chart-line chart-trend" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{_attr(title)}" preserveAspectRatio="xMidYMid meet">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for k, (start, end, label) in enumerate(bands):
+        lo, hi = max(0.0, start), min(float(n), end)
+        if hi <= lo:
+            continue
+        row = rows[k]
+        ty = 14 + 18 * row
+        mid = (x(lo) + x(hi)) / 2
+        anchor = "middle"
+        if mid < pad_l + 90:
+            mid, anchor = x(lo), "start"
+        elif mid > width - pad_r - 90:
+            mid, anchor = x(hi), "end"
+        out.append(
+            f'<rect x="{x(lo):.1f}" y="{ty + 4}" width="{x(hi) - x(lo):.1f}" height="{pad_t + h - ty - 4:.1f}" '
+            f'class="band" fill="#d1495b" fill-opacity="0.12"><title>{escape(label)}</title></rect>'
+            f'<text x="{mid:.1f}" y="{ty}" class="axis band-label" text-anchor="{anchor}">{escape(label)}</text>'
+        )
+    for k in range(5):
+        v = top * k / 4
+        out.append(
+            f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
+            f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" class="axis" text-anchor="end">{_fmt(v)}</text>'
+        )
+    step = max(1, len(labels) // 8)
+    for i, label in enumerate(labels):
+        last = i == len(labels) - 1
+        if (i % step == 0 and len(labels) - 1 - i >= step) or last:
+            anchor = "end" if last and len(labels) > 1 else "middle"
+            major = last or (i // step) % 2 == (len(labels) - 1) // step % 2
+            out.append(
+                f'<text x="{x(i):.1f}" y="{height - 10}" class="axis {"tick-major" if major else "tick-minor"}" '
+                f'text-anchor="{anchor}">{escape(label)}</text>'
+            )
+    for s, value, first, final in targets:
+        colour = PALETTE[s % len(PALETTE)]
+        out.append(
+            f'<line x1="{x(first):.1f}" x2="{x(final) if final > first else x(first) + 8:.1f}" y1="{y(value):.1f}" '
+            f'y2="{y(value):.1f}" class="target-series" stroke="{colour}" stroke-dasharray="6 4" stroke-width="2"/>'
+        )
+    for s, (_, values, tips) in enumerate(series):
+        colour = PALETTE[s % len(PALETTE)]
+        if not values:
+            continue
+        path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        out.append(f'<path d="{path}" class="series" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+        for i, (v, tip) in enumerate(zip(values, tips, strict=True)):
+            out.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}" class="mark" tabindex="0" '
+                f'data-tip="{_attr(tip)}"><title>{escape(tip)}</title></circle>'
+            )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _band_rows(bands: Sequence[tuple[float, float, str]]) -> dict[int, int]:
+    """A label row per band: a band overlapping an earlier one's span goes one row lower."""
+    rows: dict[int, int] = {}
+    for k, (start, end, _) in enumerate(bands):
+        taken = {rows[j] for j in rows if bands[j][0] < end + 4 and start < bands[j][1] + 4}
+        rows[k] = min(r for r in range(len(bands) + 1) if r not in taken)
+    return rows
+
+
+def colour(index: int) -> str:
+    """The colour of series ``index`` (legends drawn outside the SVG use the same)."""
+    return PALETTE[index % len(PALETTE)]

@@ -147,6 +147,18 @@ class Lookup:
             if c == code and a == self.area and not bd and len(per) == 7 and per <= last
         )
 
+    def months_by(self, code: str, prefix: str) -> dict[str, list[tuple[str, int]]]:
+        """Breakdown (``segment:…``) → ``(month code, value)`` of the area's monthly values of
+        ``code`` up to the period's end (the period's own month from its breakdowns); a month
+        without a value is 0."""
+        last = ind.period_of(self.period.last_day).code
+        out: dict[str, dict[str, int]] = {}
+        for (c, per, a, bd), v in self._values.items():
+            if c == code and a == self.area and bd.startswith(prefix) and len(per) == 7 and per <= last:
+                out.setdefault(bd, {})[per] = v.numerator or 0
+        months = [m for m, _ in self.months(code)]
+        return {bd: [(m, got.get(m, 0)) for m in months] for bd, got in sorted(out.items())}
+
     def figure(self, code: str, area: str | None = None) -> Figure:
         """The dictionary entry ``code`` for the area (default: the lookup's own)."""
         d = ind.INDICATOR_BY_CODE[code]

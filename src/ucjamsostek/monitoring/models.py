@@ -125,6 +125,8 @@ class Snapshot(models.Model):
     unavailable = models.JSONField(
         _("indikator belum tersedia"), default=dict, blank=True, help_text=_("kode → alasan")
     )
+    #: :func:`ucjamsostek.monitoring.queries.data_version` of the records it was computed from.
+    data_version = models.CharField(_("versi data"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("hasil hitung indikator")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.urls import reverse
@@ -62,24 +62,103 @@ def _bars(rows: list[Bar], period: str, title: str, target: float | None) -> Saf
     )
 
 
+@dataclass(frozen=True)
+class LegendItem:
+    """One line of a chart's legend (drawn in HTML beside the SVG: readable at any width)."""
+
+    colour: str
+    text: str
+    kind: str  # "line", "target" or "band"
+
+
+def _month_position(codes: list[str], day: date) -> float:
+    """Where ``day`` lies on a trend whose points are the ends of the months ``codes``: month
+    index i is its last day, so the 1st of month i lies just after point i − 1."""
+    code = f"{day:%Y-%m}"
+    if code < codes[0]:
+        return -1.0
+    if code > codes[-1]:
+        return float(len(codes))
+    days = (ind.add_months(day.replace(day=1), 1) - day.replace(day=1)).days
+    return codes.index(code) - 1 + (day.day - 1) / days
+
+
+def trend(d: Dashboard, gaps: list[dict[str, Any]] | None = None) -> tuple[SafeString, list[LegendItem]]:
+    """The trend chart: one line per segment against its own target (the target of the period's
+    year, drawn over that year's months), the PKS coverage gaps as labelled bands, and its legend.
+    ``gaps``: :func:`agreements.selectors.gaps_between_agreements` (read here when not given)."""
+    codes = [code for code, _, _ in d.trend]
+    if not codes:
+        return _safe(""), []
+    series = d.trend_series or [selectors.Series("", _("Seluruh peserta"), [(c, n) for c, _, n in d.trend])]
+    lines = []
+    targets = []
+    legend = []
+    year = [i for i, c in enumerate(codes) if c.startswith(f"{d.period.year}-")]
+    for k, s in enumerate(series):
+        values = dict(s.months)
+        lines.append(
+            (
+                s.name,
+                [float(values.get(c, 0)) for c in codes],
+                [
+                    _("%(name)s, %(period)s: %(n)s peserta aktif")
+                    % {
+                        "name": s.name,
+                        "period": labels.period_label(ind.parse_period(c)),
+                        "n": format_number(values.get(c, 0)),
+                    }
+                    for c in codes
+                ],
+            )
+        )
+        legend.append(LegendItem(svgcharts.colour(k), s.name, "line"))
+        if s.target and year:
+            targets.append((k, float(s.target), year[0], year[-1]))
+            legend.append(
+                LegendItem(
+                    svgcharts.colour(k),
+                    _("Target %(name)s %(year)s: %(n)s")
+                    % {"name": s.name, "year": d.period.year, "n": format_number(s.target)},
+                    "target",
+                )
+            )
+    bands = []
+    for g in agreement_selectors.gaps_between_agreements() if gaps is None else gaps:
+        lo, hi = _month_position(codes, g["start"]), _month_position(codes, g["end"])
+        if hi <= 0 or lo >= len(codes) - 1:
+            continue
+        last = g["end"] - timedelta(days=1)
+        label = _("Celah PKS %(a)s – %(b)s") % {"a": f"{g['start']:%d-%m-%Y}", "b": f"{last:%d-%m-%Y}"}
+        bands.append((lo, hi, label))
+        legend.append(
+            LegendItem(
+                "#d1495b",
+                _("Celah perlindungan %(a)s s.d. %(b)s (%(k)s hari): antara PKS %(n)s dan PKS %(s)s")
+                % {
+                    "a": f"{g['start']:%d-%m-%Y}",
+                    "b": f"{last:%d-%m-%Y}",
+                    "k": format_number(g["days"]),
+                    "n": g["number"],
+                    "s": g["successor"],
+                },
+                "band",
+            )
+        )
+    svg = svgcharts.trend_chart(
+        [label for _, label, _ in d.trend],
+        lines,
+        title=_("Peserta aktif per bulan, per segmen"),
+        targets=targets,
+        bands=bands,
+    )
+    return _safe(svg), legend
+
+
 def charts(d: Dashboard) -> dict[str, Any]:
     target_pct = None
-    trend = d.trend
-    line = svgcharts.line_chart(
-        [
-            (
-                label,
-                n,
-                _("%(period)s: %(n)s peserta aktif")
-                % {"period": labels.period_label(ind.parse_period(code)), "n": format_number(n)},
-            )
-            for code, label, n in trend
-        ],
-        title=_("Peserta aktif per bulan"),
-        target=float(d.headline["target"]) if d.headline.get("target") else None,
-        target_label=_("target %(n)s") % {"n": format_number(d.headline["target"])} if d.headline.get("target") else "",
-    )
-    out: dict[str, Any] = {"trend": _safe(line)}
+    line, legend = trend(d)
+    out: dict[str, Any] = {"trend": line, "trend_legend": legend}
     out["ranking"] = (
         _bars(d.ranking, d.period.code, _("Cakupan per %(level)s") % {"level": d.ranking_level}, target_pct)
         if d.ranking
@@ -158,24 +237,32 @@ def texts(d: Dashboard) -> dict[str, str]:
 
 #: A PKS ending within this many days without a successor raises an alert on the dashboard.
 PKS_ALERT_DAYS = 90
+#: A gap between a PKS and its late successor is shown while the successor started less than this
+#: many days ago (or has not started yet: the gap is still ahead or running).
+GAP_ALERT_DAYS = 365
+#: An Inpres action item not started this many days before its deadline (or past it) raises an alert.
+INPRES_ALERT_DAYS = 60
 
 
 @dataclass(frozen=True)
 class Alert:
     """One thing needing action, shown at the top of the dashboard, linking to where it is resolved."""
 
-    kind: str  # "pks", "bill", "follow_up"
+    kind: str  # "pks", "pks_gap", "bill", "follow_up", "inpres"
     level: str  # "warning" or "error" (red)
     text: str
     url: str
 
 
 def alerts(user: Any, today: date | None = None) -> list[Alert]:
-    """PKS ending within :data:`PKS_ALERT_DAYS` days (or ended) with no successor, bills at or past
-    the BPU 3-month arrears limit, follow-ups of the latest meeting past their deadline (counted)."""
+    """PKS ending within :data:`PKS_ALERT_DAYS` days (or ended) with no successor, a PKS followed
+    by a gap (its successor starting late), bills at or past the BPU 3-month arrears limit,
+    follow-ups of the latest meeting past their deadline (counted), Inpres action items not started
+    near their deadline (counted)."""
     today = today or timezone.localdate()
     out: list[Alert] = []
-    for e in agreement_selectors.warnings(user, today, within_days=PKS_ALERT_DAYS).ending:
+    pks = agreement_selectors.warnings(user, today, within_days=PKS_ALERT_DAYS)
+    for e in pks.ending:
         values = {"n": e["number"], "d": f"{e['last_day']:%d-%m-%Y}"}
         if e["ended"]:
             text = _("PKS %(n)s berakhir %(d)s dan belum ada PKS lanjutan: warga tidak terlindungi.") % values
@@ -186,6 +273,25 @@ def alerts(user: Any, today: date | None = None) -> list[Alert]:
         out.append(
             Alert("pks", "error" if e["ended"] else "warning", text, reverse("agreements:detail", args=[e["id"]]))
         )
+    for g in pks.late_successor:
+        if (today - g["successor_start"]).days > GAP_ALERT_DAYS:
+            continue
+        values = {
+            "n": g["number"],
+            "d": f"{g['last_day']:%d-%m-%Y}",
+            "s": g["successor"],
+            "start": f"{g['successor_start']:%d-%m-%Y}",
+            "k": format_number(g["gap_days"]),
+        }
+        text = (
+            _(
+                "PKS %(n)s berakhir %(d)s dan PKS lanjutan %(s)s baru mulai %(start)s: "
+                "%(k)s hari warga tidak terlindungi."
+            )
+            % values
+        )
+        ahead = g["successor_start"] > today  # the gap is running or still to come
+        out.append(Alert("pks_gap", "error" if ahead else "warning", text, reverse("agreements:gaps")))
     for r in billing_selectors.warnings(user, today):  # the bills page's words (billing/_warnings.html)
         values = {"p": f"{r['period']:%m/%Y}", "o": format_rupiah(r["outstanding"]), "d": f"{r['deadline']:%d-%m-%Y}"}
         lapsed = r["status"] == "lapsed"
@@ -210,4 +316,25 @@ def alerts(user: Any, today: date | None = None) -> list[Alert]:
             len(late),
         ) % {"n": format_number(len(late))}
         out.append(Alert("follow_up", "error", text, reverse("monitoring:meeting", args=[late[0].meeting_id])))
+    for year, items in selectors.actions_not_started_by(today + timedelta(days=INPRES_ALERT_DAYS)).items():
+        past = [i for i in items if i.due_date is not None and i.due_date < today]
+        values = {"n": format_number(len(items)), "y": year}
+        if past:
+            text = (
+                ngettext(
+                    "%(n)s butir rencana aksi Inpres %(y)s belum dimulai dan melewati batas waktunya.",
+                    "%(n)s butir rencana aksi Inpres %(y)s belum dimulai dan melewati batas waktunya.",
+                    len(items),
+                )
+                % values
+            )
+        else:  # a deadline ahead is said in days: no date after today on the dashboard
+            first = min(i.due_date for i in items if i.due_date is not None)
+            text = ngettext(
+                "%(n)s butir rencana aksi Inpres %(y)s belum dimulai; batas waktunya %(k)s hari lagi.",
+                "%(n)s butir rencana aksi Inpres %(y)s belum dimulai; batas waktunya %(k)s hari lagi.",
+                len(items),
+            ) % (values | {"k": format_number((first - today).days)})
+        url = reverse("monitoring:checklist") + "?" + urlencode({"year": year})
+        out.append(Alert("inpres", "error" if past else "warning", text, url))
     return out

@@ -23,12 +23,14 @@ The indicator dictionary (``core/data/indicators.json``) states each definition 
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Q, Sum
+from django.apps import apps
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from ucjamsostek.agreements.models import Agreement
@@ -262,3 +264,24 @@ def assistance_paid(start: date, end: date) -> dict[str, tuple[dict[str, int], d
     )
     out[""] = _counts_and_amounts([("", v, n, s) for v, n, s in overall]).get("", ({}, {}))
     return out
+
+
+def data_version() -> str:
+    """A fingerprint of the records the indicators are computed from: the source tables of the
+    indicator dictionary (each entry's ``sources``), their row count, highest id and latest
+    ``updated_at`` where they keep one. It changes when a row is added or deleted, or when a row
+    with ``updated_at`` is changed; a snapshot whose version differs is older than the data."""
+    tables = sorted({t for d in ind.INDICATORS for t in d.sources})
+    models = {m._meta.db_table: m for m in apps.get_models()}
+    parts = []
+    for table in tables:
+        model = models.get(table)
+        if model is None:  # pragma: no cover - the dictionary names the project's own tables
+            continue
+        fields = {f.name for f in model._meta.concrete_fields}
+        agg: dict[str, Any] = {"n": Count("pk"), "top": Max("pk")}
+        if "updated_at" in fields:
+            agg["changed"] = Max("updated_at")
+        row = model._default_manager.aggregate(**agg)
+        parts.append(f"{table}:{row['n']}:{row['top']}:{row.get('changed') or ''}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]

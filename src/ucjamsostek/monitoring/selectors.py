@@ -32,6 +32,7 @@ from ucjamsostek.monitoring import labels, queries
 from ucjamsostek.monitoring.figures import Figure, Lookup
 from ucjamsostek.monitoring.models import (
     ActionItem,
+    ActionStatus,
     FollowUp,
     FollowUpStatus,
     IndicatorValue,
@@ -60,6 +61,11 @@ def default_period(today: date | None = None) -> str:
 
 def latest_snapshot(period: str) -> Snapshot | None:
     return Snapshot.objects.filter(period=period).order_by("-computed_at", "-id").first()
+
+
+def outdated(snapshot: Snapshot) -> bool:
+    """The data changed since ``snapshot`` was computed (its records' version is not today's)."""
+    return snapshot.data_version != queries.data_version()
 
 
 def ensure_snapshot(period: str, user: Any = None) -> Snapshot:
@@ -94,6 +100,17 @@ class Bar:
         return 0.0 if self.value is None else min(100.0, float(self.value) * 100)
 
 
+@dataclass(frozen=True)
+class Series:
+    """One line of the trend chart: active participants of a segment (or all of them) at each
+    month's end, and its target for the period's year (TARGET_PROGRESS of that breakdown)."""
+
+    breakdown: str  # "segment:pekerja_rentan", or "" for every participant
+    name: str
+    months: list[tuple[str, int]]
+    target: int | None = None
+
+
 @dataclass
 class Dashboard:
     period: ind.Period
@@ -122,6 +139,8 @@ class Dashboard:
     coverage_by: list[tuple[str, int, int | None, str]] = field(default_factory=list)
     #: every entry of the indicator dictionary for this period and area (``figures.Lookup``)
     figures: list[Figure] = field(default_factory=list)
+    #: the trend per segment, each with its own target of the period's year (:class:`Series`)
+    trend_series: list[Series] = field(default_factory=list)
 
     @property
     def fig(self) -> dict[str, Figure]:
@@ -237,6 +256,7 @@ def dashboard_for_area(code: str, period: str | None = None, *, compute: bool = 
         lineage=lineage_of(area.code),
         coverage_by=coverage_by_panel(lk, names),
         figures=lk.figures(),
+        trend_series=trend_series_panel(lk, names),
     )
 
 
@@ -279,6 +299,22 @@ def headline_panel(lk: Lookup, names: dict[str, dict[str, str]]) -> dict[str, An
 def trend_panel(lk: Lookup) -> list[tuple[str, str, int]]:
     """Active participants at each month's end (the snapshot keeps 24 months)."""
     return [(code, labels.short_month(code), n) for code, n in lk.months("ACTIVE")]
+
+
+def trend_series_panel(lk: Lookup, names: dict[str, dict[str, str]]) -> list[Series]:
+    """One series per segment (the largest first) with the segment's target of the period's year;
+    every participant as one more series only when a target is set for all of them."""
+    targets = {v.breakdown: v.denominator for v in lk.breakdowns("TARGET_PROGRESS")}
+    if (total := lk.get("TARGET_PROGRESS")) is not None:
+        targets[""] = total.denominator
+    out = [
+        Series(bd, names["segment"].get(bd.split(":", 1)[1], bd), months, targets.get(bd))
+        for bd, months in lk.months_by("ACTIVE", "segment:").items()
+    ]
+    out.sort(key=lambda s: (-max([n for _, n in s.months] or [0]), s.name))
+    if "" in targets:
+        out.append(Series("", gettext("Seluruh peserta"), lk.months("ACTIVE"), targets[""]))
+    return out
 
 
 def breakdown_panel(lk: Lookup, prefix: str, names: dict[str, str]) -> list[tuple[str, int]]:
@@ -462,6 +498,16 @@ def open_follow_ups() -> list[FollowUp]:
 def overdue_follow_ups(today: date) -> list[FollowUp]:
     """Open follow-ups of the latest meeting whose deadline has passed."""
     return [f for f in open_follow_ups() if f.deadline is not None and f.deadline < today]
+
+
+def actions_not_started_by(day: date) -> dict[int, list[ActionItem]]:
+    """Inpres action items not started whose deadline is on or before ``day``, per year (oldest first)."""
+    out: dict[int, list[ActionItem]] = {}
+    for item in ActionItem.objects.filter(status=ActionStatus.NOT_STARTED, due_date__lte=day).order_by(
+        "year", "due_date", "number"
+    ):
+        out.setdefault(item.year, []).append(item)
+    return out
 
 
 def follow_ups_of(meeting: Meeting) -> list[FollowUp]:

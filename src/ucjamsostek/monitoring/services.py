@@ -224,6 +224,8 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
     # so "active" means paid or within grace (the lapse is idempotent; ``billing lapse`` runs it too)
     say("Menghitung peserta aktif", 0.05)
     billing_services.apply_lapse(SYSTEM)
+    # taken before anything is read: a change while it computes leaves the snapshot outdated
+    snapshot.data_version = queries.data_version()
     active_total: dict[str, int] = {c: 0 for c in areas}
     active_by: dict[tuple[str, str], int] = {}
     try:
@@ -236,20 +238,33 @@ def refresh(period: str | ind.Period, user: Any = None, progress: Progress | Non
             flows = ind.active_by_month(starts, ends, months)
             trend = {m.code for m in months[-TREND_MONTHS:]}
             per_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            # the trend per segment (village, "segment:…") — one series per segment on the dashboard
+            per_month_seg: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
             for (key, month_code), n in flows.items():
                 if month_code in trend and n:
-                    per_month[month_code][key.split("|")[0]] += n
+                    village, segment, _ = key.split("|")
+                    per_month[month_code][village] += n
+                    per_month_seg[month_code][(village, f"segment:{segment}")] += n
             last = {k: n for (k, mc), n in flows.items() if mc == last_month.code and n}
             if as_of < last_month.last_day:  # the running month: today's state, not its future last day
                 last = {"|".join(k): n for k, n in queries.active_on(as_of).items() if n}
                 per_month[last_month.code] = defaultdict(int)
+                per_month_seg[last_month.code] = defaultdict(int)
                 for key, n in last.items():
-                    per_month[last_month.code][key.split("|")[0]] += n
+                    village, segment, _ = key.split("|")
+                    per_month[last_month.code][village] += n
+                    per_month_seg[last_month.code][(village, f"segment:{segment}")] += n
             for m in months[-TREND_MONTHS:]:
                 rolled = _rollup_within(dict(per_month.get(m.code, {})), areas)
                 day = min(m.last_day, as_of)
+                tr = {"kind": "active", "as_of": day.isoformat()}
                 for area, n in rolled.items():
-                    add("ACTIVE", m.code, area, n, trace={"kind": "active", "as_of": day.isoformat()})
+                    add("ACTIVE", m.code, area, n, trace=tr)
+                if m.code == p.code:  # the period's own month: its breakdowns are added below
+                    continue
+                for (area, bd), n in ind.rollup_keyed(dict(per_month_seg.get(m.code, {}))).items():
+                    if area in areas and n:
+                        add("ACTIVE", m.code, area, n, breakdown=bd, trace=tr)
             by_village: dict[str, int] = defaultdict(int)
             keyed: dict[tuple[str, str], int] = defaultdict(int)
             for key, n in last.items():

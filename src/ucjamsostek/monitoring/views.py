@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, require
+from ucjamsostek.accounts.permissions import MSG_FORBIDDEN, can_recompute_figures, require
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.errors import attempt, user_message
@@ -45,9 +45,13 @@ def index(request: HttpRequest) -> HttpResponse:
     require(can_view_monev(request.user))
     period = _period(request)
     d = selectors.dashboard(request.user, period, request.GET.get("area"))
-    if d is None:  # not computed yet: a job computes it, the page never does
+    updating = None
+    if d is None or selectors.outdated(d.snapshot):
+        # not computed yet, or older than the last data change: a job computes it, the page never does
         job = services.start_refresh(request.user, period)
         d = selectors.dashboard(request.user, period, request.GET.get("area"))  # done when jobs run inline
+        if d is not None and selectors.outdated(d.snapshot):
+            updating = get_job(request.user, job.pk) or job
     if d is None:
         return render(
             request,
@@ -68,6 +72,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "t": presenters.texts(d),
             "periods": selectors.period_choices(),
             "can_manage": can_manage_monev(request.user),
+            "can_recompute": can_recompute_figures(request.user),
+            "updating": updating,  # the refresh job queued because the data changed
             "can_trace": can_trace(request.user),
             # PKS ending, bills at the BPU 3-month limit, follow-ups past their deadline
             "alerts": presenters.alerts(request.user),
@@ -79,7 +85,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def refresh(request: HttpRequest) -> HttpResponse:
-    require(can_view_monev(request.user))
+    require(can_recompute_figures(request.user))
     period = ind.parse_period(request.POST.get("period") or selectors.default_period()).code
     job = services.start_refresh(request.user, period)
     return redirect(reverse("jobs:detail", args=[job.pk]))
