@@ -35,6 +35,17 @@ def can_edit_action(user: Any, item: Any) -> bool:
     return role == Role.OPD and item.organisation_id is not None and item.organisation_id == user.organisation_id
 
 
+def owns_follow_up(user: Any, follow_up: Any) -> bool:
+    """Is the follow-up ``user``'s work ("Tugas saya")? Every follow-up for the Dinas and admins,
+    who run the meetings; an OPD operator's own OPD's; nobody else's."""
+    role = role_of(user)
+    if role in MANAGE_ROLES:
+        return True
+    return (
+        role == Role.OPD and follow_up.organisation_id is not None and follow_up.organisation_id == user.organisation_id
+    )
+
+
 def can_trace(user: Any) -> bool:
     return role_of(user) in TRACE_ROLES
 

@@ -10,17 +10,18 @@ from django.views.decorators.http import require_GET
 
 from ucjamsostek.accounts.permissions import lands_on_dashboard
 from ucjamsostek.registry import selectors as registry
-from ucjamsostek.web import selectors
+from ucjamsostek.web import selectors, tasks
 from ucjamsostek.web.navigation import build_navigation
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Start page: where the user stands in the flow and a few counts within their scope;
-    leadership starts on the dashboard of their area."""
+    """Start page: the user's tasks ("Tugas saya", :mod:`ucjamsostek.web.tasks`), where they stand
+    in the flow and a few counts within their scope; leadership starts on the dashboard of their area."""
     if lands_on_dashboard(request.user):
         return redirect("monitoring:index")
     context = {
+        "tasks": tasks.my_tasks(request.user),
         "summary": registry.registry_summary(request.user),
         "flow": build_navigation(request.user, request.path)["stages"],
     }
