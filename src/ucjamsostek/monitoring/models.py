@@ -323,3 +323,63 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ReportSetup(models.Model):
+    """The deployment's letterhead and signatories of the Rakor Monev report (one row; Admin and
+    Dinas edit it on ``/monev/laporan/pengaturan/``). Empty fields fall back to names made from the
+    deployment's region (``reports.letterhead``). The logo is a PNG/JPEG in the data directory."""
+
+    government = models.CharField(_("nama pemerintah daerah"), max_length=200, blank=True)
+    office = models.CharField(_("nama dinas"), max_length=200, blank=True)
+    address = models.CharField(_("alamat kantor"), max_length=300, blank=True)
+    place = models.CharField(_("tempat penandatanganan"), max_length=100, blank=True)
+    number_format = models.CharField(
+        _("format nomor laporan"),
+        max_length=100,
+        default="500.15/{urut}/Monev-UC/{tahun}",
+        help_text=_("{urut} diganti nomor urut tahun itu (001, 002, …), {tahun} tahunnya."),
+    )
+    leader_title = models.CharField(_("jabatan yang mengetahui"), max_length=200, blank=True)
+    leader_name = models.CharField(_("nama yang mengetahui"), max_length=200, blank=True)
+    head_title = models.CharField(_("jabatan penanda tangan"), max_length=200, blank=True)
+    head_name = models.CharField(_("nama penanda tangan"), max_length=200, blank=True)
+    head_nip = models.CharField(_("NIP penanda tangan"), max_length=30, blank=True)
+    #: file name under ``MEDIA_ROOT/monev/kop/`` (never a path from the user)
+    logo = models.CharField(_("logo"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pengaturan laporan")
+        verbose_name_plural = _("pengaturan laporan")
+
+    def __str__(self) -> str:
+        return self.government or "-"
+
+
+class IssuedReport(models.Model):
+    """A Rakor Monev report made by the system: its number (unique), the file kept in the data
+    directory so it can be downloaded again, and the token of its read-only share link."""
+
+    number = models.CharField(_("nomor"), max_length=100, unique=True)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    seq = models.PositiveIntegerField(_("nomor urut"))
+    period = models.CharField(_("periode"), max_length=8)
+    area_code = models.CharField(_("wilayah"), max_length=13)
+    kind = models.CharField(_("jenis"), max_length=8)
+    file = models.CharField(_("berkas"), max_length=200, blank=True)
+    issued_on = models.DateField(_("tanggal"))
+    issued_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    share_token = models.CharField(_("token tautan"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("laporan terbit")
+        verbose_name_plural = _("laporan terbit")
+        ordering = ["-issued_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["year", "seq"], name="issued_report_year_seq")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -4,6 +4,8 @@
   their area (area operators) — indicator values are counts and sums, never personal data.
 * Admin and Dinas manage the monitoring (targets, denominators, meetings, follow-ups, every
   checklist item); an OPD operator updates the checklist items its OPD is responsible for.
+* A report's read-only share link opens for a logged-in leadership user whose area holds the
+  report's area; anyone else is refused.
 * The row trace (which people are behind a value) follows the registry's person rules.
 """
 
@@ -58,3 +60,12 @@ def area_of(user: Any) -> str | None:
     if role == Role.AREA:
         return str(user.area_id)
     return str(settings.AREA_CODE)
+
+
+def can_open_shared_report(user: Any, issued: Any) -> bool:
+    """A share link works for leadership only, and only for a report of their area."""
+    if role_of(user) != Role.LEADERSHIP:
+        return False
+    own = str(user.area_id) if getattr(user, "area_id", None) else str(settings.AREA_CODE)
+    code = str(issued.area_code)
+    return code == own or code.startswith(own + ".")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -36,12 +37,14 @@ from ucjamsostek.monitoring.models import (
     FollowUp,
     FollowUpStatus,
     IndicatorValue,
+    IssuedReport,
     Meeting,
+    ReportSetup,
     Snapshot,
     Target,
     WorkforceDenominator,
 )
-from ucjamsostek.monitoring.permissions import area_of, can_trace
+from ucjamsostek.monitoring.permissions import area_of, can_open_shared_report, can_trace
 from ucjamsostek.monitoring.services import refresh
 from ucjamsostek.regions.models import Region
 from ucjamsostek.registry.models import Enrollment, Person
@@ -593,11 +596,9 @@ def _event_rows(
     full_nik = can_see_full_nik(user)
     root = settings.AREA_CODE
     if kind == "nominations":
-        nq: Any = (
-            Nomination
-            .objects.filter(batch__created_at__date__gte=start, batch__created_at__date__lt=end)
-            .exclude(batch__status="archived")
-        )
+        nq: Any = Nomination.objects.filter(
+            batch__created_at__date__gte=start, batch__created_at__date__lt=end
+        ).exclude(batch__status="archived")
         if area != root:
             nq = nq.filter(
                 Q(region__code=area)
@@ -741,3 +742,84 @@ def organisation_choices() -> list[tuple[str, str]]:
     """OPD for the checklist's responsible field."""
     org = Organisation
     return [("", "—"), *((str(pk), name) for pk, name in org.objects.order_by("name").values_list("pk", "name"))]
+
+
+# --------------------------------------------------------------------------------------------------
+# The report's letterhead, the meeting a report covers, issued reports
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The letterhead and signatories of the Rakor Monev report, every field filled (what the
+    Pemda typed on the settings page, else names made from the deployment's region)."""
+
+    government: str
+    office: str
+    address: str
+    place: str
+    number_format: str
+    leader_title: str
+    leader_name: str
+    head_title: str
+    head_name: str
+    head_nip: str
+    logo: Path | None
+
+
+def letterhead() -> Letterhead:
+    row = ReportSetup.objects.order_by("pk").first() or ReportSetup()
+    regency = Region.objects.filter(code=settings.AREA_CODE).values_list("name", flat=True).first() or ""
+    short = regency
+    leader = "Bupati"
+    for prefix, title in (("Kabupaten ", "Bupati"), ("Kota ", "Wali Kota")):
+        if regency.startswith(prefix):
+            short, leader = regency[len(prefix) :], title
+    office = row.office or "Dinas Tenaga Kerja"
+    logo = Path(settings.MEDIA_ROOT) / "monev" / "kop" / row.logo if row.logo else None
+    return Letterhead(
+        government=row.government or f"Pemerintah {regency}".strip(),
+        office=office,
+        address=row.address,
+        place=row.place or short,
+        number_format=row.number_format,
+        leader_title=row.leader_title or f"{leader} {short}".strip(),
+        leader_name=row.leader_name,
+        head_title=row.head_title or f"Kepala {office}",
+        head_name=row.head_name,
+        head_nip=row.head_nip,
+        logo=logo if logo is not None and logo.is_file() else None,
+    )
+
+
+def meeting_for_period(p: ind.Period) -> Meeting | None:
+    """The meeting whose follow-ups a report of ``p`` lists: the latest meeting that reviewed the
+    period, else the latest one held by the period's last day — never one that came later."""
+    reviewed = Meeting.objects.filter(period=p.code).order_by("-date", "-id").first()
+    if reviewed is not None:
+        return reviewed
+    return Meeting.objects.filter(date__lte=p.last_day).order_by("-date", "-id").first()
+
+
+def _issued_in_scope(user: Any) -> QuerySet[IssuedReport]:
+    own = area_of(user)
+    if own is None:
+        return IssuedReport.objects.none()
+    return IssuedReport.objects.filter(Q(area_code=own) | Q(area_code__startswith=own + ".")).exclude(file="")
+
+
+def issued_reports(user: Any, limit: int = 50) -> list[IssuedReport]:
+    """Issued reports of the user's area (and the areas inside it), newest first."""
+    return list(_issued_in_scope(user).select_related("issued_by")[:limit])
+
+
+def get_issued_report(user: Any, pk: int) -> IssuedReport | None:
+    return _issued_in_scope(user).filter(pk=pk).first()
+
+
+def shared_report(user: Any, token: str) -> IssuedReport | None:
+    """The report a share link names, when ``user`` may open it (:func:`can_open_shared_report`)."""
+    issued = IssuedReport.objects.filter(share_token=token).exclude(file="").first() if token else None
+    if issued is None or not can_open_shared_report(user, issued):
+        return None
+    return issued

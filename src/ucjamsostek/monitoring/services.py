@@ -3,15 +3,17 @@ follow-ups and API tokens. Every write checks the role first (``monitoring.permi
 
 from __future__ import annotations
 
+import io
 import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,7 +34,9 @@ from ucjamsostek.monitoring.models import (
     FollowUpStatus,
     Indicator,
     IndicatorValue,
+    IssuedReport,
     Meeting,
+    ReportSetup,
     Snapshot,
     Target,
     WorkforceDenominator,
@@ -702,6 +706,126 @@ def set_target(user: Any, indicator: str, year: int, area_code: str, value: int,
 # --------------------------------------------------------------------------------------------------
 # API tokens
 # --------------------------------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------------------------------
+# The report's letterhead and signatories; issued reports
+# --------------------------------------------------------------------------------------------------
+
+#: Fields of :class:`ReportSetup` a page may change (the logo has its own upload).
+REPORT_SETUP_FIELDS = (
+    "government",
+    "office",
+    "address",
+    "place",
+    "number_format",
+    "leader_title",
+    "leader_name",
+    "head_title",
+    "head_name",
+    "head_nip",
+)
+#: Where the uploaded logo is kept, under ``MEDIA_ROOT`` (the data directory).
+LOGO_DIR = "monev/kop"
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+_LOGO_SUFFIX = {"PNG": "png", "JPEG": "jpg"}
+
+
+def report_setup_row() -> ReportSetup:
+    """The one :class:`ReportSetup` row (created empty on first use)."""
+    row = ReportSetup.objects.order_by("pk").first()
+    return row if row is not None else ReportSetup.objects.create()
+
+
+def save_report_setup(user: Any, **fields: Any) -> ReportSetup:
+    """Change the report's letterhead, place, number format and signatories (Admin and Dinas)."""
+    require(can_manage_monev(user), MSG_FORBIDDEN)
+    unknown = set(fields) - set(REPORT_SETUP_FIELDS)
+    if unknown:
+        raise UserError(f"Bidang pengaturan laporan tidak dikenal: {', '.join(sorted(unknown))}")
+    fmt = fields.get("number_format")
+    if fmt is not None and "{urut}" not in fmt:
+        raise UserError("Format nomor laporan harus memuat {urut} (nomor urut).")
+    row = report_setup_row()
+    for name, value in fields.items():
+        setattr(row, name, (value or "").strip() if name != "number_format" else value.strip())
+    row.full_clean()
+    row.save()
+    return row
+
+
+def store_logo(user: Any, data: bytes) -> ReportSetup:
+    """Keep an uploaded logo (PNG or JPEG, at most 2 MB, checked by decoding it) in the data
+    directory and use it on the report's letterhead."""
+    require(can_manage_monev(user), MSG_FORBIDDEN)
+    if len(data) > LOGO_MAX_BYTES:
+        raise UserError("Berkas logo terlalu besar (paling besar 2 MB).")
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            kind = im.format or ""
+            im.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise UserError("Berkas logo bukan gambar PNG atau JPEG yang dapat dibaca.") from exc
+    if kind not in _LOGO_SUFFIX:
+        raise UserError("Logo harus berupa gambar PNG atau JPEG.")
+    folder = Path(settings.MEDIA_ROOT) / LOGO_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"logo-{secrets.token_hex(4)}.{_LOGO_SUFFIX[kind]}"
+    (folder / name).write_bytes(data)
+    row = report_setup_row()
+    old = row.logo
+    row.logo = name
+    row.save(update_fields=["logo", "updated_at"])
+    if old and old != name:
+        (folder / old).unlink(missing_ok=True)
+    return row
+
+
+def remove_logo(user: Any) -> ReportSetup:
+    require(can_manage_monev(user), MSG_FORBIDDEN)
+    row = report_setup_row()
+    if row.logo:
+        (Path(settings.MEDIA_ROOT) / LOGO_DIR / row.logo).unlink(missing_ok=True)
+        row.logo = ""
+        row.save(update_fields=["logo", "updated_at"])
+    return row
+
+
+def report_number(fmt: str, seq: int, year: int) -> str:
+    """``500.15/{urut}/Monev-UC/{tahun}`` with 7 and 2026 → ``500.15/007/Monev-UC/2026``."""
+    return fmt.replace("{urut}", f"{seq:03d}").replace("{tahun}", str(year))
+
+
+def issue_report(user: Any, period: str, area: str, kind: str, day: date | None = None) -> IssuedReport:
+    """Give a report its number (the year's next) and its share token; the caller stores the file
+    inside the same transaction (:func:`reports.report_job`)."""
+    require(can_view_monev(user), MSG_FORBIDDEN)
+    day = day or timezone.localdate()
+    fmt = report_setup_row().number_format or ReportSetup._meta.get_field("number_format").get_default()
+    for _attempt in range(5):
+        last = IssuedReport.objects.filter(year=day.year).order_by("-seq").values_list("seq", flat=True).first()
+        seq = (last or 0) + 1
+        number = report_number(fmt, seq, day.year)
+        if IssuedReport.objects.filter(number=number).exists():  # an edited format met an old number
+            number = f"{number}-{seq}"
+        try:
+            with transaction.atomic():
+                return IssuedReport.objects.create(
+                    number=number,
+                    year=day.year,
+                    seq=seq,
+                    period=period,
+                    area_code=area,
+                    kind=kind,
+                    issued_on=day,
+                    issued_by=recorded_user(user),
+                    share_token=secrets.token_urlsafe(24),
+                )
+        except IntegrityError:  # two reports at once: take the next number
+            continue
+    raise UserError("Nomor laporan tidak dapat dibuat; coba lagi.")
 
 
 def create_api_token(user: Any, name: str) -> tuple[ApiToken, str]:

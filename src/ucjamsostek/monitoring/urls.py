@@ -18,4 +18,10 @@ urlpatterns = [
     path("tindak-lanjut/<int:pk>/status/", views.follow_up_status, name="follow_up_status"),
     path("laporan/", views.report, name="report"),
     path("laporan/<int:job_id>/unduh/", views.report_download, name="report_download"),
+    path("laporan/terbit/", views.issued_reports, name="issued_reports"),
+    path("laporan/terbit/<int:pk>/unduh/", views.issued_download, name="issued_download"),
+    path("laporan/bagikan/<str:token>/", views.report_shared, name="report_shared"),
+    path("laporan/pengaturan/", views.report_setup, name="report_setup"),
+    path("laporan/pengaturan/logo/", views.report_logo, name="report_logo"),
+    path("grafik/<slug:chart>.xlsx", views.chart_data, name="chart_data"),
 ]

@@ -29,6 +29,7 @@ from ucjamsostek.jobs.selectors import get_job
 from ucjamsostek.jobs.services import start
 from ucjamsostek.monitoring import presenters, reports, selectors, services, yearlist
 from ucjamsostek.monitoring.permissions import can_edit_action, can_manage_monev, can_trace, can_view_monev
+from ucjamsostek.monitoring.services import REPORT_SETUP_FIELDS
 
 
 def _period(request: HttpRequest) -> str:
@@ -326,6 +327,129 @@ def report_download(request: HttpRequest, job_id: int) -> HttpResponseBase:
     if path is None:
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+class ReportSetupForm(forms.Form):
+    government = forms.CharField(
+        label=gettext_lazy("Nama pemerintah daerah (kop surat)"), required=False, max_length=200
+    )
+    office = forms.CharField(label=gettext_lazy("Nama dinas (kop surat)"), required=False, max_length=200)
+    address = forms.CharField(label=gettext_lazy("Alamat kantor"), required=False, max_length=300)
+    place = forms.CharField(label=gettext_lazy("Tempat penandatanganan"), required=False, max_length=100)
+    number_format = forms.CharField(
+        label=gettext_lazy("Format nomor laporan"),
+        max_length=100,
+        help_text=gettext_lazy("{urut} diganti nomor urut tahun itu (001, 002, …), {tahun} tahunnya."),
+    )
+    leader_title = forms.CharField(
+        label=gettext_lazy("Jabatan yang mengetahui (mis. Bupati Muna Barat)"), required=False, max_length=200
+    )
+    leader_name = forms.CharField(label=gettext_lazy("Nama yang mengetahui"), required=False, max_length=200)
+    head_title = forms.CharField(
+        label=gettext_lazy("Jabatan penanda tangan (mis. Kepala Dinas …)"), required=False, max_length=200
+    )
+    head_name = forms.CharField(label=gettext_lazy("Nama penanda tangan"), required=False, max_length=200)
+    head_nip = forms.CharField(label=gettext_lazy("NIP penanda tangan"), required=False, max_length=30)
+    logo = forms.FileField(label=gettext_lazy("Logo (PNG atau JPEG, paling besar 2 MB)"), required=False)
+    remove_logo = forms.BooleanField(label=gettext_lazy("Hapus logo"), required=False)
+
+    def clean_number_format(self) -> str:
+        value = str(self.cleaned_data.get("number_format") or "").strip()
+        if "{urut}" not in value:
+            raise ValidationError(_("Format nomor laporan harus memuat {urut} (nomor urut)."))
+        return value
+
+    def clean_head_nip(self) -> str:
+        value = str(self.cleaned_data.get("head_nip") or "").replace(" ", "")
+        if value and not value.isdigit():
+            raise ValidationError(_("NIP hanya berisi angka."))
+        return value
+
+
+@login_required
+def report_setup(request: HttpRequest) -> HttpResponse:
+    """The report's letterhead, logo, number format and signatories (Admin and Dinas)."""
+    require(can_manage_monev(request.user))
+    row = services.report_setup_row()
+    initial = {name: getattr(row, name) for name in REPORT_SETUP_FIELDS}
+    form = ReportSetupForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.save_report_setup(request.user, **{name: c[name] for name in REPORT_SETUP_FIELDS})
+            if c.get("logo"):
+                services.store_logo(request.user, c["logo"].read())
+            elif c.get("remove_logo"):
+                services.remove_logo(request.user)
+        except UserError as exc:
+            messages.error(request, user_message(exc))
+        else:
+            messages.success(request, _("Pengaturan laporan disimpan."))
+            return redirect("monitoring:report_setup")
+    return render(request, "monitoring/report_setup.html", {"form": form, "letter": selectors.letterhead(), "row": row})
+
+
+@login_required
+def report_logo(request: HttpRequest) -> HttpResponseBase:
+    require(can_view_monev(request.user))
+    logo = selectors.letterhead().logo
+    if logo is None:
+        raise Http404
+    return FileResponse(logo.open("rb"), content_type="image/png" if logo.suffix == ".png" else "image/jpeg")
+
+
+@login_required
+def issued_reports(request: HttpRequest) -> HttpResponse:
+    """Issued reports with their number and date: download again, copy the share link."""
+    require(can_view_monev(request.user))
+    rows = [
+        (r, request.build_absolute_uri(reverse("monitoring:report_shared", args=[r.share_token])))
+        for r in selectors.issued_reports(request.user)
+    ]
+    return render(request, "monitoring/issued.html", {"rows": rows, "manage": can_manage_monev(request.user)})
+
+
+def _report_file(issued: Any, inline: bool = False) -> HttpResponseBase:
+    path = reports.stored_report(issued.file)
+    if path is None:
+        raise Http404
+    name = path.name.split("-", 1)[-1]
+    return FileResponse(path.open("rb"), as_attachment=not inline, filename=name)
+
+
+@login_required
+def issued_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    require(can_view_monev(request.user))
+    issued = selectors.get_issued_report(request.user, pk)
+    if issued is None:
+        raise PermissionDenied(MSG_FORBIDDEN)
+    return _report_file(issued)
+
+
+@login_required
+def report_shared(request: HttpRequest, token: str) -> HttpResponseBase:
+    """A read-only share link: the report itself for a logged-in leadership user of its area."""
+    issued = selectors.shared_report(request.user, token)
+    if issued is None:
+        raise PermissionDenied(MSG_FORBIDDEN)
+    return _report_file(issued, inline=issued.kind == "pdf")
+
+
+@login_required
+def chart_data(request: HttpRequest, chart: str) -> HttpResponseBase:
+    """A dashboard chart's numbers as xlsx (the same figures the chart draws)."""
+    require(can_view_monev(request.user))
+    if chart not in reports.CHARTS:
+        raise Http404
+    d = selectors.dashboard(request.user, _period(request), request.GET.get("area"))
+    if d is None:
+        raise Http404
+    name, data = reports.chart_xlsx(d, chart)
+    return HttpResponse(
+        data,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 # ---- targets and denominators -----------------------------------------------------------------------
