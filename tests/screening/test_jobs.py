@@ -165,3 +165,55 @@ def test_jobs_list_command(users, capsys):
     call_command("jobs", "list")
     out = capsys.readouterr().out
     assert "screening.upload" in out and "failed" in out and "u_dinas" in out and "berkas x: rusak" in out
+
+
+def test_staged_progress_counts_the_rows_of_each_stage():
+    seen: list[tuple] = []
+    bar = jobs.StagedProgress(lambda *a: seen.append(a), [("baca", 1.0), ("tulis", 1.0)], counted=["tulis"])
+    bar("baca", 0.0)  # rows not known yet: none shown
+    bar.rows = 1000
+    bar("baca", 1.0)
+    bar("tulis", 0.0)
+    bar("tulis", 0.25)  # a counted stage: its fraction is its share of rows
+    bar("lain", 0.5)  # a stage done in one step shows its rows when it ends
+    assert seen == [("baca", 0.0), ("baca", 0.5, (1000, 1000)), ("tulis", 0.5, (0, 1000)),
+                    ("tulis", 0.625, (250, 1000)), ("lain", 0.625, (0, 1000))]  # fmt: skip
+
+
+def test_the_job_shows_n_of_m_rows_of_its_stage(users):
+    job = Job.objects.create(kind="screening.upload", created_by=users["dinas"], status="running")
+    ctx = jobs.JobContext(job_id=job.pk, user_id=None)
+    ctx.progress("Menulis laporan", 0.8, (12_500, 1_000_000))
+    job.refresh_from_db()
+    assert (job.rows_done, job.rows_total, job.rows_text) == (12_500, 1_000_000, "12.500 dari 1.000.000 baris")
+    ctx.progress("Menulis laporan", 0.81, (1_000_000, 1_000_000))  # the last rows are always written
+    job.refresh_from_db()
+    assert job.rows_done == 1_000_000
+    ctx.progress("Menyiapkan data rujukan", 0.9)  # a stage without rows shows none
+    job.refresh_from_db()
+    assert (job.rows_total, job.rows_text) == (0, "")
+
+
+def test_an_upload_job_reports_rows_done_of_total_per_stage(users, small_file, monkeypatch, settings):
+    from tests.screening.conftest import AS_OF
+    from ucjamsostek.screening import services
+
+    settings.JOBS_RUN_INLINE = True
+    seen: list[tuple] = []
+    real = jobs.JobContext.progress
+
+    def spy(self, stage, fraction, rows=None):
+        seen.append((stage, rows))
+        real(self, stage, fraction, rows)
+
+    monkeypatch.setattr(jobs.JobContext, "progress", spy)
+    job = services.start_upload(users["dinas"], None, source_kind="desa", source_name="Wakoila", segment=None,
+                                as_of=AS_OF, stored_path=services.copy_for_upload(small_file),
+                                file_name=small_file.name)  # fmt: skip
+    assert Job.objects.get(pk=job.pk).status == "done"
+    stages = {stage: rows for stage, rows in seen}  # the last report of each stage
+    assert stages["Membaca berkas"] == (6, 6)
+    for stage in ("Memeriksa aturan", "Mencocokkan desa/kelurahan", "Mencari data ganda", "Menulis laporan",
+                  "Menyimpan hasil"):  # fmt: skip
+        assert stages[stage] == (6, 6), (stage, seen)
+    assert ("Menyimpan hasil", (0, 6)) in seen

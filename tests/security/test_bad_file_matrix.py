@@ -18,9 +18,11 @@ Each class of :data:`BAD` goes through each path of :data:`PATHS`:
   checked for acceptance only). The roster export is a machine format (UTF-8 csv only): there the
   other encodings and line ends may be refused, with the located line, never read short.
 
-The nomination upload (page and API) screens its file in a background job: what can be checked
-without parsing is refused at upload (422); what needs the parse makes the job fail with its
-located message and no batch. Time and memory of the zip bomb: ``benchmarks/bench_bad_files.py``.
+The nomination upload (page and API) screens its file in a background job, but checks the head of
+the file first (``core.intake.check_nominations``): every refused class is refused at upload with
+a 4xx, like every other path, and no job is queued for it (a job that ends failed answers its
+request's own status, 302 or 202, and fails the matrix). Time and memory of the zip bomb:
+``benchmarks/bench_bad_files.py``; of refusing a big file's wrong columns: ``benchmarks/bench_upload_check.py``.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ READERS = {
     "ucjamsostek.core.intake:read_nominations",
     "ucjamsostek.core.intake:read_records",
     "ucjamsostek.core.intake:check_file",
+    "ucjamsostek.core.intake:check_nominations",
     "ucjamsostek.uploads:check_upload",
 }
 
@@ -198,7 +201,7 @@ def job_answer(job_id: int, status: int) -> Answer:
     from ucjamsostek.jobs.models import Job
 
     job = Job.objects.get(pk=job_id)
-    return Answer(job.status != "done", status if job.status == "done" else 422, job.message or "", str(job.result))
+    return Answer(job.status != "done", status, job.message or "", str(job.result))
 
 
 def nominations_page(ctx: Ctx, file: Path, name: str) -> Answer:

@@ -375,7 +375,7 @@ LOOKUP_MOVED = (
     response={200: PersonOut, 403: ErrorOut, 404: ErrorOut},
     tags=["penduduk"],
     summary="Cari penduduk berdasarkan NIK",
-    description="NIK dikirim di badan permintaan (JSON `{\"nik\": \"…\"}`), tidak di alamat, agar tidak "
+    description='NIK dikirim di badan permintaan (JSON `{"nik": "…"}`), tidak di alamat, agar tidak '
     "tercatat di log server dan proxy. Untuk peran yang boleh melihat NIK lengkap (admin, dinas, operator "
     "wilayah/OPD dalam lingkupnya, BPJS). Pencarian dicatat di log akses tanpa NIK (hanya hash berkunci).",
 )
@@ -403,8 +403,11 @@ def person_by_nik_in_path(request: HttpRequest, nik: str) -> Any:
     response={202: JobOut, 403: ErrorOut, 422: ErrorOut},
     tags=["validasi"],
     summary="Kirim berkas usulan untuk divalidasi",
-    description="Berkas xlsx/xls/csv (DESIGN.md §5.1). Validasi berjalan di latar belakang: ikuti "
-    "`/jobs/{id}`; setelah selesai `result.batch_id` menunjuk hasilnya.",
+    description="Berkas xlsx/xls/csv (DESIGN.md §5.1). Bagian awal berkas diperiksa seketika: berkas yang "
+    "tidak dapat divalidasi (kosong, hanya baris judul, kolom wajib tidak ditemukan, judul kolom ganda, sel "
+    "terlalu panjang, rusak) ditolak dengan 422 dan satu pesan yang menyebut berkas, lembar, baris dan kolom; "
+    "tidak ada pekerjaan yang dibuat. Validasi berjalan di latar belakang: ikuti `/jobs/{id}`; setelah "
+    "selesai `result.batch_id` menunjuk hasilnya.",
 )
 def submit_batch(
     request: HttpRequest,
@@ -423,6 +426,7 @@ def submit_batch(
         source_name=source_name,
         segment=segment or None,
         as_of=as_of or timezone.localdate(),
+        offer_mapping=False,
     )
     return Status(202, _job(job))
 

@@ -40,7 +40,16 @@ from ucjamsostek.core import normalize as nz
 from ucjamsostek.core.errors import IntakeError
 from ucjamsostek.core.filelimits import ImportKind
 
-__all__ = ["IntakeError", "Nominations", "Cells", "read_nominations", "read_cells", "file_sha256"]
+__all__ = [
+    "IntakeError",
+    "ColumnsNotFound",
+    "Nominations",
+    "Cells",
+    "read_nominations",
+    "read_cells",
+    "check_nominations",
+    "file_sha256",
+]
 
 HEADER_SEARCH_ROWS = 50
 
@@ -603,6 +612,125 @@ def check_file(
     display = display_name or p.name
     limits = _limits(kind, None)
     if _check_file(p, display, limits) == "xlsx":
+        filelimits.check_workbook(p, display, limits, sheet)
+
+
+class ColumnsNotFound(IntakeError):
+    """The header row, or a required column in it, was not found: a problem the operator can fix by
+    mapping the file's column titles to fields (the column-mapping page), not a refusal of the file."""
+
+
+#: How many rows past the header :func:`check_nominations` reads looking for a first data row
+#: (formatted but empty rows between them are skipped); a file whose first data row lies further
+#: down is left to the full read.
+DATA_SEARCH_ROWS = 1000
+
+#: How much of a csv :func:`check_nominations` reads: the header and its first data rows are in it.
+CSV_HEAD_BYTES = 256 * 1024
+
+
+def _csv_head(path: Path, display: str, limits: ImportKind) -> tuple[list[list[str]], bool]:
+    """The rows of the first :data:`CSV_HEAD_BYTES` of a csv (encoding, line ends and delimiter
+    detected as :func:`read_nominations` does) and whether they are the whole file."""
+    with path.open("rb") as fh:
+        data = fh.read(CSV_HEAD_BYTES + 1)
+    whole = len(data) <= CSV_HEAD_BYTES
+    if not whole:  # the last line may be cut: it still counts (a cell too long is too long already)
+        data = data[:CSV_HEAD_BYTES]
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            data = data[: len(data) // 2 * 2]
+        else:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:  # a character cut in two is not a sign of cp1252
+                if exc.start >= len(data) - 3:
+                    data = data[: exc.start]
+    text, _ = decode_text(data)
+    lines = text.splitlines()[: HEADER_SEARCH_ROWS + DATA_SEARCH_ROWS]
+    return split_csv(lines, sniff_delimiter(lines[:HEADER_SEARCH_ROWS]), display, limits), whole
+
+
+def _xlsx_head(path: Path, display: str, sheet: str | None, limits: ImportKind) -> tuple[str, list[list[Any]], int]:
+    """The first rows of an xlsx sheet, streamed (:mod:`ucjamsostek.core.sheethead`): rows from
+    the first one present up to :data:`HEADER_SEARCH_ROWS` + :data:`DATA_SEARCH_ROWS`, empty rows
+    in between kept as ``[]``; with the 0-based index of the first."""
+    from ucjamsostek.core.sheethead import head_rows
+
+    name, stream = head_rows(path, display, limits, sheet)
+    rows: list[list[Any]] = []
+    first: int | None = None
+    for number, cells in stream:
+        if first is None:
+            if row_empty(cells):
+                continue
+            first = number
+        if number - first >= HEADER_SEARCH_ROWS + DATA_SEARCH_ROWS:
+            break
+        rows.extend([] for _ in range(number - first - len(rows)))
+        rows.append(cells)
+    lead = min((next(j for j, c in enumerate(r) if c is not None) for r in rows if not row_empty(r)), default=0)
+    return name, [r[lead:] for r in rows], (first or 1) - 1
+
+
+def check_nominations(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    column_map: dict[str, str] | None = None,
+    display_name: str | None = None,
+    kind: str | ImportKind = filelimits.NOMINATIONS,
+) -> None:
+    """What an upload of a nomination file checks before it is queued, reading only the head of the
+    file (issue 10 §7: seconds, however large the file): the checks of :func:`check_file`, then in
+    the first rows: the cell limits, a header row with the required columns (by the accepted
+    titles or ``column_map``), no column title twice, and a first data row under the header; an
+    xlsx whose head is right is then measured whole (:func:`filelimits.check_workbook`: the zip
+    bomb), which takes longer, so a file with the wrong columns is answered before it.
+
+    Raises :class:`ColumnsNotFound` when the header or a required column is missing (the
+    column-mapping page can help), :class:`IntakeError` for any other refusal, with the same
+    located message the full read (:func:`read_nominations`) would give."""
+    p = Path(path)
+    display = display_name or p.name
+    limits = _limits(kind, None)
+    fmt = _check_file(p, display, limits)
+    if fmt == "xlsx":  # the head is streamed (bounded), the whole zip measured once the head is right
+        name, rows, offset = _xlsx_head(p, display, sheet, limits)
+        whole = len(rows) < HEADER_SEARCH_ROWS + DATA_SEARCH_ROWS
+    elif fmt == "xls":
+        name, rows, offset = _sheet_rows(p, display, sheet, fmt, limits)
+        whole = True
+    else:
+        name, offset = None, 0
+        rows, whole = _csv_head(p, display, limits)
+        if whole and not "".join("".join(r) for r in rows).strip():
+            raise IntakeError("Berkas kosong: tidak ada data.", file=display)
+    filelimits.check_cells(rows, limits, display, sheet=name, first_row=offset + 1)
+    while rows and row_empty(rows[-1]):
+        rows.pop()
+    if not rows:
+        if fmt == "csv":
+            raise IntakeError("Berkas kosong: tidak ada data.", file=display)
+        raise IntakeError("Lembar kerja kosong: tidak ada data.", file=display, sheet=name)
+    header = _find_header(rows, column_map)
+    if header is None:
+        raise ColumnsNotFound(
+            "Baris judul kolom tidak ditemukan (misalnya NIK, Nama, Tanggal Lahir, Desa) "
+            f"pada {min(len(rows), HEADER_SEARCH_ROWS)} baris pertama.",
+            file=display,
+            sheet=name,
+        )
+    h, found = header
+    where: dict[str, Any] = {"file": display, "sheet": name, "row": h + 1 + offset}
+    try:
+        _check_required(found, rows[h], where)
+    except IntakeError as exc:
+        raise ColumnsNotFound(exc.message, **where) from None
+    check_duplicate_headers(rows[h], found, where)
+    data = (r for r in rows[h + 1 :] if any(j < len(r) and cell_text(r[j]) for j in found))
+    if next(data, None) is None and whole:
+        raise IntakeError(NO_DATA_ROWS, **where)
+    if fmt == "xlsx":
         filelimits.check_workbook(p, display, limits, sheet)
 
 

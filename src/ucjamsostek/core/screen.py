@@ -151,8 +151,11 @@ def screen_file(
     progress: Progress | None = None,
     *,
     source_name: str | None = None,
+    on_rows: Callable[[int], None] | None = None,
 ) -> ScreeningResult:
-    """Read and screen one nomination file. Raises :class:`IntakeError` for unreadable files."""
+    """Read and screen one nomination file. Raises :class:`IntakeError` for unreadable files.
+    ``on_rows`` is told how many rows the file holds as soon as it is read (a progress display
+    then counts the rows of each later stage)."""
     opts = opts or ScreeningOptions()
     started = time.perf_counter()
     report = progress or (lambda stage, fraction: None)
@@ -165,6 +168,8 @@ def screen_file(
         max_bytes=opts.max_bytes,
         display_name=source_name,
     )
+    if on_rows is not None:
+        on_rows(noms.frame.height)
     report("membaca berkas", 1.0)
     return screen_frame(noms, ctx, opts, report, started=started)
 
@@ -207,6 +212,7 @@ def screen_frame(
     ]
     for kind, code in REFERENCE_CODES.items():
         found.append(rules.on_reference(df, ctx.references.get(kind), code))
+    report("aturan", 1.0)
     report("wilayah", 0.0)
     resolver = ctx.resolver
     resolved = resolver.resolve_frame(df)

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from ucjamsostek.core.money import format_number
 
 
 class Job(models.Model):
@@ -12,6 +15,8 @@ class Job(models.Model):
     * ``status`` — queued → running → done | failed.
     * ``stage`` / ``progress`` — the step being worked on (Indonesian, for people) and how far the
       whole job is, 0.0–1.0.
+    * ``rows_done`` / ``rows_total`` — how many rows of the current stage are done, of how many
+      (issue 10 §7: "N dari M baris" beside the stage); 0 of 0 when the stage counts no rows.
     * ``message`` — on failure, one clear Indonesian sentence (which file, sheet, row, column);
       on success, a short summary. Never personal data.
     * ``result`` — JSON the page needs afterwards (e.g. ``{"batch_id": 7}``).
@@ -33,6 +38,8 @@ class Job(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     stage = models.CharField(_("tahap"), max_length=200, blank=True, default="")
     progress = models.FloatField(_("kemajuan"), default=0.0)
+    rows_done = models.PositiveBigIntegerField(_("baris selesai"), default=0)
+    rows_total = models.PositiveBigIntegerField(_("jumlah baris"), default=0)
     message = models.TextField(_("pesan"), blank=True, default="")
     result = models.JSONField(_("hasil"), default=dict, blank=True)
     created_by = models.ForeignKey(
@@ -65,6 +72,16 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return max(0, min(100, round(self.progress * 100)))
+
+    @property
+    def rows_text(self) -> str:
+        """ "N dari M baris" of the current stage ("" when it counts no rows, or the job ended)."""
+        if not self.rows_total or self.finished:
+            return ""
+        return gettext("%(done)s dari %(total)s baris") % {
+            "done": format_number(self.rows_done),
+            "total": format_number(self.rows_total),
+        }
 
 
 class Worker(models.Model):

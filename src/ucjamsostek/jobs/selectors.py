@@ -61,6 +61,9 @@ def job_status(job: Job) -> dict[str, Any]:
         "stage": gettext(job.stage) if job.stage else "",  # stages are stored as Indonesian msgids
         "progress": round(job.progress, 4),
         "percent": job.percent,
+        "rows_done": job.rows_done,
+        "rows_total": job.rows_total,
+        "rows_text": job.rows_text,
         "message": job.message,
         "finished": job.finished,
         "result": job.result,

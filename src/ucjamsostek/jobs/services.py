@@ -84,25 +84,33 @@ class JobContext:
     _last_write: float = 0.0
     _last_stage: str = ""
     _last_fraction: float = -1.0
+    _last_rows: tuple[int, int] = (0, 0)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def progress(self, stage: str, fraction: float) -> None:
-        """Report ``stage`` (Indonesian text) and the whole job's ``fraction`` done (0–1).
+    def progress(self, stage: str, fraction: float, rows: tuple[int, int] | None = None) -> None:
+        """Report ``stage`` (Indonesian text), the whole job's ``fraction`` done (0–1) and, when the
+        stage works through rows, ``rows``: how many are done, of how many.
 
-        Writes the job row at most every ``PROGRESS_INTERVAL`` seconds unless the stage changed.
-        Inside an atomic block the write waits for the commit, so stages that write data should
-        report before they open their transaction.
+        Writes the job row at most every ``PROGRESS_INTERVAL`` seconds unless the stage changed
+        (or its rows were all done). Inside an atomic block the write waits for the commit, so
+        stages that write data should report before they open their transaction.
         """
         fraction = max(0.0, min(1.0, float(fraction)))
+        done, total = rows if rows is not None else (0, 0)
+        done, total = max(0, min(int(done), int(total))), max(0, int(total))
         now = time.monotonic()
         with self._lock:
-            if stage == self._last_stage and now - self._last_write < PROGRESS_INTERVAL:
+            finished_rows = total > 0 and done == total and (done, total) != self._last_rows
+            if stage == self._last_stage and now - self._last_write < PROGRESS_INTERVAL and not finished_rows:
                 return
-            if stage == self._last_stage and fraction == self._last_fraction:
+            if stage == self._last_stage and fraction == self._last_fraction and (done, total) == self._last_rows:
                 return
             self._last_write, self._last_stage, self._last_fraction = now, stage, fraction
+            self._last_rows = (done, total)
         try:
-            Job.objects.filter(pk=self.job_id).update(stage=stage[:200], progress=fraction)
+            Job.objects.filter(pk=self.job_id).update(
+                stage=stage[:200], progress=fraction, rows_done=done, rows_total=total
+            )
         except OperationalError:  # progress is best effort: a busy database must not stop the work
             pass
 
@@ -122,18 +130,28 @@ class JobContext:
 class StagedProgress:
     """Turn a worker's per-stage progress (``stage``, 0–1 within that stage) into one forward-only
     bar between ``start`` and ``end``: ``stages`` gives the known stages in order with their
-    relative weights; an unknown stage keeps the bar where it is but shows its name."""
+    relative weights; an unknown stage keeps the bar where it is but shows its name.
+
+    Once :attr:`rows` is set (every stage works through the same rows: a file's), each report
+    also says how many rows of the stage are done: for the stages in ``counted`` the stage's
+    fraction is its share of rows done (it works in chunks), for the others (one vectorised
+    step) none until the stage reports 1."""
 
     def __init__(
         self,
-        report: Callable[[str, float], None],
+        report: Callable[..., None],
         stages: list[tuple[str, float]],
         start: float = 0.0,
         end: float = 1.0,
         labels: dict[str, str] | None = None,
+        *,
+        counted: Iterable[str] = (),
+        rows: int | None = None,
     ) -> None:
         self.report, self.start, self.end = report, start, end
         self.labels = labels or {}
+        self.counted = set(counted)
+        self.rows = rows
         total = sum(w for _, w in stages) or 1.0
         self.offsets: dict[str, tuple[float, float]] = {}
         done = 0.0
@@ -143,11 +161,17 @@ class StagedProgress:
         self.last = start
 
     def __call__(self, stage: str, fraction: float) -> None:
+        fraction = max(0.0, min(1.0, fraction))
         if stage in self.offsets:
             offset, weight = self.offsets[stage]
-            overall = self.start + (self.end - self.start) * (offset + weight * max(0.0, min(1.0, fraction)))
+            overall = self.start + (self.end - self.start) * (offset + weight * fraction)
             self.last = max(self.last, overall)
-        self.report(self.labels.get(stage, stage), self.last)
+        label = self.labels.get(stage, stage)
+        if self.rows is None:
+            self.report(label, self.last)
+            return
+        done = round(fraction * self.rows) if stage in self.counted else (self.rows if fraction >= 1 else 0)
+        self.report(label, self.last, (done, self.rows))
 
 
 JobFunc = Callable[..., dict[str, Any] | None]
@@ -169,9 +193,7 @@ def start(
     payload = _payload(kind, args, kwargs)
     owned = [str(Path(p)) for p in owns]
     with transaction.atomic():
-        job = Job.objects.create(
-            kind=kind, created_by=recorded_user(user), temp_paths=owned
-        )
+        job = Job.objects.create(kind=kind, created_by=recorded_user(user), temp_paths=owned)
         if not settings.JOBS_RUN_INLINE:
             queued = run_job.enqueue(job.pk, path, payload["args"], payload["kwargs"])
             Job.objects.filter(pk=job.pk).update(task_id=str(queued.id))
@@ -179,6 +201,20 @@ def start(
         _execute(job.pk, job.created_by_id, func, args, kwargs)
     job.refresh_from_db()
     return job
+
+
+def record_failed(kind: str, message: str, *, user: Any = None, result: dict[str, Any] | None = None) -> Job:
+    """A job of ``kind`` that failed before it was queued, with ``message`` and ``result`` (what a
+    page needs for the next step, e.g. the column mapping of an upload whose header a quick check
+    did not find): the same page and next steps as a job that failed while running, at once."""
+    return Job.objects.create(
+        kind=kind,
+        created_by=recorded_user(user),
+        status=Job.Status.FAILED,
+        message=message,
+        result=result or {},
+        finished_at=timezone.now(),
+    )
 
 
 def _func_path(func: JobFunc) -> str:

@@ -202,6 +202,11 @@ def _column(frame: pl.DataFrame, name: str) -> list[Any]:
     return frame[name].to_list() if name in frame.columns else [None] * frame.height
 
 
+#: The share of :func:`save_batch`'s progress that is its rows (written in chunks); the rest is
+#: their findings and duplicate pairs.
+STORE_ROWS_SHARE = 0.8
+
+
 def save_batch(
     result: ScreeningResult,
     *,
@@ -291,7 +296,8 @@ def save_batch(
             part = nomination_values[start : start + BULK_SIZE]
             insert_frame(Nomination, pl.DataFrame(part, schema=[(f, schema[f]) for f in fields], orient="row"))
             report(
-                gettext_noop("Menyimpan hasil"), 0.8 * min(1.0, (start + BULK_SIZE) / max(len(nomination_values), 1))
+                gettext_noop("Menyimpan hasil"),
+                STORE_ROWS_SHARE * min(1.0, (start + BULK_SIZE) / max(len(nomination_values), 1)),
             )
         by_row: dict[int, int] = dict(Nomination.objects.filter(batch=batch).values_list("row", "id"))
         findings = result.findings
@@ -694,22 +700,23 @@ def run_upload(
     }
     job.progress(gettext_noop("Menyiapkan data rujukan"), 0.01)
     purge_old_uploads()
+    staged = StagedProgress(job.progress, SCREENING_STAGES, 0.02, 0.75, SCREENING_STAGE_LABELS)
+
+    def rows_read(n: int) -> None:
+        staged.rows = n
+
     try:
         ctx = screening_context(when)
-        result = screen_file(
-            Path(path),
-            ctx,
-            options,
-            progress=StagedProgress(job.progress, SCREENING_STAGES, 0.02, 0.75, SCREENING_STAGE_LABELS),
-            source_name=file_name,
-        )
+        result = screen_file(Path(path), ctx, options, progress=staged, source_name=file_name, on_rows=rows_read)
     except IntakeError as exc:
         job.keep(path)  # the column-mapping page screens the same stored file again
         mapping = {**upload, "header_row": exc.row, "sheet": exc.sheet or upload["sheet"]}
         raise JobError(str(exc), result={"mapping": mapping}) from exc
     # The outputs are written in the job's scratch folder, removed with the upload when the job
     # ends whatever the outcome (a killed worker's job is cleaned by the stale-job sweep).
-    report = StagedProgress(job.progress, [("laporan", 1.0)], 0.75, 0.9, {"laporan": gettext_noop("Menulis laporan")})
+    rows = result.rows.height
+    report = StagedProgress(job.progress, [("laporan", 1.0)], 0.75, 0.9, {"laporan": gettext_noop("Menulis laporan")},
+                            counted=["laporan"], rows=rows)  # fmt: skip
     written = write_outputs(result, job.scratch_dir(), source_name=file_name, progress=report)
     batch = save_batch_with_outputs(
         result,
@@ -722,7 +729,9 @@ def run_upload(
         actor=actor,
         as_of=when,
         segment=segment,
-        progress=lambda stage, f: job.progress(stage, 0.9 + 0.1 * f),
+        progress=lambda stage, f: job.progress(
+            stage, 0.9 + 0.1 * f, (round(min(1.0, f / STORE_ROWS_SHARE) * rows), rows)
+        ),
     )
     message = f"{batch.row_count} baris divalidasi dan disimpan."
     outside = int(result.summary.get("outside_area") or 0)
@@ -828,8 +837,17 @@ def start_upload(
     sheet: str | None = None,
     stored_path: Path | None = None,
     file_name: str | None = None,
+    offer_mapping: bool = True,
 ) -> Any:
-    """Store an uploaded file and start its screening job; returns the Job."""
+    """Store an uploaded file and start its screening job; returns the Job.
+
+    The head of the file is checked first (:func:`ucjamsostek.core.intake.check_nominations`): a
+    file that cannot be screened raises ValidationError with the located message, nothing kept
+    and no job. A header that needs its columns mapped is not a refusal on the upload page: the
+    stored file is kept and a failed job, at once, carries the column mapping the page offers next
+    (:func:`header_cells`); without ``offer_mapping`` (the API, which has no mapping page) it is
+    refused like the rest.
+    """
 
     perms.require(perms.can_upload_nominations(actor))
     if not source_name.strip():
@@ -848,8 +866,30 @@ def start_upload(
         if uploaded is not None:
             stored_path.unlink(missing_ok=True)
         raise SameFileUploaded(same)
-    try:  # a bomb or a damaged file is refused here, before a job is queued for it
-        intake.check_file(stored_path, kind=filelimits.NOMINATIONS, sheet=sheet, display_name=name)
+    upload = {
+        "upload": stored_path.name,
+        "file_name": name,
+        "source_kind": source_kind,
+        "source_name": source_name,
+        "segment": segment or "",
+        "as_of": as_of.isoformat(),
+        "sheet": sheet or "",
+    }
+    try:  # a bomb, a damaged file, a header-only file … are refused here, before a job is queued
+        intake.check_nominations(
+            stored_path,
+            sheet=sheet,
+            column_map=column_map_for(source_key(source_kind, source_name)) or None,
+            display_name=name,
+        )
+    except intake.ColumnsNotFound as exc:
+        if not offer_mapping:
+            if uploaded is not None:
+                stored_path.unlink(missing_ok=True)
+            raise ValidationError(str(exc)) from exc
+        # the column-mapping page takes it from here, on the stored file, without a queued job
+        mapping = {**upload, "header_row": exc.row, "sheet": exc.sheet or upload["sheet"]}
+        return jobs.record_failed("screening.upload", str(exc), user=actor, result={"mapping": mapping})
     except IntakeError as exc:
         if uploaded is not None:
             stored_path.unlink(missing_ok=True)
@@ -957,4 +997,3 @@ def final_report(batch: NominationBatch) -> Path:
         tmp.unlink(missing_ok=True)
     stamp_file.write_text(stamp, encoding="utf-8")
     return target
-

@@ -8,6 +8,7 @@
     var bar = box.querySelector(".job-progress-bar");
     var pct = box.querySelector(".job-progress-percent");
     var stage = box.querySelector(".job-progress-stage");
+    var rows = box.querySelector(".job-progress-rows");
     var msg = box.querySelector(".job-progress-message");
     var delay = 600;
     function tick() {
@@ -17,6 +18,7 @@
           bar.value = s.percent; bar.textContent = s.percent + "%";
           pct.textContent = s.percent + "%";
           if (s.stage) { stage.textContent = s.stage; }
+          if (rows) { rows.textContent = s.rows_text || ""; rows.hidden = !s.rows_text; }
           box.setAttribute("data-status", s.status);
           if (s.message) { msg.textContent = s.message; msg.hidden = false; }
           if (s.status === "failed") { msg.classList.add("error"); }
