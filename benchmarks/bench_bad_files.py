@@ -11,7 +11,8 @@ once with headers that lie about the sheet's size, then refuses it through
   whole command, Django's start-up included), its peak resident memory read from the process's
   own rusage (``os.wait4``);
 * the check every upload page and the API run before a file is stored or queued
-  (``uploads.check_upload`` then ``core.intake.check_file``), in this process, peak memory as
+  (``uploads.check_upload`` then ``core.intake.check_file``, for nominations
+  ``core.intake.check_nominations``), in this process, peak memory as
   the growth of this process's peak RSS and as Python's own allocations (``tracemalloc``).
 
 Prints the median of ``--repeat`` runs per path, the worst figure, and the machine's load
@@ -92,7 +93,10 @@ def upload_check(path: Path, kind: str) -> tuple[float, float, float, str]:
     try:
         upload = SimpleUploadedFile(path.name, data)
         name = check_upload(upload, kind)
-        intake.check_file(path, kind=kind, display_name=name)
+        if kind == "nominations":  # the nomination upload checks the file's head too (issue 10 §7)
+            intake.check_nominations(path, display_name=name)
+        else:
+            intake.check_file(path, kind=kind, display_name=name)
     except IntakeError as exc:
         message = str(exc)
     seconds = time.perf_counter() - started
