@@ -83,3 +83,11 @@ def test_shared_strings_inline_strings_and_prefixes_are_read(tmp_path):
         (2, [None, "NIK", "Nama & gelar", None, "Tgl Lahir", None]),
         (5, [None, "7413011204960001", None, None, "TRUE"]),
     ]
+
+
+def test_a_first_data_row_beyond_the_head_is_left_to_the_full_read(tmp_path):
+    blank = ",,,,,,,"
+    far = write_csv(tmp_path / "jauh.csv", [",".join(HEADER), *[blank] * 1500, ",".join(ROW)])
+    check_nominations(far)  # not refused: the head does not hold the first data row, the file does
+    only_blank = write_csv(tmp_path / "kosong.csv", [",".join(HEADER), *[blank] * 20])
+    assert "Tidak ada baris data" in refusal(only_blank)

@@ -646,7 +646,9 @@ def _csv_head(path: Path, display: str, limits: ImportKind) -> tuple[list[list[s
                 if exc.start >= len(data) - 3:
                     data = data[: exc.start]
     text, _ = decode_text(data)
-    lines = text.splitlines()[: HEADER_SEARCH_ROWS + DATA_SEARCH_ROWS]
+    lines = text.splitlines()
+    whole = whole and len(lines) <= HEADER_SEARCH_ROWS + DATA_SEARCH_ROWS
+    lines = lines[: HEADER_SEARCH_ROWS + DATA_SEARCH_ROWS]
     return split_csv(lines, sniff_delimiter(lines[:HEADER_SEARCH_ROWS]), display, limits), whole
 
 
