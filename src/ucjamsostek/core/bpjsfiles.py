@@ -29,12 +29,11 @@ from ucjamsostek.core import normalize as nz
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.core.intake import (
     HEADER_SEARCH_ROWS,
+    CellColumns,
     IntakeError,
     cell_text,
     check_duplicate_headers,
-    nik_cell_text,
-    read_cells,
-    row_empty,
+    read_cell_columns,
 )
 from ucjamsostek.core.money import format_rupiah, parse_rupiah, rupiah_expr, rupiah_problem
 
@@ -166,12 +165,9 @@ def read_bpjs_file(
         raise ValueError(f"Jenis berkas BPJS tidak dikenal: {kind!r}")
     p = Path(path)
     display = display_name or p.name
-    rows, sheet_name, first_row = read_cells(
-        p, kind=IMPORT_KIND[kind], sheet=sheet, display_name=display, max_bytes=max_bytes
-    )
-    offset = first_row - 1
-    while rows and row_empty(rows[-1]):
-        rows.pop()
+    cells = read_cell_columns(p, kind=IMPORT_KIND[kind], sheet=sheet, display_name=display, max_bytes=max_bytes)
+    sheet_name, offset = cells.sheet, cells.first_row - 1
+    rows = cells.head(HEADER_SEARCH_ROWS)
     headers = _header_map(kind)
     best: tuple[int, dict[int, str]] | None = None
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -196,22 +192,17 @@ def read_bpjs_file(
             row=h + 1 + offset,
             **where,
         )
-    data = rows[h + 1 :]
-    columns: dict[str, list[str | None]] = {}
-    for j, fld in found.items():
-        conv = nik_cell_text if fld == "nik" else cell_text
-        columns[fld] = [conv(r[j]) if j < len(r) else None for r in data]
+    # column-wise, blank trailing rows included: rows without any value are dropped below
+    columns = {fld: cells.column(j, h + 1, nik=fld == "nik") for j, fld in found.items()}
     first_row = h + 2 + offset
-    raw = pl.DataFrame(
-        {"row": list(range(first_row, first_row + len(data)))} | columns,
-        schema={"row": pl.Int64} | {f: pl.Utf8 for f in columns},
-    )
+    rows_seen = pl.int_range(first_row, first_row + max(cells.height - h - 1, 0), dtype=pl.Int64, eager=True)
+    raw = pl.DataFrame({"row": rows_seen} | columns, schema={"row": pl.Int64} | {f: pl.Utf8 for f in columns})
     raw = raw.filter(pl.any_horizontal(pl.all().exclude("row").is_not_null()))
     if raw.height == 0:
         raise IntakeError("Tidak ada baris data di bawah baris judul kolom.", row=h + 1 + offset, **where)
     total: tuple[int, str | None] | None = None
     if kind == BILL:
-        raw, total = _split_total_row(raw, data, first_row)
+        raw, total = _split_total_row(raw, cells)
     frame = _normalise(raw, kind, today or date.today(), where)
     if total is not None:
         _check_total(frame, *total, where)
@@ -231,7 +222,7 @@ def read_bpjs_file(
 _TOTAL_WORD = re.compile(r"^\s*(grand\s*total|sub\s*total|total|jumlah)\b", re.IGNORECASE)
 
 
-def _split_total_row(raw: pl.DataFrame, data: list[list[Any]], first_row: int) -> tuple[pl.DataFrame, Any]:
+def _split_total_row(raw: pl.DataFrame, cells: CellColumns) -> tuple[pl.DataFrame, Any]:
     """A bill's last row is its total when it carries no NIK and either a cell of the row says
     ``Jumlah``/``Total`` or nothing but the amount is filled. Returns the lines without it and
     ``(row, amount text)`` of the total row (``None`` when there is none)."""
@@ -241,8 +232,8 @@ def _split_total_row(raw: pl.DataFrame, data: list[list[Any]], first_row: int) -
     nik_digits = re.sub(r"\D", "", last.get("nik") or "")
     if nik_digits:
         return raw, None
-    cells = (cell_text(c) for c in data[last["row"] - first_row])
-    labelled = any(_TOTAL_WORD.match(c) for c in cells if c)
+    texts = (cell_text(c) for c in cells.row(last["row"] - cells.first_row))
+    labelled = any(_TOTAL_WORD.match(c) for c in texts if c)
     amount_only = last.get("amount") is not None and all(
         v is None for k, v in last.items() if k not in ("row", "amount", "nik")
     )
@@ -289,6 +280,32 @@ def _fail_amount(frame: pl.DataFrame, bad: pl.Expr, where: dict[str, Any]) -> No
         _fail_first(frame, bad, "amount", why.rstrip("."), where)
 
 
+#: Columns whose values repeat from line to line (a bill's period, amount and programme): their
+#: fields are computed once per distinct value and joined back, not once per line.
+_REPEATING = ("status", "reason", "amount", "period", "programme", "type", "paid_date", *_DATE_FIELDS)
+
+
+def _select_by_distinct(raw: pl.DataFrame, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
+    """``raw.select("row", **exprs)``, with each expression over one :data:`_REPEATING` column
+    evaluated on that column's distinct values (the regular expressions of a period or an amount
+    run a few times for a million-line bill, not a million)."""
+    groups: dict[str, dict[str, pl.Expr]] = {}
+    per_row: dict[str, pl.Expr] = {}
+    for name, expr in exprs.items():
+        roots = set(expr.meta.root_names())
+        source = roots.pop() if len(roots) == 1 else None
+        if source in _REPEATING and source in raw.columns:
+            groups.setdefault(source, {})[name] = expr
+        else:
+            per_row[name] = expr
+    frame = raw.select(pl.col("row"), *(pl.col(c).alias(f"_src_{c}") for c in groups), **per_row)
+    for source, group in groups.items():
+        key = f"_src_{source}"
+        values = raw.select(pl.col(source).unique()).select(pl.col(source).alias(key), **group)
+        frame = frame.join(values, on=key, how="left", nulls_equal=True, maintain_order="left").drop(key)
+    return frame.select("row", *exprs)
+
+
 def _normalise(raw: pl.DataFrame, kind: str, today: date, where: dict[str, Any]) -> pl.DataFrame:
     cols = raw.columns
 
@@ -322,7 +339,7 @@ def _normalise(raw: pl.DataFrame, kind: str, today: date, where: dict[str, Any])
             nz.date_expr(pl.col("paid_date"), today) if "paid_date" in cols else pl.lit(None, dtype=pl.Date)
         )
         exprs["paid_date_raw"] = text("paid_date")
-    frame = raw.select(pl.col("row"), **exprs)
+    frame = _select_by_distinct(raw, exprs)
     _fail_first(frame, ~pl.col("nik").str.contains(r"^\d{16}$"), "nik", "NIK harus 16 angka", where)
     if kind == BILL:
         _fail_first(

@@ -375,18 +375,23 @@ def check_cells(
         raise too_many_rows(display, limits, sheet=sheet)
     widest = max(range(len(rows)), key=lambda i: len(rows[i]), default=None)
     if widest is not None and len(rows[widest]) > limits.columns:
-        raise IntakeError(
-            f"Baris berisi terlalu banyak kolom (sedikitnya {_count(len(rows[widest]))}; batas {limits.label} "
-            f"{_count(limits.columns)} kolom). Hapus kolom yang tidak perlu.",
-            file=display,
-            sheet=sheet,
-            row=first_row + widest,
-        )
+        raise too_wide(display, len(rows[widest]), limits, sheet=sheet, row=first_row + widest)
     limit = limits.cell_chars
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             if isinstance(value, str) and len(value) > limit:
                 raise too_long(display, len(value), limits, sheet=sheet, row=first_row + i, column=column_name(j))
+
+
+def too_wide(display: str, cells: int, limits: ImportKind, *, sheet: str | None = None, row: int) -> IntakeError:
+    """The refusal of a row of ``cells`` cells, wider than the kind allows."""
+    return IntakeError(
+        f"Baris berisi terlalu banyak kolom (sedikitnya {_count(cells)}; batas {limits.label} "
+        f"{_count(limits.columns)} kolom). Hapus kolom yang tidak perlu.",
+        file=display,
+        sheet=sheet,
+        row=row,
+    )
 
 
 def too_many_rows(display: str, limits: ImportKind, *, sheet: str | None = None) -> IntakeError:

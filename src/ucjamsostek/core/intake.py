@@ -45,8 +45,10 @@ __all__ = [
     "ColumnsNotFound",
     "Nominations",
     "Cells",
+    "CellColumns",
     "read_nominations",
     "read_cells",
+    "read_cell_columns",
     "check_nominations",
     "file_sha256",
 ]
@@ -767,6 +769,117 @@ def read_cells(
         return Cells(rows, None, 1)
     name, rows, offset = _sheet_rows(p, display, sheet, fmt, limits)
     return Cells(rows, name, offset + 1)
+
+
+#: Every character ``str.strip()`` removes (``str.isspace``): a text cell of nothing but these is
+#: blank, as :func:`cell_text` says.
+_SPACE_CHARS = "".join(chr(i) for i in range(0x3001) if chr(i).isspace())
+
+
+def blank_to_null(texts: pl.Expr) -> pl.Expr:
+    """:func:`cell_text` of text cells, column-wise: null where a cell holds nothing but blanks."""
+    return pl.when(texts.str.strip_chars(_SPACE_CHARS) == "").then(pl.lit(None, dtype=pl.Utf8)).otherwise(texts)
+
+
+class CellColumns:
+    """The cells of one sheet (or csv) as :func:`read_cell_columns` gives them, taken column by
+    column: :meth:`column` is a text Series with :func:`cell_text` (:func:`nik_cell_text`) of each
+    cell, :meth:`row` the raw cells of one row. A csv without a quote character — what a program
+    writes when no cell holds a delimiter, a quote or a line break, as BPJS's bills — is kept as
+    its lines and split by Polars (the same rows and cells :mod:`csv` gives for such text): a bill
+    of a million lines costs no Python object per cell. Other files hold :func:`read_cells`'s rows."""
+
+    def __init__(
+        self,
+        sheet: str | None,
+        first_row: int,
+        *,
+        rows: list[list[Any]] | None = None,
+        lines: pl.Series | None = None,
+        delimiter: str = ",",
+    ) -> None:
+        self.sheet, self.first_row = sheet, first_row
+        self._rows, self._lines, self._delimiter = rows, lines, delimiter
+        self._split: pl.Series | None = None
+
+    @property
+    def height(self) -> int:
+        """Rows in all, blank ones included."""
+        return len(self._rows) if self._rows is not None else len(self._lines)  # type: ignore[arg-type]
+
+    def row(self, i: int) -> list[Any]:
+        """The cells of row ``i`` (0-based, from ``first_row``); a blank csv line has none."""
+        if self._rows is not None:
+            return self._rows[i]
+        line = self._lines[i]  # type: ignore[index]
+        return line.split(self._delimiter) if line else []
+
+    def head(self, n: int) -> list[list[Any]]:
+        """The first ``n`` rows (the header search)."""
+        return [self.row(i) for i in range(min(n, self.height))]
+
+    def column(self, j: int, start: int, *, nik: bool = False) -> pl.Series:
+        """Column ``j`` (0-based) of the rows from ``start`` on, as text: :func:`cell_text` of each
+        cell (:func:`nik_cell_text` with ``nik``), null for a blank or missing cell."""
+        if self._rows is not None:
+            conv = nik_cell_text if nik else cell_text
+            return pl.Series([conv(r[j]) if j < len(r) else None for r in self._rows[start:]], dtype=pl.Utf8)
+        if self._split is None:
+            self._split = self._lines.str.split(self._delimiter)  # type: ignore[union-attr]
+        cells = self._split.slice(start).list.get(j, null_on_oob=True)
+        return pl.select(blank_to_null(pl.lit(cells))).to_series()
+
+
+def _check_line_cells(lines: pl.Series, delimiter: str, limits: ImportKind, display: str) -> None:
+    """:func:`filelimits.check_cells` for the lines of a csv without quotes, column-wise: more rows,
+    a wider row, a longer cell than the kind allows, with the same messages and locations."""
+    if len(lines) > limits.rows:
+        raise filelimits.too_many_rows(display, limits)
+    if not len(lines):
+        return
+    widths = pl.select(
+        pl.when(pl.lit(lines) == "").then(0).otherwise(pl.lit(lines).str.count_matches(delimiter, literal=True) + 1)
+    ).to_series()
+    widest = int(widths.arg_max() or 0)
+    if widths[widest] > limits.columns:
+        raise filelimits.too_wide(display, int(widths[widest]), limits, row=1 + widest)
+    # a cell can only be too long on a line that is: look at those lines' cells alone
+    for i in (lines.str.len_bytes() > limits.cell_chars).arg_true().to_list():
+        for j, value in enumerate(lines[i].split(delimiter)):
+            if len(value) > limits.cell_chars:
+                raise filelimits.too_long(display, len(value), limits, row=1 + i, column=filelimits.column_name(j))
+
+
+def read_cell_columns(
+    path: str | os.PathLike[str],
+    *,
+    kind: str | ImportKind,
+    sheet: str | None = None,
+    display_name: str | None = None,
+    max_bytes: int | None = None,
+) -> CellColumns:
+    """:func:`read_cells` for a reader that takes a large table column by column (a BPJS bill of a
+    million lines): the same checks and located messages, the cells as :class:`CellColumns`."""
+    p = Path(path)
+    display = display_name or p.name
+    limits = _limits(kind, max_bytes)
+    fmt = _check_file(p, display, limits)
+    if fmt != "csv":
+        name, rows, offset = _sheet_rows(p, display, sheet, fmt, limits)
+        return CellColumns(name, offset + 1, rows=rows)
+    text, _ = decode_text(p.read_bytes())
+    lines = text.splitlines()
+    delimiter = sniff_delimiter(lines[:HEADER_SEARCH_ROWS])
+    if '"' in text or "\x00" in text:  # quoted cells: the csv module's rules
+        del text
+        rows = split_csv(lines, delimiter, display, limits)
+        filelimits.check_cells(rows, limits, display)
+        return CellColumns(None, 1, rows=rows)
+    del text
+    series = pl.Series("line", lines, dtype=pl.Utf8)
+    del lines
+    _check_line_cells(series, delimiter, limits, display)
+    return CellColumns(None, 1, lines=series, delimiter=delimiter)
 
 
 def read_records(
