@@ -416,8 +416,17 @@ def test_a_charts_data_downloads_as_xlsx_with_the_dashboards_numbers(report_env)
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
     wb = openpyxl.load_workbook(BytesIO(r.content))
     sheet = wb.worksheets[0]
-    assert [list(x) for x in sheet.iter_rows(min_row=2, values_only=True)] == [[c_, n] for c_, _, n in d.trend]
-    assert sheet["B1"].number_format or True
+    rows = [list(x) for x in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [r[:2] for r in rows] == [[c_, n] for c_, _, n in d.trend]
+    # one column per segment line of the chart, its months' values
+    header = [c.value for c in sheet[1]]
+    for s in (s for s in d.trend_series if s.breakdown):
+        col = header.index(s.name)
+        months = dict(s.months)
+        assert [r[col] for r in rows] == [months.get(r[0], 0) for r in rows]
+    assert "Pekerja Rentan" in header
+    info = {a: b for a, b in wb["Keterangan"].iter_rows(values_only=True)}
+    assert info["Target Pekerja Rentan 2025"] == 8
     r = c.get(f"/monev/grafik/wilayah.xlsx?period={PERIOD}")
     rows = list(openpyxl.load_workbook(BytesIO(r.content)).worksheets[0].iter_rows(min_row=2, values_only=True))
     assert [(code, active) for code, _n, active, *_ in rows] == [(b.code, b.active) for b in d.ranking]

@@ -424,12 +424,13 @@ def build_pdf(r: ReportData) -> bytes:
     # heavy: reportlab is loaded only when a PDF is made
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.charts.linecharts import HorizontalLineChart
-    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.graphics.shapes import Drawing, Rect, String
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import cm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import (
         KeepTogether,
         PageBreak,
@@ -531,10 +532,14 @@ def build_pdf(r: ReportData) -> bytes:
     # ---- participants
     story.append(Paragraph("2. Kepesertaan", h1))
     if d.trend:
-        dr = Drawing(16 * cm, 6 * cm)
+        dr = Drawing(16 * cm, 6.5 * cm)
         lc = HorizontalLineChart()
-        lc.x, lc.y, lc.width, lc.height = 40, 30, 16 * cm - 60, 6 * cm - 50
-        lc.data = [[n for _, _, n in d.trend]]
+        lc.x, lc.y, lc.width, lc.height = 45, 30, 16 * cm - 65, 6.5 * cm - 62
+        months = [c for c, _, _ in d.trend]
+        # every participant, then one line per segment (its own target is in the summary)
+        segments = [sr for sr in d.trend_series if sr.breakdown][:4]
+        names = ["Seluruh peserta", *[sr.name for sr in segments]]
+        lc.data = [[n for _, _, n in d.trend]] + [[dict(sr.months).get(c, 0) for c in months] for sr in segments]
         lc.categoryAxis.categoryNames = [
             lab if i % max(1, len(d.trend) // 8) == 0 else "" for i, (_, lab, _) in enumerate(d.trend)
         ]
@@ -542,11 +547,19 @@ def build_pdf(r: ReportData) -> bytes:
         lc.valueAxis.labels.fontSize = 7
         lc.valueAxis.labelTextFormat = _axis_number
         lc.valueAxis.valueMin = 0
-        lc.lines[0].strokeColor = green
-        lc.lines[0].strokeWidth = 2
+        palette = [green, colors.HexColor("#c05621"), colors.HexColor("#2b6cb0"), colors.HexColor("#805ad5"),
+                   colors.HexColor("#718096")]  # fmt: skip
+        for i in range(len(names)):
+            lc.lines[i].strokeColor = palette[i % len(palette)]
+            lc.lines[i].strokeWidth = 2 if i == 0 else 1.2
         dr.add(lc)
-        dr.add(String(40, 6 * cm - 12, "Peserta aktif per akhir bulan (orang)", fontSize=9))
-        story.append(KeepTogether([dr]))
+        dr.add(String(45, 6.5 * cm - 12, "Peserta aktif per akhir bulan (orang)", fontSize=9))
+        x = 45.0
+        for i, name in enumerate(names):  # the legend, one key per line, above the plot
+            dr.add(Rect(x, 6.5 * cm - 27, 10, 3, fillColor=palette[i % len(palette)], strokeColor=None))
+            dr.add(String(x + 13, 6.5 * cm - 28, name, fontSize=7))
+            x += 20 + stringWidth(name, "Helvetica", 7)
+        story.append(dr)  # a drawing never splits; the heading before it keeps with it
     story.append(Paragraph("Peserta aktif per segmen dan sumber dana", h2))
     seg_rows = [["Segmen", "Peserta aktif"], *[[n, format_number(v)] for n, v in d.by_segment]]
     cat_rows = [["Kategori BPJS", "Peserta aktif"], *[[n, format_number(v)] for n, v in d.by_category]]
@@ -573,8 +586,8 @@ def build_pdf(r: ReportData) -> bytes:
         if with_data:
             dr = Drawing(16 * cm, max(3 * cm, 0.55 * cm * len(with_data) + 1.5 * cm))
             bc = HorizontalBarChart()
-            bc.x, bc.y = 110, 20
-            bc.width, bc.height = 16 * cm - 140, dr.height - 35
+            bc.x, bc.y = 110, 34
+            bc.width, bc.height = 16 * cm - 140, dr.height - 45
             bc.data = [[round(float(b.value or 0) * 100, 1) for b in reversed(with_data)]]
             bc.categoryAxis.categoryNames = [b.name[:22] for b in reversed(with_data)]
             bc.categoryAxis.labels.fontSize = 7
@@ -583,7 +596,7 @@ def build_pdf(r: ReportData) -> bytes:
             bc.valueAxis.valueMin = 0
             bc.bars[0].fillColor = green
             dr.add(bc)
-            dr.add(String(110, 6, "Cakupan kepesertaan (%)", fontSize=7))
+            dr.add(String(110, 2, "Cakupan kepesertaan (%)", fontSize=7))
             story.append(dr)
         story.append(
             table(
@@ -1183,9 +1196,14 @@ def _chart_xlsx(d: Dashboard, chart: str) -> tuple[str, bytes]:
     f = d.fig
     head: list[str]
     rows: list[list[Any]]
-    if chart == "tren":
-        head, rows = ["Bulan", "Peserta aktif"], [[c, n] for c, _, n in d.trend]
+    extra: list[tuple[str, Any]] = []
+    if chart == "tren":  # every participant, then one column per segment (the chart's lines)
+        series = [s for s in d.trend_series if s.breakdown]
+        by_month = [dict(s.months) for s in series]
+        head = ["Bulan", "Peserta aktif", *[s.name for s in series]]
+        rows = [[c, n, *[m.get(c, 0) for m in by_month]] for c, _, n in d.trend]
         window = f["ACTIVE"].window
+        extra = [(f"Target {s.name} {d.period.year}", s.target) for s in d.trend_series if s.target]
     elif chart in ("wilayah", "desa"):
         bars = d.ranking if chart == "wilayah" else d.desa_ranking
         head, rows = area_head, [[b.code, b.name, b.active, b.workers, _pct(b.value)] for b in bars]
@@ -1208,7 +1226,7 @@ def _chart_xlsx(d: Dashboard, chart: str) -> tuple[str, bytes]:
     buf = io.BytesIO()
     wb = new_workbook(buf)
     fmt = _formats(wb)
-    _sheet(wb, CHARTS[chart], head, rows, fmt, [16, 30, 14, 14, 14][: len(head)])
+    _sheet(wb, CHARTS[chart], head, rows, fmt, ([16, 30, 14, 14, 14] + [18] * len(head))[: len(head)])
     info = wb.add_worksheet("Keterangan")
     for i, (a, b) in enumerate(
         [
@@ -1217,6 +1235,7 @@ def _chart_xlsx(d: Dashboard, chart: str) -> tuple[str, bytes]:
             ("Periode", f"{d.period.label} ({d.period.code})"),
             ("Rentang waktu", window),
             ("Dihitung", f"{timezone.localtime(d.snapshot.computed_at):%d-%m-%Y %H:%M}"),
+            *extra,
         ]
     ):
         info.write(i, 0, a, fmt["head"])
