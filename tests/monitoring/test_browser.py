@@ -274,10 +274,13 @@ def _desa_operator_sees_only_the_desa_and_follows_an_upload(base, page, artifact
     assert percents == sorted(percents) and all(0 <= p <= 100 for p in percents), percents
     assert page.locator("#counts").count() == 1
     page.screenshot(path=str(artifacts_dir / "monev-upload-result.png"), full_page=True)
-    # recompute this month: the job page follows the job, then returns to the dashboard
+    # the data changed: the dashboard recomputes this month by itself (issue 11 §1; a desa operator
+    # has no "Hitung ulang"), the job page it links to follows the job, then returns to the dashboard
     page.goto(f"{base}{reverse('monitoring:index')}?period={today}")
-    page.click("form.inline button[type=submit]")
-    page.wait_for_url(f"**/monev/?period={today}", timeout=120_000)
+    assert page.locator("[data-testid=recompute]").count() == 0
+    if page.locator("[data-testid=updating-job]").count():
+        page.click("[data-testid=updating-job]")
+        page.wait_for_url(f"**/monev/?period={today}", timeout=120_000)
     page.wait_for_selector("[data-testid=nominations]")
     from django.db.models import Q
 

@@ -15,11 +15,12 @@ from django.utils.translation import ngettext
 
 from ucjamsostek.agreements import selectors as agreement_selectors
 from ucjamsostek.billing import selectors as billing_selectors
+from ucjamsostek.core import boundaries, svgcharts
 from ucjamsostek.core import indicators as ind
-from ucjamsostek.core import svgcharts
 from ucjamsostek.core.money import format_number, format_rupiah
 from ucjamsostek.monitoring import labels, selectors
 from ucjamsostek.monitoring.selectors import Bar, Dashboard
+from ucjamsostek.regions import selectors as region_selectors
 
 
 def _safe(svg: str) -> SafeString:
@@ -37,17 +38,17 @@ def trace_url(indicator: str, period: str, area: str, breakdown: str = "") -> st
     return reverse("monitoring:trace") + "?" + urlencode(q)
 
 
+def _tip(b: Bar) -> str:
+    return (
+        _("%(name)s: %(text)s — %(active)s peserta dari %(workers)s pekerja")
+        if b.workers
+        else _("%(name)s: %(text)s — %(active)s peserta, jumlah pekerja belum diisi")
+    ) % {"name": b.name, "text": b.text, "active": format_number(b.active), "workers": format_number(b.workers or 0)}
+
+
 def _bars(rows: list[Bar], period: str, title: str, target: float | None) -> SafeString:
     top = max([100.0, *(b.percent for b in rows)])
-    tips = [
-        (
-            _("%(name)s: %(text)s — %(active)s peserta dari %(workers)s pekerja")
-            if b.workers
-            else _("%(name)s: %(text)s — %(active)s peserta, jumlah pekerja belum diisi")
-        )
-        % {"name": b.name, "text": b.text, "active": format_number(b.active), "workers": format_number(b.workers or 0)}
-        for b in rows
-    ]
+    tips = [_tip(b) for b in rows]
     return _safe(
         svgcharts.bar_chart(
             [
@@ -155,10 +156,36 @@ def trend(d: Dashboard, gaps: list[dict[str, Any]] | None = None) -> tuple[SafeS
     return _safe(svg), legend
 
 
+def coverage_map(d: Dashboard) -> tuple[SafeString, list[tuple[str, str]]]:
+    """The choropleth of coverage of the areas below ``d``'s (kecamatan of a regency, desa of a
+    kecamatan) when their boundaries are loaded, each linking to its own dashboard (whose map is
+    then of its desa), and its legend; empty without boundaries. The values are the ranking's:
+    the indicator dictionary's COVERAGE of each area."""
+    level = {2: 3, 3: 4}.get(d.area_level)
+    shapes = region_selectors.boundaries_below(d.area_code, level) if level and d.ranking else {}
+    if not shapes:
+        return _safe(""), []
+    areas = [
+        boundaries.MapArea(
+            b.code,
+            b.name,
+            shapes[b.code],
+            None if b.value is None else float(b.value) * 100,
+            _tip(b),
+            dashboard_url(d.period.code, b.code),
+        )
+        for b in d.ranking
+        if b.code in shapes
+    ]
+    title = _("Peta cakupan per %(level)s") % {"level": d.ranking_level}
+    return _safe(boundaries.choropleth(areas, title=title)), boundaries.legend(_("tidak ada data"))
+
+
 def charts(d: Dashboard) -> dict[str, Any]:
     target_pct = None
     line, legend = trend(d)
     out: dict[str, Any] = {"trend": line, "trend_legend": legend}
+    out["map"], out["map_legend"] = coverage_map(d)
     out["ranking"] = (
         _bars(d.ranking, d.period.code, _("Cakupan per %(level)s") % {"level": d.ranking_level}, target_pct)
         if d.ranking

@@ -37,3 +37,24 @@ class Region(models.Model):
 
     def contains(self, code: str) -> bool:
         return code == self.code or code.startswith(self.code + ".")
+
+
+class Boundary(models.Model):
+    """The outline of a kecamatan or desa (simplified, longitude/latitude), loaded from a Pemda's
+    GeoJSON (``ucjamsostek regions boundaries load``) to draw the coverage map."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("wilayah"), primary_key=True, on_delete=models.CASCADE, related_name="boundary"
+    )
+    level = models.PositiveSmallIntegerField(_("tingkat"), choices=Region.Level.choices, db_index=True)
+    #: [[[ [lon, lat], … ] outer ring, holes… ] per polygon]
+    polygons = models.JSONField(_("poligon"))
+    source = models.CharField(_("berkas sumber"), max_length=255)
+    loaded_at = models.DateTimeField(_("dimuat"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("batas wilayah")
+        verbose_name_plural = _("batas wilayah")
+
+    def __str__(self) -> str:
+        return f"batas {self.region_id}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from ucjamsostek.regions.models import Region
+from ucjamsostek.regions.models import Boundary, Region
 
 
 def deployment_area() -> Region | None:
@@ -25,9 +27,7 @@ def lineage(region: Region) -> list[Region]:
 
 
 def children(region: Region | None) -> QuerySet[Region]:
-    qs = (
-        Region.objects.filter(parent=region) if region else Region.objects.filter(level=Region.Level.PROVINCE)
-    )
+    qs = Region.objects.filter(parent=region) if region else Region.objects.filter(level=Region.Level.PROVINCE)
     return qs.annotate(child_count=Count("children")).order_by("code")
 
 
@@ -57,3 +57,10 @@ def counts_by_level(within: str | None = None) -> dict[int, int]:
     if within:
         qs = qs.filter(inside(within))
     return dict(qs.values_list("level").annotate(n=Count("code")).values_list("level", "n"))
+
+
+def boundaries_below(code: str, level: int) -> dict[str, list[Any]]:
+    """Stored outlines of the areas of ``level`` inside ``code``: region code → polygons."""
+    return dict(
+        Boundary.objects.filter(level=level, region__code__startswith=code + ".").values_list("region_id", "polygons")
+    )
