@@ -15,6 +15,8 @@ the area's own value; a regency-level entry (PKS, bills, SP2D) has a value for t
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +32,12 @@ from ucjamsostek.monitoring import labels
 from ucjamsostek.monitoring.models import IndicatorValue, Snapshot
 
 Key = tuple[str, str, str, str]  # indicator, period, area, breakdown
+
+#: Lookups kept per process, the least recently used dropped first: a regency's dashboard is
+#: ~1.600 stored values, read once per snapshot instead of on every page.
+CACHE_SIZE = 64
+_CACHE: OrderedDict[tuple[Any, ...], Lookup] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -99,8 +107,26 @@ class Lookup:
 
     @classmethod
     def load(cls, snapshot: Snapshot, area: str, below: Iterable[str] = ()) -> Lookup:
-        p = ind.parse_period(snapshot.period)
+        """The lookup of ``area`` (and the areas ``below`` it) in ``snapshot``. A snapshot never
+        changes once written (a recompute writes a new one), so the lookup is kept per process and
+        reused by every page that reads the same snapshot and area (:data:`_CACHE`)."""
         below = tuple(below)
+        key = (snapshot.pk, snapshot.computed_at, area, below)
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+            if hit is not None:
+                _CACHE.move_to_end(key)
+                return hit
+        lookup = cls._read(snapshot, area, below)
+        with _CACHE_LOCK:
+            _CACHE[key] = lookup
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        return lookup
+
+    @classmethod
+    def _read(cls, snapshot: Snapshot, area: str, below: tuple[str, ...]) -> Lookup:
+        p = ind.parse_period(snapshot.period)
         rows = (
             IndicatorValue.objects.filter(snapshot=snapshot)
             .filter(Q(area_code=area) | Q(area_code__in=below, period=p.code, breakdown=""))

@@ -288,7 +288,7 @@ def alerts(user: Any, today: date | None = None) -> list[Alert]:
     near their deadline (counted)."""
     today = today or timezone.localdate()
     out: list[Alert] = []
-    pks = agreement_selectors.warnings(user, today, within_days=PKS_ALERT_DAYS)
+    pks = agreement_selectors.warnings(user, today, within_days=PKS_ALERT_DAYS, enrollments=False)
     for e in pks.ending:
         values = {"n": e["number"], "d": f"{e['last_day']:%d-%m-%Y}"}
         if e["ended"]:

@@ -85,7 +85,7 @@ def _bills(user: Any, rows: list[dict[str, Any]], *, key: str, label: str) -> Ta
 
 
 def _agreements_ending(user: Any, today: date) -> Task:
-    ending = agreements.warnings(user, today, within_days=PKS_WITHIN_DAYS).ending
+    ending = agreements.warnings(user, today, within_days=PKS_WITHIN_DAYS, enrollments=False).ending
     items = [
         (_("PKS %(number)s, hari terakhir %(day)s") % {"number": r["number"], "day": date_format(r["last_day"])},
          reverse("agreements:detail", args=[r["id"]]))
