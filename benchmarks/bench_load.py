@@ -19,7 +19,9 @@ runs meanwhile). Every request is bounded by a 30 s timeout; the run stops by it
 
 Reported (and written to ``bench-out/load-<kind>.json``): requests, requests/s, p50/p95/p99
 latency of page requests and of uploads, errors (HTTP ≥ 400 or no answer) by kind, uploads
-screened by the worker during the run, and the load average before and after (``uptime``).
+screened by the worker during the run, the load average before and after (``uptime``), and the
+CPU seconds the server (gunicorn's master and workers) and the worker used during the run — per
+request, a figure that holds whatever else the machine runs.
 Targets: 0 errors, page p95 ≤ 1 s. The client runs on the same 2 cores as the server, so the
 figures are a floor of what the server alone would do.
 """
@@ -69,6 +71,29 @@ class Results:
 
 def uptime() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of process ``root`` and its live children (gunicorn's workers)
+    from ``/proc``: the server's own cost per request, whatever else the machine runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [root]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == root:
+                pids.append(int(entry.name))
+    total = 0.0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(stat[11]) + int(stat[12])) / tick
+    return total
 
 
 def free_port() -> int:
@@ -233,6 +258,8 @@ def main() -> None:
         for s in sessions:  # warm every gunicorn worker and thread once
             s.get(f"{base}/monev/", timeout=60)
         before = jobs_done(base, sessions[0])
+        cpu_before = {"serve": cpu_seconds(server.pid), "worker": cpu_seconds(worker.pid)}
+        load_before = uptime()
         results = Results()
         started = time.monotonic()
         until = started + args.seconds
@@ -245,6 +272,7 @@ def main() -> None:
         for t in threads:
             t.join(args.seconds + 60)
         elapsed = time.monotonic() - started
+        cpu = {k: cpu_seconds(p.pid) - cpu_before[k] for k, p in (("serve", server), ("worker", worker))}
         report = summary(results, elapsed)
         report.update(
             database=kind,
@@ -252,7 +280,13 @@ def main() -> None:
             seconds=round(elapsed, 1),
             queue_before=before,
             queue_after=jobs_done(base, sessions[0]),
+            load_before=load_before,
             load_after=uptime(),
+            # CPU the server and the worker used during the run: per request, it does not depend
+            # on what else the machine runs (latencies do)
+            cpu_serve_s=round(cpu["serve"], 1),
+            cpu_worker_s=round(cpu["worker"], 1),
+            cpu_serve_ms_per_request=round(cpu["serve"] * 1000 / max(1, report["requests"]), 1),
             cpus=os.cpu_count(),
         )
     finally:
@@ -271,7 +305,11 @@ def main() -> None:
         f"{kind}: {report['requests']} requests in {report['seconds']} s = {report['requests_per_s']} req/s; "
         f"pages p50 {page['p50_ms']} ms, p95 {page['p95_ms']} ms, p99 {page['p99_ms']} ms, errors {page['errors']}; "
         f"uploads {up['requests']}: p50 {up['p50_ms']} ms, p95 {up['p95_ms']} ms, errors {up['errors']}; "
-        f"queue after: {report['queue_after']}; load after: {report['load_after']}"
+        f"queue after: {report['queue_after']}; load before/after: {report['load_before']} / {report['load_after']}"
+    )
+    print(
+        f"CPU during the run: server {report['cpu_serve_s']} s ({report['cpu_serve_ms_per_request']} ms per request), "
+        f"worker {report['cpu_worker_s']} s, on {report['cpus']} cores"
     )
     for path, figures in report["pages"].items():
         print(f"  {path:<14} n={figures['n']:<5} p50 {figures['p50_ms']} ms  p95 {figures['p95_ms']} ms")

@@ -104,6 +104,8 @@ class Lookup:
     area: str
     below: tuple[str, ...] = ()
     _values: dict[Key, IndicatorValue] = field(default_factory=dict, repr=False)
+    #: (indicator, area) → the period's values by breakdown, sorted by breakdown (read by every panel)
+    _breakdowns: dict[tuple[str, str], list[IndicatorValue]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, snapshot: Snapshot, area: str, below: Iterable[str] = ()) -> Lookup:
@@ -133,7 +135,11 @@ class Lookup:
             .defer("trace")
         )
         values = {(v.indicator_id, v.period, v.area_code, v.breakdown): v for v in rows}
-        return cls(snapshot, p, area, below, values)
+        breakdowns: dict[tuple[str, str], list[IndicatorValue]] = {}
+        for (code, per, a, bd), v in sorted(values.items()):
+            if bd and per == p.code:
+                breakdowns.setdefault((code, a), []).append(v)
+        return cls(snapshot, p, area, below, values, breakdowns)
 
     @property
     def as_of(self) -> date:
@@ -155,14 +161,7 @@ class Lookup:
     def breakdowns(self, code: str, area: str | None = None) -> list[IndicatorValue]:
         """The period's values of ``code`` by breakdown (``segment:…``, ``type:…``), for the area."""
         area = area or self.area
-        return sorted(
-            (
-                v
-                for (c, per, a, bd), v in self._values.items()
-                if c == code and per == self.period.code and a == area and bd
-            ),
-            key=lambda v: v.breakdown,
-        )
+        return self._breakdowns.get((code, area), [])
 
     def months(self, code: str) -> list[tuple[str, int]]:
         """``(month code, value)`` of the area's monthly values of ``code`` up to the period's end."""
