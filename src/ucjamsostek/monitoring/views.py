@@ -50,8 +50,10 @@ def index(request: HttpRequest) -> HttpResponse:
     if d is None or selectors.outdated(d.snapshot):
         # not computed yet, or older than the last data change: a job computes it, the page never does
         job = services.start_refresh(request.user, period)
-        d = selectors.dashboard(request.user, period, request.GET.get("area"))  # done when jobs run inline
-        if d is not None and selectors.outdated(d.snapshot):
+        if job.finished:  # it ran at once (jobs inline): read what it wrote
+            d = selectors.dashboard(request.user, period, request.GET.get("area"))
+        # queued: the figures shown are the ones read above (no second read nor fingerprint)
+        if d is not None and (not job.finished or selectors.outdated(d.snapshot)):
             updating = get_job(request.user, job.pk) or job
     if d is None:
         return render(

@@ -51,9 +51,11 @@ class Task:
 
 
 def _review(user: Any) -> Task:
-    waiting = queue.work_queue(user)
     return Task(
-        "review", _("Baris dan pasangan duplikat menunggu tinjauan"), waiting.total, reverse("screening:review")
+        "review",
+        _("Baris dan pasangan duplikat menunggu tinjauan"),
+        queue.waiting_total(user),
+        reverse("screening:review"),
     )
 
 
