@@ -170,3 +170,21 @@ def test_a_replaced_file_waits_for_nothing(client, users, files):
         "Desa Lailangga"
     }
     assert "2</strong> menunggu keputusan di 1 berkas" in page.content.decode()
+
+
+def test_the_start_pages_count_is_the_queues_total_for_every_role(client, users, files):
+    """``waiting_total`` (the start page's task count, read cheaply) counts what ``work_queue``
+    lists, for every role and after a row and a pair are decided."""
+    from ucjamsostek.screening import queue
+
+    def totals() -> dict[str, tuple[int, int]]:
+        return {name: (queue.work_queue(u).total, queue.waiting_total(u)) for name, u in users.items()}
+
+    assert all(a == b for a, b in totals().values()) and totals()["dinas"] == (5, 5)
+    client.force_login(users["dinas"])
+    row = client.get(reverse("screening:review"), {"alasan": "NIK_BIRTHDATE_MISMATCH"}).context["items"][0]
+    client.post(row["url"], {"decision": "accept", "reason": "KTP dicek"})
+    pair = client.get(reverse("screening:review"), {"alasan": "DUPLICATE"}).context["items"][0]
+    client.post(pair["url"], {"decision": "distinct", "reason": "Orang berbeda"})
+    after = totals()
+    assert all(a == b for a, b in after.values()) and after["dinas"] == (3, 3)
