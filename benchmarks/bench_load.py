@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ucjamsostek_bench_load \\
         .venv/bin/python benchmarks/bench_load.py                                # PostgreSQL
 
-Set-up (kept between runs in ``bench-out/load-<kind>/``, ``--rebuild`` to start again): the demo
+Set-up (kept between runs in ``bench-out/load-<kind>/`` and migrated to the code's models at each
+run, ``--rebuild`` to start again): the demo
 dataset (``ucjamsostek demo --no-serve``: 12.000 people, 14.000 nominations, bills, claims, BSU,
 indicators) in the given database, then the real server and worker of a deployment —
 ``ucjamsostek serve --bind 127.0.0.1:PORT`` (gunicorn, default workers and threads) and
@@ -122,6 +123,8 @@ def prepare(data_dir: Path, url: str, rebuild: bool) -> str:
         subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
         print(f"demo built in {time.monotonic() - started:.0f} s")
         marker.write_text("ok")
+    else:  # a kept database follows the code's migrations (the server refuses an outdated one)
+        subprocess.run([str(SCRIPT), "migrate", "--no-input"], env=env, check=True, stdout=subprocess.DEVNULL)
     return (data_dir / "demo" / ".kata-sandi").read_text(encoding="utf-8").strip()
 
 
