@@ -34,8 +34,8 @@ from ucjamsostek.monitoring.models import IndicatorValue, Snapshot
 Key = tuple[str, str, str, str]  # indicator, period, area, breakdown
 
 #: Lookups kept per process, the least recently used dropped first: a regency's dashboard is
-#: ~1.600 stored values, read once per snapshot instead of on every page.
-CACHE_SIZE = 64
+#: ~1.600 stored values (~1,5 MB), read once per snapshot instead of on every page.
+CACHE_SIZE = 16
 _CACHE: OrderedDict[tuple[Any, ...], Lookup] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
