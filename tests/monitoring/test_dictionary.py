@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.apps import apps
 from django.test import Client
@@ -51,7 +53,10 @@ def test_dictionary_page_lists_every_entry(users):
     page = c.get("/monev/kamus/").content.decode()
     for d in ind.INDICATORS:
         assert f'data-testid="entry-{d.code}"' in page
-        assert d.definition.id.split('"')[0][:40] in page
+        # a definition naming another indicator shows its name, the code only in the tooltip (issue 10 §6)
+        assert re.split(r"\b[A-Z]+(?:_[A-Z]+)+\b", d.definition.id.split('"')[0])[0][:40] in page
+    uncovered = ind.INDICATOR_BY_CODE["CLAIMS_UNCOVERED"].name.id
+    assert f'title="CLAIMS_UNCOVERED">{uncovered}</a>' in page
     assert "registry_enrollment" in page
 
 

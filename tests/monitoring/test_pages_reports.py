@@ -213,7 +213,9 @@ def test_inputs_page_sets_targets_and_denominators_for_dinas_only(dataset, users
     r = c.post(
         "/monev/target/", {"target": "1", "t-indicator": "ACTIVE", "t-year": "2026", "t-area": "99.99", "t-value": "1"}
     )
-    assert "tidak dikenal" in r.content.decode()
+    # the area is a picker of known areas: an unknown code is refused by the form, nothing stored
+    assert r.status_code == 200 and "errorlist" in r.content.decode()
+    assert not Target.objects.filter(area_id="99.99").exists()
     leader = _client(users["leadership"])
     assert leader.get("/monev/target/").status_code == 200
     r = leader.post(

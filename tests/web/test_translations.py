@@ -210,7 +210,7 @@ def test_monitoring_dashboard_and_inputs_in_english(client, users, dataset, inli
     body = c.get(_url("monitoring:inputs")).content.decode()
     missing = [
         t
-        for t in ("Area code", "Target value", "Number of workers", "Data source", "Active participants")
+        for t in ("Breakdown", "Target value", "Number of workers", "Data source", "Active participants")
         if t not in body
     ]
     assert not missing, f"inputs: English text missing {missing}"

@@ -8,11 +8,15 @@ reports, see :func:`reports.build`) they return exactly what core returns.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from ucjamsostek.core import indicators as ind
@@ -104,16 +108,35 @@ UNIT_TEXT = {
 }
 
 
+_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\b")
+
+
+def linked_names(text: str) -> SafeString:
+    """``text`` (escaped) with each indicator code in it (``BUDGET_ALLOCATED``) shown as the
+    indicator's name, linked to its dictionary entry, the code in the tooltip (no code on screen)."""
+    lang = get_language()
+    dictionary = reverse("monitoring:dictionary")
+
+    def name(m: re.Match[str]) -> str:
+        d = ind.INDICATOR_BY_CODE.get(m.group(0))
+        if d is None:
+            return m.group(0)
+        return str(format_html('<a href="{0}#{1}" title="{1}">{2}</a>', dictionary, d.code, d.name.in_language(lang)))
+
+    return mark_safe(_CODE.sub(name, str(escape(text))))  # noqa: S308  (escaped above; format_html escapes the rest)
+
+
 def entry(d: ind.IndicatorDef) -> dict[str, Any]:
-    """A dictionary entry's texts in the user's language (Indonesian unless English is active)."""
+    """A dictionary entry's texts in the user's language (Indonesian unless English is active);
+    a definition that names another indicator shows its name (:func:`linked_names`)."""
     lang = get_language()
     return {
         "code": d.code,
         "name": d.name.in_language(lang),
         "unit": str(UNIT_TEXT[d.unit]),
-        "definition": d.definition.in_language(lang),
-        "numerator": d.numerator.in_language(lang),
-        "denominator": d.denominator.in_language(lang) if d.denominator else "",
+        "definition": linked_names(d.definition.in_language(lang)),
+        "numerator": linked_names(d.numerator.in_language(lang)),
+        "denominator": linked_names(d.denominator.in_language(lang)) if d.denominator else "",
         "as_of": d.as_of.in_language(lang),
         "window": ind.WINDOW_TEXT[d.window].in_language(lang),
         "level": ind.LEVEL_TEXT[d.level].in_language(lang),

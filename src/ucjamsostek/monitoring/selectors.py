@@ -47,7 +47,7 @@ from ucjamsostek.monitoring.models import (
 from ucjamsostek.monitoring.permissions import area_of, can_open_shared_report, can_trace
 from ucjamsostek.monitoring.services import refresh
 from ucjamsostek.regions.models import Region
-from ucjamsostek.registry.models import Enrollment, Person
+from ucjamsostek.registry.models import Enrollment, Person, Segment
 from ucjamsostek.screening.models import Nomination, final_status_expr
 
 
@@ -136,8 +136,10 @@ class Dashboard:
     nominations: dict[str, int]
     gap: int | None
     follow_ups: list[FollowUp]
-    unavailable: dict[str, str]
+    unavailable: dict[str, str]  # indicator code → why it could not be computed
     lineage: list[tuple[str, str]] = field(default_factory=list)
+    #: (code, name, why) of each indicator not computed: the name on screen, the code in a tooltip
+    unavailable_named: list[tuple[str, str, str]] = field(default_factory=list)
     #: (label, active, workers, coverage text) per category/segment with its own denominator
     coverage_by: list[tuple[str, int, int | None, str]] = field(default_factory=list)
     #: every entry of the indicator dictionary for this period and area (``figures.Lookup``)
@@ -262,6 +264,7 @@ def dashboard_for_area(code: str, period: str | None = None, *, compute: bool = 
         gap=lk.figure("GAP_EXPOSED").numerator,
         follow_ups=open_follow_ups(),
         unavailable=dict(lk.snapshot.unavailable or {}),
+        unavailable_named=_unavailable_named(lk.snapshot.unavailable or {}),
         lineage=lineage_of(area.code),
         coverage_by=coverage_by_panel(lk, names),
         figures=lk.figures(),
@@ -429,6 +432,11 @@ def coverage_by_panel(lk: Lookup, names: dict[str, dict[str, str]]) -> list[tupl
     )
 
 
+def _unavailable_named(unavailable: dict[str, str]) -> list[tuple[str, str, str]]:
+    names = {e["code"]: e["name"] for e in dictionary_entries()}
+    return [(code, names.get(code, code), why) for code, why in unavailable.items()]
+
+
 def lineage_of(code: str) -> list[tuple[str, str]]:
     """The area and the areas above it inside the deployment, coarsest first (the breadcrumb)."""
     root = settings.AREA_CODE
@@ -532,12 +540,23 @@ def targets(year: int) -> QuerySet[Target]:
     return Target.objects.filter(year=year).select_related("indicator", "area")
 
 
-def all_targets() -> QuerySet[Target]:
-    return Target.objects.select_related("indicator", "area").order_by("-year", "area_id", "indicator_id")
+def _labelled(rows: Any) -> list[Any]:
+    """``rows`` with ``breakdown_label`` set (:func:`breakdown_label`: no code on screen)."""
+    labels_ = dict(breakdown_choices())
+    out = list(rows)
+    for row in out:
+        row.breakdown_label = labels_.get(row.breakdown, row.breakdown)
+    return out
 
 
-def all_workforce() -> QuerySet[WorkforceDenominator]:
-    return WorkforceDenominator.objects.select_related("area").order_by("-year", "area_id")
+def all_targets() -> list[Target]:
+    """Every target, newest year first, each with its ``breakdown_label``."""
+    return _labelled(Target.objects.select_related("indicator", "area").order_by("-year", "area_id", "indicator_id"))
+
+
+def all_workforce() -> list[WorkforceDenominator]:
+    """Every workforce denominator, newest year first, each with its ``breakdown_label``."""
+    return _labelled(WorkforceDenominator.objects.select_related("area").order_by("-year", "area_id"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -829,3 +848,23 @@ def shared_report(user: Any, token: str) -> IssuedReport | None:
     if issued is None or not can_open_shared_report(user, issued):
         return None
     return issued
+
+
+def area_choices() -> list[tuple[str, str]]:
+    """The areas a target or a workforce figure is set for: the deployment's area, then its
+    kecamatan and desa by code, each named (the code only in the value)."""
+    regions = Region.objects.filter(code__startswith=settings.AREA_CODE, level__gte=2).order_by("code")
+    return [(code, f"{name} ({code})") for code, name in regions.values_list("code", "name")]
+
+
+def breakdown_choices() -> list[tuple[str, str]]:
+    """The breakdowns a target or a workforce figure may have (``services._check_breakdown``):
+    everyone, a segment, a funder or a worker category, by name (the code only in the value)."""
+    segments, funders = queries.segment_names(), queries.funder_names()
+    categories = sorted({c for c in Segment.objects.values_list("category", flat=True) if c})
+    return [
+        ("", gettext("seluruh peserta")),
+        *((f"segment:{c}", gettext("Segmen: %(name)s") % {"name": n}) for c, n in sorted(segments.items())),
+        *((f"funder:{c}", gettext("Sumber dana: %(name)s") % {"name": n}) for c, n in sorted(funders.items())),
+        *((f"category:{c}", gettext("Kategori pekerja: %(name)s") % {"name": c}) for c in categories),
+    ]

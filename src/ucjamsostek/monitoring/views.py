@@ -120,7 +120,11 @@ def year_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/year_list.html",
-        {"year": year, "steps": yearlist.year_steps(year), "years": range(today.year + 1, today.year - 5, -1)},
+        {
+            "year": year,
+            "steps": yearlist.year_steps(year, request.user),
+            "years": range(today.year + 1, today.year - 5, -1),
+        },
     )
 
 
@@ -460,19 +464,15 @@ def chart_data(request: HttpRequest, chart: str) -> HttpResponseBase:
 class TargetForm(forms.Form):
     indicator = forms.ChoiceField(label=gettext_lazy("Indikator"), choices=[("ACTIVE", gettext_lazy("Peserta aktif"))])
     year = forms.IntegerField(label=gettext_lazy("Tahun"), min_value=2000, max_value=2100)
-    area = forms.CharField(label=gettext_lazy("Kode wilayah"), max_length=13)
-    breakdown = forms.CharField(
-        label=gettext_lazy("Rincian (mis. segment:pekerja_rentan)"), max_length=64, required=False
-    )
+    area = forms.ChoiceField(label=gettext_lazy("Wilayah"), choices=[])
+    breakdown = forms.ChoiceField(label=gettext_lazy("Rincian"), choices=[], required=False)
     value = forms.IntegerField(label=gettext_lazy("Nilai target"), min_value=0)
 
 
 class WorkforceForm(forms.Form):
-    area = forms.CharField(label=gettext_lazy("Kode wilayah"), max_length=13)
+    area = forms.ChoiceField(label=gettext_lazy("Wilayah"), choices=[])
     year = forms.IntegerField(label=gettext_lazy("Tahun"), min_value=2000, max_value=2100)
-    breakdown = forms.CharField(
-        label=gettext_lazy("Rincian (kosong = semua; mis. category:BPU)"), max_length=64, required=False
-    )
+    breakdown = forms.ChoiceField(label=gettext_lazy("Rincian"), choices=[], required=False)
     workers = forms.IntegerField(label=gettext_lazy("Jumlah pekerja"), min_value=0)
     source = forms.CharField(label=gettext_lazy("Sumber data"), max_length=255)
 
@@ -484,6 +484,10 @@ def inputs(request: HttpRequest) -> HttpResponse:
     manage = can_manage_monev(request.user)
     tform = TargetForm(request.POST if "target" in request.POST else None, prefix="t")
     wform = WorkforceForm(request.POST if "workforce" in request.POST else None, prefix="w")
+    areas, breakdowns = selectors.area_choices(), selectors.breakdown_choices()
+    for form in (tform, wform):
+        form.fields["area"].choices = areas  # type: ignore[attr-defined]
+        form.fields["breakdown"].choices = breakdowns  # type: ignore[attr-defined]
     if request.method == "POST":
         require(manage)
         try:

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ucjamsostek.accounts import permissions as perms
 from ucjamsostek.budget import selectors as budget_selectors
 from ucjamsostek.registry.models import ChangeLog, Enrollment
 from ucjamsostek.screening.models import Nomination, NominationBatch, ReviewDecision, Status, Verification
@@ -81,8 +82,9 @@ def _verified(batches: Any, files: int) -> Step:
                 (_day(v["first"]), _day(v["last"])), waiting)  # fmt: skip
 
 
-def year_steps(year: int) -> list[Step]:
-    """The seven steps of ``year``'s list, in order (see the module doc)."""
+def year_steps(year: int, user: Any = None) -> list[Step]:
+    """The seven steps of ``year``'s list, in order (see the module doc); a step whose records
+    ``user`` may not open (the budget scenarios) has no link."""
     steps: list[Step] = []
     batches = NominationBatch.objects.exclude(status=NominationBatch.BatchStatus.ARCHIVED).filter(created_at__year=year)
     b = batches.aggregate(n=Count("id"), rows=Sum("row_count"), first=Min("created_at"), last=Max("created_at"))
@@ -131,7 +133,7 @@ def year_steps(year: int) -> list[Step]:
         Step("answered", _("Jawaban BPJS dimuat"), accepted + rejected > 0 and pending == 0, accepted + rejected,
              _("%(acc)s diterima, %(rej)s ditolak; %(pending)s menunggu jawaban")
              % {"acc": accepted, "rej": rejected, "pending": pending},
-             reverse("agreements:registration_import"), _log_dates(year, "Jawaban pendaftaran BPJS"),
+             reverse("agreements:index"), _log_dates(year, "Jawaban pendaftaran BPJS"),
              [(r or _("tanpa alasan"), int(n)) for r, n in reasons[:5]])
     )  # fmt: skip
     covered = enrolments.filter(status__in=(Enrollment.Status.ACTIVE, Enrollment.Status.ENDED))
@@ -144,4 +146,8 @@ def year_steps(year: int) -> list[Step]:
         Step("enrolled", _("Terdaftar (masa perlindungan)"), c["people"] > 0, c["people"],
              _("%(n)s orang terlindungi") % {"n": c["people"]}, reverse("registry:search"), (c["first"], end))
     )  # fmt: skip
+    if user is not None and not perms.can_view_budget(user):
+        for step in steps:
+            if step.key == "selected":
+                step.url = ""
     return steps

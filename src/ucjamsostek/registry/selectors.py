@@ -12,9 +12,11 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.accounts.models import Organisation
@@ -205,6 +207,7 @@ class HistoryChange:
     field: str
     old: str
     new: str
+    name: str = ""  # the field's code, for the tooltip
 
 
 @dataclass(frozen=True)
@@ -255,11 +258,33 @@ class PersonDetail:
     can_update_enrollment: bool  # full edit, or BPJS staff recording KPJ number and status
 
 
-_MODEL_LABELS = {"registry.person": Person, "registry.enrollment": Enrollment}
+#: Entries of the change log that name no model of their own: their label, and the model whose
+#: field names they use (a BPU lapse ends enrollments: ``coverage_end``).
+_LOG_ONLY: dict[str, tuple[Any, type[Any]]] = {
+    "billing.lapse": (gettext_lazy("kepesertaan BPU berakhir (tunggakan tagihan)"), Enrollment),
+}
+
+
+def _model_class(model: str) -> type[Any] | None:
+    """The model a change-log entry names (``billing.payment``; any app's), if it still exists."""
+    if model in _LOG_ONLY:
+        return _LOG_ONLY[model][1]
+    try:
+        return apps.get_model(model)
+    except (LookupError, ValueError):
+        return None
+
+
+def _model_label(model: str) -> str:
+    """What the entry is about in words (``pembayaran``, not ``billing.payment``: no code on screen)."""
+    if model in _LOG_ONLY:
+        return str(_LOG_ONLY[model][0])
+    cls = _model_class(model)
+    return str(cls._meta.verbose_name) if cls is not None else model
 
 
 def _field_label(model: str, name: str) -> str:
-    cls = _MODEL_LABELS.get(model)
+    cls = _model_class(model)
     if cls is not None:
         try:
             return str(getattr(cls._meta.get_field(name), "verbose_name", name))
@@ -319,9 +344,10 @@ def _history_rows(user: Any, entries: Iterable[ChangeLog]) -> list[HistoryRow]:
             else:
                 old, new = None, pair
             changes.append(
-                HistoryChange(_field_label(e.model, name), labels.show(user, name, old), labels.show(user, name, new))
+                HistoryChange(
+                    _field_label(e.model, name), labels.show(user, name, old), labels.show(user, name, new), name
+                )
             )
-        cls = _MODEL_LABELS.get(e.model)
         out.append(
             HistoryRow(
                 pk=e.pk,
@@ -330,7 +356,7 @@ def _history_rows(user: Any, entries: Iterable[ChangeLog]) -> list[HistoryRow]:
                 action=e.action,
                 action_label=str(actions.get(e.action, e.action)),
                 model=e.model,
-                model_label=str(cls._meta.verbose_name) if cls else e.model,
+                model_label=_model_label(e.model),
                 object_id=e.object_id,
                 person_id=e.person_id,
                 count=e.count,

@@ -97,7 +97,7 @@ REFERENCE_KINDS = [
 class ReferenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis daftar"), choices=REFERENCE_KINDS)
     file = forms.FileField(
-        label=_("Berkas (csv atau xlsx dengan kolom nik, nama, tanggal_lahir)"), allow_empty_file=True
+        label=_("Berkas (csv atau xlsx dengan kolom NIK, nama, tanggal lahir)"), allow_empty_file=True
     )
     replace = forms.BooleanField(
         label=_("Ganti daftar aktif walaupun daftar baru jauh lebih kecil atau sebagian besar berulang"),

@@ -12,7 +12,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
-from ucjamsostek.core.reasons import REASONS
+from ucjamsostek.core.reasons import REASONS, label_of
 
 
 class Status(models.TextChoices):
@@ -238,6 +238,11 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def label(self) -> str:
+        """The reason in plain Indonesian (the code stays in tooltips and exports)."""
+        return label_of(self.code)
 
 
 class DuplicatePair(models.Model):
