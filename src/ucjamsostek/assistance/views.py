@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ucjamsostek import listing
 from ucjamsostek.agreements.webutil import post_file, uploaded_table
 from ucjamsostek.assistance import selectors, services
 from ucjamsostek.core import filelimits
@@ -31,7 +32,7 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
     only = bool(request.GET.get("masalah"))
     context = {
         "p": prog,
-        "rows": selectors.recipient_rows(request.user, prog, only_problems=only),
+        "page": listing.paginate(request, selectors.recipient_rows(request.user, prog, only_problems=only)),
         "only": only,
         "totals": selectors.totals(programme=prog),
         "lists": selectors.lists(prog),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ucjamsostek import listing
 from ucjamsostek.agreements.webutil import post_file, uploaded_table
 from ucjamsostek.billing import selectors, services
 from ucjamsostek.billing.forms import CreditForm, PaymentForm
@@ -23,7 +24,7 @@ from ucjamsostek.uploads import display_name
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     context = {
-        "invoices": selectors.invoices(request.user),
+        "page": listing.paginate(request, selectors.invoices(request.user)),
         "arrears": selectors.arrears_rows(request.user),
         "can_upload": selectors.can_upload(request.user),
     }

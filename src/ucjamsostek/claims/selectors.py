@@ -169,9 +169,19 @@ def flagged_rows(user: Any, limit: int = 500) -> list[dict[str, Any]]:
     ]
 
 
-def recent_claims(user: Any, limit: int = 200) -> list[dict[str, Any]]:
-    """The latest claims by incident date, NIK and name shown as the role may see them."""
+def claim_list(user: Any, kind: str = "") -> QuerySet[Claim]:
+    """Every claim in ``user``'s scope (of one type when ``kind`` is a type), latest incident first."""
+    qs = claims_for(user).order_by("-incident_date", "-pk")
+    return qs.filter(type=kind) if kind in Claim.Type.values else qs
 
+
+def claim_types() -> list[tuple[str, str]]:
+    """The claim types (JKK, JKM, beasiswa) for the list's filter."""
+    return [(str(v), str(label)) for v, label in Claim.Type.choices]
+
+
+def claim_rows(user: Any, claims: Iterable[Claim]) -> list[dict[str, Any]]:
+    """Claims as the list shows them: NIK and name as the role may see them."""
     return [
         {
             "nik": display_nik(user, c.nik),
@@ -184,8 +194,13 @@ def recent_claims(user: Any, limit: int = 200) -> list[dict[str, Any]]:
             "uncovered": c.uncovered,
             "flagged": c.flagged,
         }
-        for c in claims_for(user).order_by("-incident_date")[:limit]
+        for c in claims
     ]
+
+
+def recent_claims(user: Any, limit: int = 200) -> list[dict[str, Any]]:
+    """The latest claims by incident date, NIK and name shown as the role may see them."""
+    return claim_rows(user, claim_list(user)[:limit])
 
 
 def claim_history(as_of: date | None = None) -> list[ClaimExperience]:

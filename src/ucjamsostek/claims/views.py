@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ucjamsostek import listing
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.agreements.webutil import post_file, uploaded_table
 from ucjamsostek.claims import selectors, services
@@ -22,9 +23,14 @@ from ucjamsostek.uploads import display_name
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
+    kind = request.GET.get("jenis", "")
+    page = listing.paginate(request, selectors.claim_list(user, kind))
     context = {
         "stats": selectors.analytics(user),
-        "claims": selectors.recent_claims(user),
+        "claims": selectors.claim_rows(user, page.object_list),
+        "page": page,
+        "kind": kind,
+        "kinds": selectors.claim_types(),
         "flagged": selectors.flagged_rows(user),
         "can_upload": perm.can_upload_bpjs_files(user),
     }

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -415,15 +415,29 @@ def person_detail(user: Any, pk: Any) -> PersonDetail | None:
     )
 
 
-def audit_log(user: Any, *, action: str = "", model: str = "", limit: int = 200) -> list[HistoryRow]:
-    """The whole history, newest first (admin and auditor only)."""
+def audit_entries(user: Any, *, action: str = "", model: str = "", text: str = "") -> QuerySet[ChangeLog]:
+    """The whole history, newest first (admin and auditor only), narrowed to an action, a model
+    and a text in the user name or the reason; the page draws one page of it (:func:`history_rows`)."""
     perm.require(perm.can_view_audit_log(user))
     qs = ChangeLog.objects.all().order_by("-at", "-pk")
     if action:
         qs = qs.filter(action=action)
     if model:
         qs = qs.filter(model=model)
-    return _history_rows(user, qs[:limit])
+    if text:
+        qs = qs.filter(Q(actor_username__icontains=text) | Q(reason__icontains=text))
+    return qs
+
+
+def history_rows(user: Any, entries: Iterable[ChangeLog]) -> list[HistoryRow]:
+    """Entries of the change log as the history table shows them (labels, masked values)."""
+    perm.require(perm.can_view_audit_log(user))
+    return _history_rows(user, entries)
+
+
+def audit_log(user: Any, *, action: str = "", model: str = "", limit: int = 200) -> list[HistoryRow]:
+    """The latest ``limit`` entries of the whole history, newest first (admin and auditor only)."""
+    return _history_rows(user, audit_entries(user, action=action, model=model)[:limit])
 
 
 # ---------------------------------------------------------------------------------------------

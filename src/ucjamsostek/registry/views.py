@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ucjamsostek import listing
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.accounts import services as access
 from ucjamsostek.formtools import changed_values
@@ -184,6 +185,14 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def changelog(request: HttpRequest) -> HttpResponse:
     # audit_log raises PermissionDenied (403) for roles other than admin and auditor
-    rows = selectors.audit_log(request.user, action=request.GET.get("action", ""), model=request.GET.get("model", ""))
-    context = {"rows": rows, "action": request.GET.get("action", ""), "actions": selectors.changelog_action_choices()}
+    action, text = request.GET.get("action", ""), listing.search_text(request)
+    entries = selectors.audit_entries(request.user, action=action, model=request.GET.get("model", ""), text=text)
+    page = listing.paginate(request, entries)
+    context = {
+        "rows": selectors.history_rows(request.user, page.object_list),
+        "page": page,
+        "q": text,
+        "action": action,
+        "actions": selectors.changelog_action_choices(),
+    }
     return render(request, "registry/changelog.html", context)
