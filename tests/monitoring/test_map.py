@@ -92,3 +92,19 @@ def test_leadership_sees_the_map_clicks_a_kecamatan_sees_its_desa_the_gap_band_a
     page.reload()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the map page scrolls sideways on a phone ({width}px)"
+    shown = (
+        "[...document.querySelectorAll('.chart-trend text.axis')]"
+        ".filter(t => t.getBBox().width && getComputedStyle(t).display != 'none')"
+    )
+    tallest = page.evaluate(f"Math.min(...{shown}.map(t => t.getBoundingClientRect().height))")
+    assert tallest >= 10, f"trend chart text too small on a phone ({tallest}px)"
+    overlaps = page.evaluate(
+        """() => {
+        const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        const texts = [...document.querySelectorAll('.chart-trend text')].map(t => t.getBoundingClientRect());
+        const marks = [...document.querySelectorAll('.chart-trend .mark, .chart-trend .series')];
+        const dots = marks.filter(m => m.tagName == 'circle');
+        return dots.filter(m => texts.some(t => hit(t, m.getBoundingClientRect()))).length; }"""
+    )
+    assert overlaps == 0, f"{overlaps} data points under a label of the trend chart"
+    page.screenshot(path=str(artifacts_dir / "monev-map-phone.png"), full_page=True)

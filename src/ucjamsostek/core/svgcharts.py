@@ -205,7 +205,7 @@ def trend_chart(
     the plot, so no label ever lies on the data. Series names and target values belong in a legend
     beside the chart (:func:`trend_legend`); x labels alternate ``tick-major``/``tick-minor`` so a
     phone can hide the minor ones."""
-    pad_l, pad_r, pad_b = 64, 16, 30
+    pad_l, pad_r, pad_b = 68, 16, 38  # room for the larger text a phone gets (monev.css)
     rows = _band_rows(bands)
     pad_t = 10 + 18 * max(rows.values(), default=-1) + (18 if bands else 0)
     w, h = width - pad_l - pad_r, height - pad_t - pad_b
@@ -245,7 +245,7 @@ def trend_chart(
         v = top * k / 4
         out.append(
             f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
-            f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" class="axis" text-anchor="end">{_fmt(v)}</text>'
+            f'<text x="{pad_l - 10}" y="{y(v) + 4:.1f}" class="axis" text-anchor="end">{_fmt(v)}</text>'
         )
     step = max(1, len(labels) // 8)
     for i, label in enumerate(labels):
@@ -254,7 +254,7 @@ def trend_chart(
             anchor = "end" if last and len(labels) > 1 else "middle"
             major = last or (i // step) % 2 == (len(labels) - 1) // step % 2
             out.append(
-                f'<text x="{x(i):.1f}" y="{height - 10}" class="axis {"tick-major" if major else "tick-minor"}" '
+                f'<text x="{x(i):.1f}" y="{height - 8}" class="axis {"tick-major" if major else "tick-minor"}" '
                 f'text-anchor="{anchor}">{escape(label)}</text>'
             )
     for s, value, first, final in targets:
