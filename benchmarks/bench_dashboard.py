@@ -130,9 +130,14 @@ def _step(key: str, fn: Callable[[], None], t0: float) -> None:
 
 
 def _copy_csv(table: str, columns: list[str], frame: Any) -> None:
-    """COPY a Polars frame into ``table`` as CSV, in 32 MB pieces."""
+    """COPY a Polars frame into ``table`` as CSV, in 32 MB pieces; a ``nik`` column is written
+    encrypted, as the app stores it (``nikcrypt``)."""
     from django.db import connection
 
+    from ucjamsostek.nikcrypt import encrypt_series
+
+    if "nik" in frame.columns:
+        frame = frame.with_columns(encrypt_series(frame["nik"]))
     buf = io.BytesIO()
     frame.write_csv(buf, include_header=False, quote_style="non_numeric")  # "" stays "", null stays NULL
     data = buf.getvalue()

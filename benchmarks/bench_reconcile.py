@@ -488,6 +488,10 @@ class BenchDb:
                     cur.execute(f"DELETE FROM {t}")  # noqa: S608 - fixed table names
 
     def _insert(self, cur: Any, table: str, frame: pl.DataFrame) -> None:
+        from ucjamsostek.nikcrypt import encrypt_series
+
+        if "nik" in frame.columns:  # stored encrypted, as the app stores it (nikcrypt)
+            frame = frame.with_columns(encrypt_series(frame["nik"]))
         cols = ", ".join(f'"{c}"' for c in frame.columns)
         if self.kind == "postgres":
             text_cols = [c for c, t in frame.schema.items() if t == pl.Utf8]

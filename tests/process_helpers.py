@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 SCRIPT = Path(sys.executable).with_name("ucjamsostek")
 
 
@@ -34,6 +36,8 @@ def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
         DATABASE_URL=database_url(),
         UCJAMSOSTEK_DATA_DIR=str(data_dir),
         UCJAMSOSTEK_SECRET_KEY="test-secret-key-for-child-processes-0123456789",
+        # the test database's NIKs are encrypted under the test process's key (nikcrypt)
+        UCJAMSOSTEK_NIK_KEY=settings.NIK_KEY.decode(),
         UCJAMSOSTEK_JOBS_INLINE="false",
     )
     env.update(extra)

@@ -12,6 +12,8 @@ from typing import Any
 import polars as pl
 from django.db import connections, models, router
 
+from ucjamsostek.nikcrypt import NIKField, encrypt_series
+
 #: Rows per statement on SQLite (bounded again by the database's parameter limit) and per csv
 #: block sent to COPY.
 CHUNK_ROWS = 2_000
@@ -27,12 +29,16 @@ def _concrete(field: Any) -> Any:
 def insert_frame(model: type[models.Model], frame: pl.DataFrame) -> None:
     """Insert ``frame``'s rows into ``model``'s table; its columns are field names or attnames
     (``batch`` or ``batch_id``). Text columns the model does not allow to be null keep an empty
-    string as an empty string (not NULL)."""
+    string as an empty string (not NULL). NIK columns (``nikcrypt.NIKField``) are written
+    encrypted, the whole column in one call of the cipher."""
     if frame.height == 0:
         return
     meta = model._meta
     conn = connections[router.db_for_write(model)]
     fields = [_concrete(meta.get_field(c)) for c in frame.columns]
+    secret = [c for c, f in zip(frame.columns, fields, strict=True) if isinstance(f, NIKField)]
+    if secret:
+        frame = frame.with_columns(encrypt_series(frame[c]) for c in secret)
     table = conn.ops.quote_name(meta.db_table)
     quoted = [conn.ops.quote_name(str(f.column)) for f in fields]
     columns = ", ".join(quoted)

@@ -7,7 +7,8 @@ Everything a deployment sets lives here, with safe production defaults:
 | ``DATABASE_URL`` | ``sqlite:///<data dir>/ucjamsostek.sqlite3`` | database URL (``postgres://user@host:5432/db``) |
 | ``UCJAMSOSTEK_DATA_DIR`` | ``./var`` | where the embedded database, uploads and generated keys live |
 | ``UCJAMSOSTEK_SECRET_KEY`` | generated once into ``<data dir>/secret_key`` | Django secret key |
-| ``UCJAMSOSTEK_NIK_KEY`` | generated once into ``<data dir>/nik_key`` | key of the keyed NIK hashes (HMAC-SHA256) |
+| ``UCJAMSOSTEK_NIK_KEY`` | read from the NIK key file | key of the NIK encryption at rest and of the keyed NIK hashes |
+| ``UCJAMSOSTEK_NIK_KEY_FILE`` | ``<data dir>/nik_key`` (made once, mode 600) | NIK key file (without the variable) |
 | ``UCJAMSOSTEK_DEBUG`` | ``false`` | debug pages; never on in production |
 | ``UCJAMSOSTEK_AREA_CODE`` | ``74.13`` | Kemendagri code of the deployment's area (regency or province) |
 | ``UCJAMSOSTEK_ALLOWED_HOSTS`` | ``localhost,127.0.0.1`` | comma-separated host names |
@@ -66,9 +67,7 @@ def area_code() -> str:
     """The deployment's area (syntax only; that it exists is checked against the region table)."""
     code = os.environ.get("UCJAMSOSTEK_AREA_CODE", "74.13").strip()
     if not _AREA.match(code):
-        raise ConfigError(
-            f"UCJAMSOSTEK_AREA_CODE={code!r} bukan kode wilayah Kemendagri (contoh: 74 atau 74.13)."
-        )
+        raise ConfigError(f"UCJAMSOSTEK_AREA_CODE={code!r} bukan kode wilayah Kemendagri (contoh: 74 atau 74.13).")
     return code
 
 
@@ -98,13 +97,69 @@ def secret_key() -> str:
     return _kept_secret("UCJAMSOSTEK_SECRET_KEY", "secret_key", "kunci rahasia")
 
 
-def nik_key() -> bytes:
-    """The key of the keyed NIK hashes (the access log's subjects): held outside the database, so
-    a stolen database file cannot be matched against a list of NIKs. At least 32 characters."""
-    key = _kept_secret("UCJAMSOSTEK_NIK_KEY", "nik_key", "kunci NIK")
+#: The NIK key file this process generated (it did not exist): a database that already holds
+#: encrypted NIKs is then refused at start-up (``nikcrypt.check_key``), and the file removed.
+nik_key_created: Path | None = None
+
+
+def nik_key_file() -> Path:
+    raw = os.environ.get("UCJAMSOSTEK_NIK_KEY_FILE", "").strip()
+    return Path(raw).resolve() if raw else data_dir() / "nik_key"
+
+
+def read_key_file(path: Path) -> str:
+    """The key kept in ``path``, refused when other users may read the file (it must be mode 600)."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise ConfigError(
+            f"berkas kunci NIK {path} dapat dibaca pengguna lain (mode {mode:o}): jalankan "
+            f"`chmod 600 {path}` agar hanya pengguna layanan yang dapat membacanya."
+        )
+    key = path.read_text().strip()
     if len(key) < 32:
-        raise ConfigError("UCJAMSOSTEK_NIK_KEY terlalu pendek: paling sedikit 32 karakter acak.")
-    return key.encode()
+        raise ConfigError(f"kunci NIK di {path} terlalu pendek: paling sedikit 32 karakter acak.")
+    return key
+
+
+def nik_key() -> bytes:
+    """The NIK key: encrypts every NIK at rest (``nikcrypt``) and keys the access log's NIK
+    hashes. Held outside the database, so a stolen database file reveals no NIK. At least 32
+    characters: ``UCJAMSOSTEK_NIK_KEY``, else the key file (``UCJAMSOSTEK_NIK_KEY_FILE``,
+    default ``<data dir>/nik_key``), made on first use with mode 600 and refused when others
+    may read it."""
+    global nik_key_created
+    value = os.environ.get("UCJAMSOSTEK_NIK_KEY")
+    if value:
+        if len(value) < 32:
+            raise ConfigError("UCJAMSOSTEK_NIK_KEY terlalu pendek: paling sedikit 32 karakter acak.")
+        return value.encode()
+    path = nik_key_file()
+    try:
+        if path.exists():
+            return read_key_file(path).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        write_key_file(path, key)
+        nik_key_created = path
+        return key.encode()
+    except OSError as exc:
+        raise ConfigError(
+            f"Tidak dapat membaca/menulis kunci NIK di {path}: {exc}. Setel UCJAMSOSTEK_NIK_KEY atau "
+            "UCJAMSOSTEK_NIK_KEY_FILE."
+        ) from exc
+
+
+def write_key_file(path: Path, key: str) -> None:
+    """Write ``key`` to ``path`` (mode 600) through a temporary file in the same folder, so the
+    file is never seen half written or readable by others."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(key + "\n")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def database_url() -> str:

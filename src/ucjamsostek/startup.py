@@ -7,6 +7,7 @@ from django.db import DatabaseError, OperationalError
 
 from ucjamsostek.config import ConfigError
 from ucjamsostek.core.regiondata import region_code_known
+from ucjamsostek.nikcrypt import check_key
 
 # Commands that work before the database exists or is migrated.
 _NO_DB_COMMANDS = {"", "help", "--help", "-h", "version", "--version", "migrate", "init", "demo",
@@ -39,13 +40,12 @@ def _check_database() -> None:
         raise ConfigError(
             "basis data belum disiapkan atau belum mutakhir: jalankan `ucjamsostek init` terlebih dahulu."
         )
+    check_key(connection)  # the NIKs stored are readable with the key in use
 
 
 def _database_message(exc: Exception) -> str:
     db = settings.DATABASES["default"]
-    where = (
-        db.get("NAME") if "sqlite" in db["ENGINE"] else f"{db.get('HOST')}:{db.get('PORT')}/{db.get('NAME')}"
-    )
+    where = db.get("NAME") if "sqlite" in db["ENGINE"] else f"{db.get('HOST')}:{db.get('PORT')}/{db.get('NAME')}"
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
     return (
         f"basis data {where} tidak dapat dibuka ({first_line}). "

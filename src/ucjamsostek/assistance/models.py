@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ucjamsostek.nikcrypt import NIKField
+
 
 class AssistanceProgramme(models.Model):
     code = models.CharField(_("kode"), max_length=32, unique=True)
@@ -70,7 +72,7 @@ class Recipient(models.Model):
         RecipientList, verbose_name=_("daftar (tahap)"), on_delete=models.CASCADE, related_name="recipients"
     )
     line = models.PositiveIntegerField(_("baris"))
-    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
+    nik = NIKField(_("NIK"), max_length=64, db_index=True)
     person = models.ForeignKey(
         "registry.Person",
         verbose_name=_("penduduk"),

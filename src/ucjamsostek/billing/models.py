@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ucjamsostek.nikcrypt import NIKField
+
 
 class Invoice(models.Model):
     period = models.DateField(_("periode (bulan)"), help_text=_("Tanggal 1 bulan yang ditagih."))
@@ -53,7 +55,7 @@ class Invoice(models.Model):
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, verbose_name=_("tagihan"), on_delete=models.CASCADE, related_name="lines")
     line = models.PositiveIntegerField(_("baris"))
-    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
+    nik = NIKField(_("NIK"), max_length=64, db_index=True)
     kpj = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
     period = models.DateField(_("periode"))
     programme = models.CharField(_("program"), max_length=40, blank=True)

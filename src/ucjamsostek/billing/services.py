@@ -32,6 +32,7 @@ from ucjamsostek.core.intake import file_sha256
 from ucjamsostek.core.money import format_rupiah
 from ucjamsostek.core.nik import mask_nik_expr
 from ucjamsostek.core.rates import RateTable
+from ucjamsostek.nikcrypt import NIKField, decrypt_series
 from ucjamsostek.registry.models import COVERED_STATUSES, ChangeLog, Enrollment, Funder, Segment
 from ucjamsostek.registry.services import log_change
 from ucjamsostek.screening.selectors import death_dates
@@ -71,6 +72,11 @@ def query_frame(qs: QuerySet[Any], schema: dict[str, pl.DataType | type[pl.DataT
     conn = connections[qs.db]
     if conn.vendor != "postgresql":
         return pl.DataFrame(list(qs), schema=schema, orient="row")
+    # COPY bypasses the fields' from_db_value: the NIK columns arrive encrypted and are
+    # decrypted here, each in one call of the cipher
+    compiler = qs.query.get_compiler(qs.db)
+    compiler.setup_query()
+    secret = [c for c, (e, _, _) in zip(schema, compiler.select, strict=False) if isinstance(e.output_field, NIKField)]
     sql, params = qs.query.sql_with_params()
     buf = io.BytesIO()
     with transaction.atomic(using=qs.db), conn.cursor() as cur:
@@ -83,6 +89,8 @@ def query_frame(qs: QuerySet[Any], schema: dict[str, pl.DataType | type[pl.DataT
     # booleans arrive as t/f: read them as text, then compare
     text_schema = {c: (pl.Utf8 if t == pl.Boolean else t) for c, t in schema.items()}
     frame = pl.read_csv(buf.getvalue(), has_header=False, schema=text_schema)
+    if secret:
+        frame = frame.with_columns(decrypt_series(frame[c]) for c in secret)
     return frame.with_columns(pl.col(c) == "t" for c, t in schema.items() if t == pl.Boolean)
 
 

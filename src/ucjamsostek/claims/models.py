@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ucjamsostek.nikcrypt import NIKField
+
 
 class Claim(models.Model):
     class Type(models.TextChoices):
@@ -18,7 +20,7 @@ class Claim(models.Model):
         JKM = "JKM", _("Jaminan Kematian")
         BEASISWA = "BEASISWA", _("Beasiswa")
 
-    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
+    nik = NIKField(_("NIK"), max_length=64, db_index=True)
     person = models.ForeignKey(
         "registry.Person",
         verbose_name=_("penduduk"),

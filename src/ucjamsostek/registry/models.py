@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ucjamsostek.nikcrypt import NIKField
+
 
 class Segment(models.Model):
     """Segmen / kategori peserta: pekerja rentan, non-ASN, perangkat desa, …"""
@@ -104,7 +106,7 @@ class Sex(models.TextChoices):
 class Person(models.Model):
     """Penduduk / tenaga kerja, identified by NIK. Personal data: NIK and name are never logged."""
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    nik = NIKField(_("NIK"), max_length=64, unique=True)
     name = models.CharField(_("nama"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
@@ -258,7 +260,6 @@ class Enrollment(models.Model):
     @property
     def programmes(self) -> list[str]:
         return [p for p, on in (("JKK", self.jkk), ("JKM", self.jkm), ("JHT", self.jht)) if on]
-
 
 
 #: Enrollments BPJS accepted: the person is (``active``) or was (``ended``) covered from

@@ -27,7 +27,6 @@ from ucjamsostek.regions.models import Region
 from ucjamsostek.registry.models import ChangeLog, Enrollment, Funder, Occupation, Person, Segment, Sex
 
 SEARCH_LIMIT = 50
-_MIN_NIK_PREFIX = 6
 _MIN_NAME = 2
 
 
@@ -152,10 +151,12 @@ def _rows(user: Any, people: Iterable[Person]) -> list[PersonRow]:
 
 
 def search_people(user: Any, query: str, *, limit: int = SEARCH_LIMIT) -> SearchResult:
-    """Search by NIK (exact, or prefix of 6+ digits for roles that see full NIKs) or by name.
+    """Search by a whole NIK (exact) or by name.
 
-    Roles that see masked NIKs may only look up a whole NIK: a prefix search would let them
-    rebuild hidden digits one at a time.
+    NIKs are stored encrypted (``nikcrypt``): the stored value is a keyed index of the whole
+    NIK, so a prefix of digits cannot be searched; a partial NIK is answered with a request for
+    all 16 digits (for every role: roles that see masked NIKs were never allowed a prefix,
+    which would let them rebuild hidden digits one at a time).
     """
     text = " ".join((query or "").split())
     if not text:
@@ -163,14 +164,10 @@ def search_people(user: Any, query: str, *, limit: int = SEARCH_LIMIT) -> Search
     qs = people_for(user).select_related("village__parent", "occupation")
     digits = clean_nik(text)
     if digits.isdigit():
-        if len(digits) == 16:
-            qs = qs.filter(nik=digits)
-        elif not perm.can_see_full_nik(user):
-            return SearchResult(mask_nik(digits), "nik", [], 0, _("Masukkan NIK lengkap 16 digit."))
-        elif len(digits) < _MIN_NIK_PREFIX:
-            return SearchResult(text, "nik", [], 0, _("Masukkan sekurang-kurangnya 6 digit awal NIK."))
-        else:
-            qs = qs.filter(nik__startswith=digits)
+        if len(digits) != 16:
+            shown = text if perm.can_see_full_nik(user) else mask_nik(digits)
+            return SearchResult(shown, "nik", [], 0, _("Masukkan NIK lengkap 16 digit."))
+        qs = qs.filter(nik=digits)
         kind = "nik"
     else:
         if len(text) < _MIN_NAME:

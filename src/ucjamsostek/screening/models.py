@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from ucjamsostek.core.reasons import REASONS, label_of
+from ucjamsostek.nikcrypt import NIKField
 
 
 class Status(models.TextChoices):
@@ -174,8 +175,8 @@ class Nomination(models.Model):
         related_name="nominations",
     )
     region_code = models.CharField(_("kode wilayah"), max_length=13, blank=True, default="")
-    nik = models.CharField(_("NIK"), max_length=64, blank=True, default="", db_index=True)
-    nik_raw = models.CharField(_("NIK asli"), max_length=100, blank=True, default="")
+    nik = NIKField(_("NIK"), max_length=128, blank=True, default="", db_index=True)
+    nik_raw = NIKField(_("NIK asli"), max_length=160, blank=True, default="")
     name = models.CharField(_("nama"), max_length=200, blank=True, default="")
     sex = models.CharField(_("jenis kelamin"), max_length=1, blank=True, default="")
     birth_place = models.CharField(_("tempat lahir"), max_length=120, blank=True, default="")
@@ -329,7 +330,7 @@ class ReferenceEntry(models.Model):
     reference_list = models.ForeignKey(
         ReferenceList, verbose_name=_("daftar"), on_delete=models.CASCADE, related_name="entries"
     )
-    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
+    nik = NIKField(_("NIK"), max_length=64, db_index=True)
     name = models.CharField(_("nama"), max_length=200, blank=True, default="")
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     death_date = models.DateField(
@@ -378,7 +379,7 @@ class ReviewDecision(models.Model):
     """
 
     kind = models.CharField(_("jenis"), max_length=8, choices=DecisionKind.choices)
-    key = models.CharField(_("kunci"), max_length=255, db_index=True)
+    key = NIKField(_("kunci"), max_length=400, db_index=True)
     decision = models.CharField(_("keputusan"), max_length=16, choices=Decision.choices)
     reason = models.TextField(_("alasan"))
     decided_by = models.ForeignKey(
