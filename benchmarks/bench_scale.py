@@ -1,6 +1,6 @@
 """Cross-funder overlap at province/national size (issue 13 §3): five roster files, N rows in all.
 
-    .venv/bin/python benchmarks/bench_scale.py [--rows 1000000] [--repeat 1]
+    .venv/bin/python benchmarks/bench_scale.py [--rows 1000000] [--repeat 1] [--engine duckdb|spark]
 
 The rosters are generated once into ``bench-out/scale-N/`` (``linkage_synth``: Indonesian names,
 NIK rules, villages of the whole province of Sulawesi Tenggara, twins and namesakes; ~5 % of the
@@ -14,6 +14,10 @@ Each measured run is a fresh process doing what ``ucjamsostek crossfund FILE... 
 and xlsx), so the peak resident memory is that of the comparison alone. Printed: wall and CPU
 seconds per stage, peak memory, the load average (the machine is shared), and the people found
 against the truth (people with two funders in a shared month, from the generator's person ids).
+
+``--engine spark`` scores the linkage's pairs with Splink on Spark (``UCJAMSOSTEK_SPARK_MASTER``,
+default ``local[*]``; ``UCJAMSOSTEK_SPARK_DRIVER_MEMORY``, default 4g); the JVM's start-up is
+timed apart (``spark_startup_seconds``) and its CPU seconds and peak memory are added.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -123,22 +128,48 @@ def _precision(folder: Path) -> float:
     return float((joined["person"] == joined["person_b"]).mean() or 0.0) if joined.height else 1.0
 
 
-def _run(folder: Path) -> dict[str, float]:
+def _jvm() -> tuple[float, float]:
+    """CPU seconds and peak resident MB of this process's Spark JVM (local mode: all of Spark's work)."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    if gateway is None or getattr(gateway, "proc", None) is None:
+        return 0.0, 0.0
+    proc = Path(f"/proc/{gateway.proc.pid}")
+    fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+    status = (proc / "status").read_text()
+    kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), kb / 1024
+
+
+def _run(folder: Path, engine: str = "duckdb") -> dict[str, Any]:
     from ucjamsostek.core import crossfund as cf
 
     files = sorted(folder.glob("roster-*.csv"))
     stages: dict[str, float] = {}
+    spark: dict[str, float] = {}
+    if engine == "spark":
+        from ucjamsostek.core.linkage_spark import session
+
+        t = time.perf_counter()
+        session().range(1).count()
+        spark = {"spark_startup_seconds": time.perf_counter() - t, "jvm_cpu_seconds": _jvm()[0]}
     t0, c0 = time.perf_counter(), time.process_time()
     rosters = cf.read_rosters(files)
     stages["read"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    result = cf.find_overlaps(rosters, as_of=AS_OF)
+    result = cf.find_overlaps(rosters, as_of=AS_OF, engine=engine)
     stages["link+overlap"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     cf.write_outputs(result, folder / "out", region_names={})
     stages["write"] = time.perf_counter() - t2
     totals = result.totals()
+    if engine == "spark":
+        cpu, peak = _jvm()
+        spark.update(jvm_cpu_seconds=cpu - spark["jvm_cpu_seconds"], jvm_peak_mb=peak)
     return {
+        "engine": engine,
+        **spark,
         "seconds": time.perf_counter() - t0,
         "cpu_seconds": time.process_time() - c0,
         **{f"{k}_seconds": v for k, v in stages.items()},
@@ -156,10 +187,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        print(json.dumps(_run(Path(args.run))))
+        print(json.dumps(_run(Path(args.run), args.engine)))
         return
     t = time.perf_counter()
     folder, truth = _rosters(args.rows)
@@ -167,7 +199,10 @@ def main() -> None:
     runs = []
     for _ in range(args.repeat):
         done = subprocess.run(
-            [sys.executable, __file__, "--run", str(folder)], check=True, capture_output=True, text=True
+            [sys.executable, __file__, "--run", str(folder), "--engine", args.engine],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(json.dumps(runs[-1]))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -87,3 +90,40 @@ def test_regions_come_from_the_database_when_loaded() -> None:
     assert frame.filter(frame["code"] == "74.13.01.2001")["parent_code"][0] == "74.13.01"
     ctx = screening_context()
     assert ctx.area_code == "74.13" and ctx.regions.height == 4 and ctx.registry is None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("java") is None and os.environ.get("CI") != "true",
+    reason="Java 17 is not installed (.ci/run installs it; CI fails instead of skipping)",
+)
+def test_engine_spark_writes_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UCJAMSOSTEK_SPARK_MASTER", "local[2]")
+    monkeypatch.setenv("UCJAMSOSTEK_SPARK_DRIVER_MEMORY", "1g")
+    for engine in ("duckdb", "spark"):
+        call_command(
+            "screen", str(SAMPLE), "--out", str(tmp_path / engine), "--as-of", "2026-01-01", "--no-progress",
+            "--report", "no", "--engine", engine,
+        )  # fmt: skip
+    duck, spark = ((tmp_path / e / "rows.csv").read_text(encoding="utf-8") for e in ("duckdb", "spark"))
+    assert spark == duck
+
+
+def test_engine_spark_that_cannot_start_is_one_message_and_exit_code_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ucjamsostek.core import linkage_spark
+
+    monkeypatch.setattr(linkage_spark, "_session", None)
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # as where the [spark] extra is not installed
+    out = tmp_path / "hasil"
+    with pytest.raises(CommandError) as err:
+        call_command("screen", str(SAMPLE), "--out", str(out), "--no-progress", "--engine", "spark")
+    assert err.value.returncode == 2
+    assert "pyspark" in str(err.value) and "pip install -e .[spark]" in str(err.value)
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_unknown_engine_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CommandError):
+        call_command("screen", str(SAMPLE), "--out", str(tmp_path), "--engine", "postgres", "--no-progress")

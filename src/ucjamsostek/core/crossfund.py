@@ -293,7 +293,7 @@ def _month_index(day: pl.Expr) -> pl.Expr:
     return day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1
 
 
-def _people(rosters: pl.DataFrame, progress: Progress | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _people(rosters: pl.DataFrame, progress: Progress | None, engine: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per row: ``rid`` (its distinct person record: NIK, name, birth date, sex, village),
     ``cluster`` (the person: the linkage's cluster of records, else the record itself) and
     ``link_p`` (the record's best link, 1.0 when exact or alone); and the directly scored pairs
@@ -301,7 +301,7 @@ def _people(rosters: pl.DataFrame, progress: Progress | None) -> tuple[pl.DataFr
     person_cols = ["nik", "name", "birth_date", "sex", "village_code"]
     records = rosters.select(person_cols).unique(maintain_order=True).with_row_index("rid", offset=1)
     records = records.with_columns(pl.col("rid").cast(pl.Int64))
-    found = linkage.link(records.select(pl.col("rid").alias("row"), *person_cols), progress=progress)
+    found = linkage.link(records.select(pl.col("rid").alias("row"), *person_cols), progress=progress, engine=engine)
     clusters = found.clusters.select(rid="row", cluster="cluster", link_p="probability")
     rows = (
         rosters.select("row", *person_cols)
@@ -321,9 +321,11 @@ def _regency(code: pl.Expr) -> pl.Expr:
     return code.str.slice(0, 5)
 
 
-def find_overlaps(rosters: pl.DataFrame, *, as_of: date, progress: Progress | None = None) -> CrossfundResult:
+def find_overlaps(
+    rosters: pl.DataFrame, *, as_of: date, progress: Progress | None = None, engine: str = "duckdb"
+) -> CrossfundResult:
     """People of ``rosters`` (:func:`read_rosters`) covered by two funders in the same months;
-    see the module doc."""
+    see the module doc. ``engine``: where the linkage scores pairs (``core.linkage.ENGINES``)."""
     funders = rosters["funder"].n_unique()
     if funders < 2:
         raise CrossfundError(
@@ -334,7 +336,7 @@ def find_overlaps(rosters: pl.DataFrame, *, as_of: date, progress: Progress | No
         .agg(rows=pl.len(), people=pl.col("nik").n_unique())
         .with_columns(pl.col("rows", "people").cast(pl.Int64))
     )
-    linked, scored = _people(rosters, progress)
+    linked, scored = _people(rosters, progress, engine)
     if progress is not None:
         progress("overlap", 0.0)
     last = as_of.year * 12 + as_of.month - 1

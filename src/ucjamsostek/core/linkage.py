@@ -4,8 +4,13 @@ Two kinds of link (DESIGN.md §5.3):
 
 * **exact** — two rows carry the same well-formed NIK. Grouped with Polars, not scored.
 * **probable** — the same person under a different (mistyped) NIK or a name spelling variant.
-  Scored with Splink (Fellegi–Sunter) on DuckDB, with fixed parameters trained once and shipped in
+  Scored with Splink (Fellegi–Sunter), with fixed parameters trained once and shipped in
   ``core/data/linkage_model.json``: screening only predicts, it never trains.
+
+Two engines run the same model (one settings definition: :func:`model_spec` and the shipped JSON):
+``engine="duckdb"`` (the default; an in-process DuckDB) and ``engine="spark"`` (Splink's Spark
+backend, :mod:`ucjamsostek.core.linkage_spark`, for rosters beyond one machine). Both give the same
+pairs and clusters; only the pair scoring moves to Spark, the rest stays in this process.
 
 Pairs are only generated inside tight blocks, so the number of comparisons grows about linearly
 (1M rows of one regency: about 0.6M candidate pairs): same birth date and village; same name key
@@ -41,7 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import polars as pl
@@ -59,6 +64,10 @@ DUCKDB_MEMORY_LIMIT = "3GB"
 _VALID_NIK = r"^\d{12}(?:[1-9]\d{3}|\d[1-9]\d{2}|\d{2}[1-9]\d|\d{3}[1-9])$"  # 16 digits, serial ≠ 0000
 
 Progress = Callable[[str, float], None]
+
+#: The engines that run Splink's prediction (``link(..., engine=…)``, ``screen --engine``).
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
 
 CLUSTER_SCHEMA = {
     "row": pl.Int64,
@@ -300,6 +309,47 @@ def _predict(
     return result
 
 
+class _Engine(Protocol):
+    """Where Splink predicts: store frames as tables, then score the pairs of stored tables."""
+
+    def store(self, name: str, frame: pl.DataFrame) -> None: ...
+
+    def view(self, name: str, source: str, columns: list[str]) -> None: ...
+
+    def predict(self, tables: list[tuple[str, str]], model: dict[str, Any], threshold: float) -> pl.DataFrame: ...
+
+    def close(self) -> None: ...
+
+
+class _DuckDBEngine:
+    """Splink on the linkage's own in-memory DuckDB connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def store(self, name: str, frame: pl.DataFrame) -> None:
+        _store(self.con, name, frame)
+
+    def view(self, name: str, source: str, columns: list[str]) -> None:
+        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT {', '.join(columns)} FROM {source}")  # noqa: S608
+
+    def predict(self, tables: list[tuple[str, str]], model: dict[str, Any], threshold: float) -> pl.DataFrame:
+        return _predict(self.con, tables, model, threshold)
+
+    def close(self) -> None:
+        """Nothing: the connection is closed by its owner."""
+
+
+def _engine(engine: str, con: duckdb.DuckDBPyConnection) -> _Engine:
+    if engine == "duckdb":
+        return _DuckDBEngine(con)
+    if engine == "spark":
+        from ucjamsostek.core.linkage_spark import SparkEngine  # heavy: starts a JVM, only when asked
+
+        return SparkEngine()
+    raise ValueError(f"unknown linkage engine {engine!r} (one of {', '.join(ENGINES)})")
+
+
 # --------------------------------------------------------------------------------------------
 # Clustering
 
@@ -351,6 +401,7 @@ def link(
     progress: Progress | None = None,
     threshold: float = MATCH_THRESHOLD,
     model: dict[str, Any] | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> LinkageResult:
     """Find duplicate clusters in ``batch`` and batch rows that are ``registry`` people.
 
@@ -359,9 +410,13 @@ def link(
     ``district_code`` is derived from ``village_code`` when absent). See :class:`LinkageResult`.
 
     ``threshold`` is the match probability from which a pair is a probable duplicate; ``model`` a
-    trained Splink settings dict replacing the shipped one (benchmarks on other data only).
+    trained Splink settings dict replacing the shipped one (benchmarks on other data only);
+    ``engine`` one of :data:`ENGINES` (``"spark"`` raises
+    :class:`ucjamsostek.core.linkage_spark.SparkUnavailable` where Spark cannot start).
     """
     settings = load_model() if model is None else model
+    if engine not in ENGINES:
+        raise ValueError(f"unknown linkage engine {engine!r} (one of {', '.join(ENGINES)})")
 
     def report(stage: str, fraction: float) -> None:
         if progress is not None:
@@ -370,7 +425,9 @@ def link(
     report("prepare", 0.0)
     prepared = prepare(batch, "row")
     con = _new_connection()
+    eng: _Engine | None = None
     try:
+        eng = _engine(engine, con)
         report("exact", 0.1)
         exact_edges = (
             prepared.filter(pl.col("nik").is_not_null())
@@ -380,9 +437,9 @@ def link(
             .select("a", b="unique_id")
         )
         report("predict", 0.2)
-        _store(con, "batch", prepared)
+        eng.store("batch", prepared)
         scored = (
-            _predict(con, [("batch", "batch")], _with_link_type(settings, "dedupe_only"), threshold)
+            eng.predict([("batch", "batch")], _with_link_type(settings, "dedupe_only"), threshold)
             if prepared.height > 1
             else pl.DataFrame(schema=_SCORED_SCHEMA)
         )
@@ -407,11 +464,13 @@ def link(
         ).sort("row_l", "row_r")
         report("registry", 0.8)
         matches = (
-            _registry_matches(con, prepared, registry, threshold, settings)
+            _registry_matches(eng, prepared, registry, threshold, settings)
             if registry is not None and registry.height > 0
             else _empty(REGISTRY_SCHEMA)
         )
     finally:
+        if eng is not None:
+            eng.close()
         con.close()
     report("done", 1.0)
     return LinkageResult(
@@ -469,7 +528,7 @@ def _clusters(
 
 
 def _registry_matches(
-    con: duckdb.DuckDBPyConnection,
+    eng: _Engine,
     prepared: pl.DataFrame,
     registry: pl.DataFrame,
     threshold: float,
@@ -483,10 +542,9 @@ def _registry_matches(
         .select(row="unique_id", person_id="unique_id_reg", kind=pl.lit("exact"), probability=pl.lit(1.0))
     )
     common = [c for c in prepared.columns if c in reg.columns]
-    _store(con, "registry", reg.select(common))
-    con.execute(f"CREATE OR REPLACE VIEW batch_common AS SELECT {', '.join(common)} FROM batch")  # noqa: S608
-    scored = _predict(
-        con,
+    eng.store("registry", reg.select(common))
+    eng.view("batch_common", "batch", common)
+    scored = eng.predict(
         [("batch_common", "nomination"), ("registry", "registry_person")],
         _with_link_type(settings, "link_only"),
         threshold,
@@ -552,9 +610,7 @@ def nik_part(position: int) -> str:
     return next((name for span, name in NIK_PARTS if position in span), "")
 
 
-def explain_pair(
-    left: dict[str, Any], right: dict[str, Any], model: dict[str, Any] | None = None
-) -> PairEvidence:
+def explain_pair(left: dict[str, Any], right: dict[str, Any], model: dict[str, Any] | None = None) -> PairEvidence:
     """The shipped model's comparison of two people (``nik``, ``name``, ``birth_date``, ``sex``,
     ``village_code``; ``district_code`` derived when absent): the level each comparison reaches,
     its Bayes factor and the match probability computed as Splink computes it (prior odds times

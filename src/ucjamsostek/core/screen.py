@@ -122,6 +122,9 @@ class ScreeningOptions:
     #: screened or kept (``summary["outside_area"]`` counts them, ``outside_rows`` lists their
     #: row numbers); rows whose desa is not resolved stay (they follow the sender's area).
     within: str | None = None
+    #: Where the record linkage's pairs are scored: "duckdb" (in process) or "spark"
+    #: (``core.linkage.ENGINES``); the statuses, reasons and clusters are the same.
+    engine: str = "duckdb"
 
 
 @dataclass
@@ -251,7 +254,7 @@ def screen_frame(
     def link_progress(stage: str, fraction: float) -> None:
         report("pencocokan", fraction)
 
-    linked = link(batch, registry, progress=link_progress)
+    linked = link(batch, registry, progress=link_progress, engine=opts.engine)
     clusters = linked.clusters
     firsts = clusters.filter(pl.col("first")).select("cluster", pl.col("row").alias("first_row"))
     dups = (

@@ -1,10 +1,15 @@
-"""``ucjamsostek screen FILE --out DIR [--as-of YYYY-MM-DD] [--segment CODE] [--sheet NAME] [--save]``
+"""``ucjamsostek screen FILE --out DIR [--as-of YYYY-MM-DD] [--segment CODE] [--sheet NAME] [--save]
+[--engine duckdb|spark]``
 
 Screens a nomination file against the database's regions, reference lists, registry and stored
 review decisions (read-only unless ``--save``) and writes ``DIR/rows.csv``, ``DIR/summary.json``
 and ``DIR/hasil-validasi.xlsx`` (DESIGN.md §5.3). ``--save`` stores the batch as a web upload does,
 with copies of those files as its downloads. A file that cannot be read gives one located
 message in Bahasa Indonesia and exit code 2; the outputs appear all together or not at all.
+
+``--engine spark`` scores the linkage's pairs with Splink's Spark backend (the same model, rules
+and results; ``UCJAMSOSTEK_SPARK_MASTER``, default ``local[*]``; needs ``pip install -e .[spark]``
+and Java 17); Spark that cannot start is one message and exit code 2 as well.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from tqdm import tqdm
 
 from ucjamsostek.accounts.permissions import SYSTEM
 from ucjamsostek.core.intake import IntakeError
+from ucjamsostek.core.linkage import DEFAULT_ENGINE, ENGINES
+from ucjamsostek.core.linkage_spark import SparkUnavailable
 from ucjamsostek.core.screen import ScreeningOptions, screen_file, write_outputs
 from ucjamsostek.screening.selectors import screening_context
 from ucjamsostek.screening.services import save_batch_with_outputs
@@ -56,6 +63,12 @@ class Command(BaseCommand):
             help=f"tulis hasil-validasi.xlsx (auto: hanya sampai {REPORT_MAX_ROWS:,} baris)".replace(",", "."),
         )
         parser.add_argument("--no-progress", action="store_true", help="tanpa bilah kemajuan")
+        parser.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default=DEFAULT_ENGINE,
+            help="mesin pencocokan data (bawaan duckdb; spark: UCJAMSOSTEK_SPARK_MASTER, bawaan local[*])",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
 
@@ -67,6 +80,7 @@ class Command(BaseCommand):
             age_max=settings.PROGRAMME_AGE_MAX,
             segment=options["segment"] or None,
             sheet=options["sheet"] or None,
+            engine=options["engine"],
         )
         bar = tqdm(total=100, unit="%", disable=options["no_progress"], file=sys.stderr, leave=False)
 
@@ -93,7 +107,7 @@ class Command(BaseCommand):
             )
             if options["save"]:
                 self._save(result, path, list(written.values()), when, options["segment"])
-        except IntakeError as exc:
+        except (IntakeError, SparkUnavailable) as exc:
             bar.close()
             raise CommandError(str(exc), returncode=2) from None
         except OSError as exc:
