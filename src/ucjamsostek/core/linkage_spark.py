@@ -18,8 +18,10 @@ The Spark session is made once per process and kept (a JVM takes seconds to star
 
 Settings given to ``spark-submit`` (``--conf``, ``--jars``, ``--driver-memory``) are kept; the
 jar of Splink's similarity functions (``damerau_levenshtein``) is added to ``spark.jars`` so the
-executors get it. No Python runs on the executors (no Python UDF), so the cluster's nodes need
-Java and Spark only, not this package. Intermediate tables are persisted (memory, then the
+executors get it (under ``spark-submit`` the driver's JVM is already running, so the jar must be
+given with ``--jars``: the README shows how; without it the command says so and stops). No
+Python runs on the executors (no Python UDF), so the cluster's nodes need Java and Spark only,
+not this package. Intermediate tables are persisted (memory, then the
 executors' local disk), never written to a shared file system.
 
 Splink's SQL is the same text for both engines; functions it uses that differ between DuckDB and
@@ -84,22 +86,30 @@ def session() -> Any:
 
 def _new_session() -> Any:
     try:
-        from pyspark import SparkConf
+        from pyspark import SparkConf, SparkContext
         from pyspark.sql import SparkSession
         from splink.backends.spark import similarity_jar_location
     except ImportError:
         raise SparkUnavailable(
             "mesin spark memerlukan paket pyspark, yang tidak terpasang: pip install -e .[spark]"
         ) from None
-    conf = SparkConf()  # holds what spark-submit was given (--master, --conf, --jars …)
+    submitted = bool(os.environ.get("PYSPARK_GATEWAY_PORT"))  # spark-submit started the driver's JVM
+    if submitted:
+        SparkContext._ensure_initialized()  # connect to it, so the conf below holds what it was given
+    conf = SparkConf()  # under spark-submit: its --master, --conf, --jars …
     master = _env(MASTER_ENV) or conf.get("spark.master", None) or DEFAULT_MASTER
     local = master.startswith("local")
     jar = similarity_jar_location()
     jars = [j for j in (conf.get("spark.jars", "") or "").split(",") if j]
+    has_jar = any(j.rsplit("/", 1)[-1] == os.path.basename(jar) for j in jars)
+    if submitted and not has_jar:
+        # A jar named now would reach the executors but not the running driver's class path,
+        # where Splink registers its SQL functions.
+        raise SparkUnavailable(f"jalankan spark-submit dengan --jars {jar} (fungsi kemiripan nama dari Splink)")
     builder = (
         SparkSession.builder.appName("ucjamsostek-linkage")
         .master(master)
-        .config("spark.jars", ",".join([*jars, jar] if jar not in jars else jars))
+        .config("spark.jars", ",".join(jars if has_jar else [*jars, jar]))
         .config("spark.ui.showConsoleProgress", "false")
     )
     if not conf.contains("spark.driver.memory") or _env(DRIVER_MEMORY_ENV):
