@@ -1,6 +1,7 @@
 """The one bulk writer: many rows of a Polars frame into one table, set-based, inside the caller's
 transaction. ``COPY … FROM STDIN`` (csv) on PostgreSQL; multi-row ``INSERT … VALUES`` with bound
-parameters within the database's limit elsewhere. No model instance per row: ``bulk_create``
+parameters within the database's limit elsewhere (on SQLite with a page cache large enough for
+the table's indexes, :data:`SQLITE_CACHE_KB`). No model instance per row: ``bulk_create``
 spends most of its time compiling fields through the ORM (a 1.000.000-line bill, 14.000 screened
 rows × 20 fields)."""
 
@@ -18,6 +19,10 @@ from ucjamsostek.nikcrypt import NIKField, encrypt_series
 #: block sent to COPY.
 CHUNK_ROWS = 2_000
 COPY_BLOCK_ROWS = 100_000
+#: SQLite's page cache (KiB) while a frame is inserted: its default of 2 MB makes every row of a
+#: million-line bill read and write index pages (the NIK index is in no order) from the file; with
+#: the indexes' pages held in memory the insert takes about a third less CPU and half the time.
+SQLITE_CACHE_KB = 256 * 1024
 
 
 def _concrete(field: Any) -> Any:
@@ -57,10 +62,19 @@ def insert_frame(model: type[models.Model], frame: pl.DataFrame) -> None:
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         limit = conn.features.max_query_params or 30_000
         size = max(1, min(CHUNK_ROWS, limit // len(fields)))
-        for part in text.iter_slices(size):
-            rows: list[tuple[Any, ...]] = part.rows()
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}"  # noqa: S608
-            cur.execute(sql, [v for row in rows for v in row])
+        sqlite = conn.vendor == "sqlite"
+        if sqlite:  # room for the indexes' pages: a million lines go into a B-tree per index
+            cur.execute("PRAGMA cache_size")
+            cache = int(cur.fetchone()[0])
+            cur.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KB}")
+        try:
+            for part in text.iter_slices(size):
+                rows: list[tuple[Any, ...]] = part.rows()
+                sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}"  # noqa: S608
+                cur.execute(sql, [v for row in rows for v in row])
+        finally:
+            if sqlite:
+                cur.execute(f"PRAGMA cache_size = {cache}")
 
 
 def json_codes(column: str) -> pl.Expr:

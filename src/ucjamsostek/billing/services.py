@@ -67,17 +67,24 @@ def query_frame(qs: QuerySet[Any], schema: dict[str, pl.DataType | type[pl.DataT
     """The rows of a ``values_list`` queryset as a frame with ``schema`` (one column per value).
 
     On PostgreSQL the query runs as ``COPY (…) TO STDOUT`` and Polars parses the csv: no Python
-    object per row or cell, which is what makes a million-row roster or bill cheap to load.
-    Elsewhere (SQLite) the queryset's own rows are used."""
+    object per row or cell, which is what makes a million-row roster or bill cheap to load. On
+    SQLite the query's rows are fetched as the driver types them (its declared-type converters
+    give dates and booleans), without the ORM's per-row iteration and converters. Elsewhere the
+    queryset's own rows are used."""
     conn = connections[qs.db]
-    if conn.vendor != "postgresql":
+    if conn.vendor not in ("postgresql", "sqlite"):
         return pl.DataFrame(list(qs), schema=schema, orient="row")
-    # COPY bypasses the fields' from_db_value: the NIK columns arrive encrypted and are
-    # decrypted here, each in one call of the cipher
+    # COPY and the cursor bypass the fields' from_db_value: the NIK columns arrive encrypted and
+    # are decrypted here, each in one call of the cipher
     compiler = qs.query.get_compiler(qs.db)
     compiler.setup_query()
     secret = [c for c, (e, _, _) in zip(schema, compiler.select, strict=False) if isinstance(e.output_field, NIKField)]
     sql, params = qs.query.sql_with_params()
+    if conn.vendor == "sqlite":
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            frame = pl.DataFrame(cur.fetchall(), schema=schema, orient="row")
+        return frame.with_columns(decrypt_series(frame[c]) for c in secret) if secret else frame
     buf = io.BytesIO()
     with transaction.atomic(using=qs.db), conn.cursor() as cur:
         cur.execute("SET LOCAL DateStyle = ISO")  # dates as 2026-01-31, whatever the server's default
