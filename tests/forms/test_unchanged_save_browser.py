@@ -77,6 +77,9 @@ CASES = (
              lambda o: _row("monitoring.ActionItem", o["action"])),
     EditCase("monitoring.views.ActionForm", "opd", lambda o: f"/monev/rencana-aksi/{o['action']}/", SAVE,
              lambda o: _row("monitoring.ActionItem", o["action"])),
+    EditCase("monitoring.views.ReportSetupForm", "dinas", lambda o: "/monev/laporan/pengaturan/", SAVE,
+             lambda o: {k: v for k, v in _row("monitoring.ReportSetup", o["report_setup"]).items()
+                        if k != "updated_at"}),
     EditCase("budget.forms.ScenarioForm", "budget", lambda o: f"/anggaran/?from={o['scenario']}",
              "button[name=action][value=save]", _scenario_params),
 )  # fmt: skip
@@ -94,7 +97,8 @@ def _objects(demo: Any) -> dict[str, Any]:
     """One object per edit form with EVERY field filled, so a field that a save blanks shows."""
     from ucjamsostek.accounts.models import Organisation
     from ucjamsostek.budget.models import BudgetScenario
-    from ucjamsostek.monitoring.models import ActionItem
+    from ucjamsostek.monitoring.models import ActionItem, ReportSetup
+    from ucjamsostek.monitoring.services import report_setup_row
     from ucjamsostek.registry.models import Enrollment, Occupation, Person
 
     desa = demo.user("area").area_id
@@ -132,7 +136,15 @@ def _objects(demo: Any) -> dict[str, Any]:
     )
     scenario = BudgetScenario.objects.order_by("pk").first()
     assert scenario is not None and scenario.start is not None
-    return {"person": person.pk, "enrollment": enrollment.pk, "action": item.pk, "scenario": scenario.pk}
+    setup = report_setup_row()
+    ReportSetup.objects.filter(pk=setup.pk).update(
+        government="Pemerintah Kabupaten Muna Barat", office="Dinas Tenaga Kerja dan Transmigrasi",
+        address="Jl. Poros Laworo, Sawerigadi", place="Laworo", number_format="500.15/{urut}/Monev-UC/{tahun}",
+        leader_title="Bupati Muna Barat", leader_name="La Ode Darwin", head_title="Kepala Dinas Tenaga Kerja",
+        head_name="Wa Ode Sitti", head_nip="197001012000031001", logo="kop.png",
+    )  # fmt: skip
+    return {"person": person.pk, "enrollment": enrollment.pk, "action": item.pk, "scenario": scenario.pk,
+            "report_setup": setup.pk}  # fmt: skip
 
 
 @pytest.mark.slow

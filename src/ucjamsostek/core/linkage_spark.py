@@ -43,6 +43,8 @@ from typing import Any
 
 import polars as pl
 
+from ucjamsostek.core.errors import UserError
+
 MASTER_ENV = "UCJAMSOSTEK_SPARK_MASTER"
 DRIVER_MEMORY_ENV = "UCJAMSOSTEK_SPARK_DRIVER_MEMORY"
 DEFAULT_MASTER = "local[*]"
@@ -54,7 +56,7 @@ _session: Any = None
 _lock = threading.Lock()
 
 
-class SparkUnavailable(Exception):
+class SparkUnavailable(UserError):
     """Spark cannot run here (pyspark or Java missing, master unreachable); the message is Bahasa."""
 
 

@@ -77,8 +77,11 @@ def _elements_of(blocks: Iterator[bytes], pattern: re.Pattern[bytes], max_bytes:
             yield match
 
 
-class _Oversized(Exception):
-    pass
+class _Oversized(IntakeError):
+    """A row's XML grew past the byte limit (caught and re-raised with its sheet and row)."""
+
+    def __init__(self) -> None:
+        super().__init__("Baris berisi terlalu banyak data (kolom terlalu banyak atau isi sel terlalu panjang).")
 
 
 def shared_strings_part(zf: zipfile.ZipFile) -> str | None:
