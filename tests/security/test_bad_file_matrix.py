@@ -61,6 +61,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "ucjamsostek"
 #: one of them reads a file from outside.
 READERS = {
     "ucjamsostek.core.intake:read_cells",
+    "ucjamsostek.core.intake:read_cell_columns",
     "ucjamsostek.core.intake:read_nominations",
     "ucjamsostek.core.intake:read_records",
     "ucjamsostek.core.intake:check_file",

@@ -178,16 +178,15 @@ def _check_header(path: Path, display: str) -> None:
         raise IntakeError(f"Judul kolom {', '.join(doubled)} muncul lebih dari sekali.", file=display, row=1)
 
 
-def read_roster(path: str | os.PathLike[str], *, display_name: str | None = None) -> pl.DataFrame:
-    """One roster file, checked: ``line`` (csv line as the user sees it), the :data:`ROSTER_COLUMNS`
-    typed (dates as Date, ``monthly_contribution`` Int64), ``sex`` from the NIK, and ``file``.
+#: How many data lines :func:`check_roster` reads (the head of the file).
+HEAD_ROWS = 1000
 
-    Raises :class:`IntakeError` with the file, line and column of the first problem of each kind
-    (and how many lines have it); nothing is returned half read."""
-    p = Path(path)
-    display = display_name or p.name
+
+def _read_raw(p: Path, display: str, n_rows: int | None) -> pl.DataFrame:
+    """The roster's text columns with ``line``, after the file, format, header, row-count (a whole
+    read) and cell-length checks; only the first ``n_rows`` data lines when given."""
     limits = filelimits.limits_for(filelimits.ROSTER)
-    intake.check_file(p, kind=limits)
+    intake.check_file(p, kind=limits, display_name=display)
     if intake.sniff_format(p) != "csv":
         raise IntakeError("Daftar peserta harus berkas csv hasil 'ucjamsostek roster export'.", file=display)
     _check_header(p, display)
@@ -199,14 +198,35 @@ def read_roster(path: str | os.PathLike[str], *, display_name: str | None = None
             encoding="utf8",
             row_index_name="line",
             row_index_offset=2,
+            n_rows=n_rows,
         )
     except Exception as exc:  # polars' ComputeError names the line
         raise IntakeError(f"Isi CSV tidak dapat dibaca: {str(exc).splitlines()[0]}", file=display) from exc
     if raw.height == 0:
         raise IntakeError("Berkas kosong: tidak ada data.", file=display)
-    if raw.height + 1 > limits.rows:
+    if n_rows is None and raw.height + 1 > limits.rows:
         raise filelimits.too_many_rows(display, limits)
     intake.check_long_cells(raw, [c for c in raw.columns if c != "line"], 0, display, limits, index="line")
+    return raw
+
+
+def check_roster(path: str | os.PathLike[str], *, display_name: str | None = None) -> None:
+    """What an upload of a roster checks before it is queued, reading only its first
+    :data:`HEAD_ROWS` lines: the file, csv, header (no column missing or twice), at least one data
+    line and the cell limits, with the located message :func:`read_roster` would give."""
+    p = Path(path)
+    _read_raw(p, display_name or p.name, HEAD_ROWS)
+
+
+def read_roster(path: str | os.PathLike[str], *, display_name: str | None = None) -> pl.DataFrame:
+    """One roster file, checked: ``line`` (csv line as the user sees it), the :data:`ROSTER_COLUMNS`
+    typed (dates as Date, ``monthly_contribution`` Int64), ``sex`` from the NIK, and ``file``.
+
+    Raises :class:`IntakeError` with the file, line and column of the first problem of each kind
+    (and how many lines have it); nothing is returned half read."""
+    p = Path(path)
+    display = display_name or p.name
+    raw = _read_raw(p, display, None)
     text = {c: pl.col(c).str.strip_chars().replace("", None) for c in ROSTER_COLUMNS}
     frame = raw.select(pl.col("line").cast(pl.Int64), **text)
     _check_values(frame, display)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from ucjamsostek.accounts import permissions as perm
 from ucjamsostek.billing.services import query_frame, rate_table, roster_frame
 from ucjamsostek.core import crossfund as cf
-from ucjamsostek.core import filelimits, intake
+from ucjamsostek.core import filelimits
 from ucjamsostek.core.errors import UserError
 from ucjamsostek.crossfund.models import CrossfundRun
 from ucjamsostek.jobs import services as jobs
@@ -168,7 +168,7 @@ def start_run(actor: Any, uploads: Sequence[Any], *, as_of: date) -> Any:
             path = store_upload(upload.chunks(), Path(name).suffix)
             stored.append(path)
             names.append(name)
-            intake.check_file(path, kind=filelimits.ROSTER, display_name=name)
+            cf.check_roster(path, display_name=name)
     except UserError as exc:
         for path in stored:
             path.unlink(missing_ok=True)
