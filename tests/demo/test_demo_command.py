@@ -141,7 +141,7 @@ def _operations_and_dashboard(old: Any, said: str, tmp_path: Path) -> None:
     assert f"BSU 2025: {n_bsu} penerima tersalur" in said
 
     assert Meeting.objects.count() == 2 and FollowUp.objects.filter(carried_from__isnull=False).exists()
-    periods = {"2024-12", "2025-S1", "2025-07", "2025-S2", "2026-01"}
+    periods = {"2024-12", "2025-S1", "2025-06", "2025-07", "2025-S2", "2026-01"}  # 2025-06: the report's previous
     assert set(Snapshot.objects.values_list("period", flat=True)) == periods
     d = monev.dashboard(leader, "2026-01")
     cumulative = d.claims["cumulative"]

@@ -70,8 +70,9 @@ SCENARIO_NAME = "Demo: Skenario 2026 (target 10.000 pekerja rentan)"
 PKS_NUMBER = "DEMO/PKS-UCJ/MUBAR/XI/2022"
 #: Periods whose indicators the demo computes: the last month under the old PKS, the gap (the
 #: semester the Rakor Monev of July 2025 reviewed), the month of that meeting (its report:
-#: ``report monev --period 2025-07``), the new PKS and BSU, the first month of 2026.
-MONITORING_PERIODS = ("2024-12", "2025-S1", "2025-07", "2025-S2", "2026-01")
+#: ``report monev --period 2025-07``) and the month that report compares with (2025-06: computed
+#: here, so reading the report adds no snapshot), the new PKS and BSU, the first month of 2026.
+MONITORING_PERIODS = ("2024-12", "2025-S1", "2025-06", "2025-07", "2025-S2", "2026-01")
 ROLE_TEXT = {
     "admin": "Administrator",
     "dinas": "Dinas (Disnakertrans)",
