@@ -232,7 +232,7 @@ LOGGING = {
     "filters": {"personal_data": {"()": "ucjamsostek.core.logs.PersonalDataFilter"}},
     "formatters": {"json": {"()": "ucjamsostek.core.logs.JsonLinesFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["personal_data"]},
+        "console": {"class": "ucjamsostek.core.logs.StderrHandler", "formatter": "json", "filters": ["personal_data"]},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

@@ -49,3 +49,21 @@ def test_an_exception_logs_its_type_and_stack_never_its_text():
     assert entry["exc_type"] == "ValueError"
     assert any("test_logs.py" in frame for frame in entry["stack"])
     assert "Wa Ode" not in json.dumps(entry) and NIK not in json.dumps(entry)
+
+
+def test_the_console_handler_writes_to_the_stderr_of_the_moment(monkeypatch):
+    """Logging configured again under a stderr that is closed later (``django.setup()`` in
+    ``cli.main`` under a test's captured stderr) must not fail with 'I/O operation on closed file'."""
+    import io
+
+    from ucjamsostek.core.logs import StderrHandler
+
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stderr", first)
+    handler = StderrHandler()
+    handler.setFormatter(JsonLinesFormatter())
+    first.close()
+    monkeypatch.setattr("sys.stderr", second)
+    record = logging.LogRecord("ucjamsostek.test", logging.INFO, __file__, 1, "job 1 started", None, None)
+    handler.handle(record)
+    assert json.loads(second.getvalue())["message"] == "job 1 started"

@@ -12,6 +12,10 @@ access log):
   ``level``, ``logger``, ``message``, the record's extra fields, and for an exception its type and
   stack (file, line, function) — never the exception's text, which may quote a cell of a file.
 
+* :class:`StderrHandler` writes to the ``sys.stderr`` of the moment of each record, not to the
+  one there was when logging was configured (``django.setup()`` in ``cli.main`` configures it
+  again, e.g. under a test's captured stderr, which is closed when that test ends).
+
 :func:`scrub` is the same cleaning for a single string (an access-log path, a query string).
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import traceback
 from datetime import UTC, datetime
 from typing import Any
@@ -99,3 +104,18 @@ class JsonLinesFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack_info"] = scrub(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class StderrHandler(logging.StreamHandler):
+    """A stream handler on the current ``sys.stderr`` (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        """The stream is always the current ``sys.stderr``: nothing to keep."""
