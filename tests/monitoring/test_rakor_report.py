@@ -29,7 +29,7 @@ from tests.monitoring.conftest import dataset  # noqa: F401
 from tests.people_fixtures import KEC_A, KEC_B
 from ucjamsostek.core import indicators as ind
 from ucjamsostek.core.money import format_number
-from ucjamsostek.monitoring import reports, services
+from ucjamsostek.monitoring import services
 from ucjamsostek.monitoring.models import IssuedReport
 
 PERIOD = "2025-S1"
@@ -152,7 +152,7 @@ def test_pdf_has_the_letterhead_number_summary_and_signatures_on_page_one(report
         "NIP 197801012005012001",
     ):
         assert text in first, f"page 1 lacks {text!r}"
-    months = reports.MONTHS_ID
+    months = ind.MONTHS_ID
     day = issued.issued_on
     assert f"Laworo, {day.day} {months[day.month - 1]} {day.year}" in first
     # the uploaded logo is drawn on page 1

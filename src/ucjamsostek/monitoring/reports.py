@@ -365,7 +365,7 @@ def signature_lines(r: ReportData, letter: Letterhead) -> tuple[list[str], list[
     day = r.issued_on or timezone.localdate()
     left = ["Mengetahui,", f"{letter.leader_title},", "", "", "", letter.leader_name or "(....................)"]
     right = [
-        f"{letter.place}, {day.day} {MONTHS_ID[day.month - 1]} {day.year}",
+        f"{letter.place}, {day.day} {ind.MONTHS_ID[day.month - 1]} {day.year}",
         f"{letter.head_title},",
         "",
         "",
@@ -373,22 +373,6 @@ def signature_lines(r: ReportData, letter: Letterhead) -> tuple[list[str], list[
         f"NIP {letter.head_nip}" if letter.head_nip else "NIP ....................",
     ]
     return left, right
-
-
-MONTHS_ID = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 
 
 def signature_table(r: ReportData, letter: Letterhead, body: Any) -> Any:
